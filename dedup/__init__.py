@@ -1,0 +1,16 @@
+"""wiretrace's engine: near-duplicate detection and provenance of news articles.
+
+The public API is :class:`dedup.engine.Engine`; the CLI (`dedup.cli`) and the HTTP API
+(`dedup.api`) are thin faces over it.
+"""
+
+from dedup.errors import IndexMismatchError, InputError, WiretraceError
+from dedup.models import ArticleInput, LookupResult
+
+__all__ = [
+    "ArticleInput",
+    "IndexMismatchError",
+    "InputError",
+    "LookupResult",
+    "WiretraceError",
+]

@@ -1,0 +1,104 @@
+"""Attribution lines in article text: "Source: X", "originally appeared on X", wire bylines.
+
+Pure text work, shared by the engine (texts handed in directly) and the crawler's extraction.
+"""
+
+import re
+
+# A cue, then the name of the source. The name stops at the end of the line or sentence.
+_CUES = (
+    r"(?:this (?:article|story|post|piece|content) )?(?:was )?originally "
+    r"(?:appeared|published|posted|ran|belongs|belonged)\s+(?:on|in|at|by|to)",
+    r"first (?:appeared|published)\s+(?:on|in|at|by)",
+    r"(?:re)?published (?:with permission )?(?:from|by courtesy of)",
+    r"republished (?:with permission )?(?:from|on|by)",
+    r"syndicated from",
+    r"reprinted (?:with permission )?from",
+    r"(?:article|story|content|text) (?:courtesy|provided) (?:of|by)",
+    r"read (?:the )?(?:full|original) (?:article|story) (?:on|at)",
+    r"source",
+)
+_LINE_RE = re.compile(
+    rf"(?:^|[|•·\-–—(\[]\s*)(?P<cue>{'|'.join(_CUES)})\s*[:\-–—]?\s*(?P<name>[^\n|•()\[\]]{{2,80}})",
+    re.IGNORECASE,
+)
+_DOMAIN_RE = re.compile(r"\b((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24})\b", re.I)
+
+# Wire services: byline forms, and the sites and names that stand for them.
+WIRES: dict[str, tuple[str, ...]] = {
+    "AP": ("apnews.com", "ap.org", "associated press"),
+    "Reuters": ("reuters.com", "reuters", "thomson reuters"),
+    "AFP": ("afp.com", "agence france-presse", "agence france presse"),
+    "UPI": ("upi.com", "united press international"),
+    "Bloomberg": ("bloomberg.com", "bloomberg news"),
+    "dpa": ("dpa.com", "deutsche presse-agentur"),
+    "PA": ("pamediagroup.com", "press association", "pa media"),
+}
+_WIRE_RE = re.compile(
+    r"(?:\((?P<paren>AP|Reuters|AFP|UPI|dpa)\)"
+    r"|\b(?:by|from|\u00a9|copyright)\s+(?:the\s+)?(?P<by>Associated Press|Reuters|AFP|"
+    r"Agence France-Presse|Bloomberg News|UPI|Press Association|PA Media)\b"
+    r"|^(?:[A-Z][A-Za-z .,'-]{1,40})\s*\((?P<dateline>AP|Reuters|AFP)\)\s*[-–—])",
+    re.MULTILINE,
+)
+_WIRE_CANON = {
+    "ap": "AP", "associated press": "AP", "reuters": "Reuters", "afp": "AFP",
+    "agence france-presse": "AFP", "bloomberg news": "Bloomberg", "upi": "UPI", "dpa": "dpa",
+    "press association": "PA", "pa media": "PA",
+}
+# Ignore "Source:" lines that name a person or anonymous source rather than a publisher.
+_NOT_A_SOURCE = re.compile(
+    r"^(?:a |an |the )?(?:person|people|official|officials|sources?|familiar|close|said|"
+    r"told|who|according|statement|spokes\w+|police|reports?)\b",
+    re.IGNORECASE,
+)
+
+
+def _scan_lines(text: str) -> list[str]:
+    """Short lines and the last lines of the text: where attribution lives."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    picked = [ln for ln in lines if len(ln) <= 200]
+    picked += lines[-3:] + lines[:2]
+    return list(dict.fromkeys(picked))
+
+
+def attribution_lines(text: str) -> list[str]:
+    """Attribution statements found in a text, each as "<line>" (the line as written).
+
+    Example:
+        >>> attribution_lines("Body.\\nSource: | This article originally belongs to Nbcnews.com")
+        ['Source: | This article originally belongs to Nbcnews.com']
+    """
+    found = []
+    for line in _scan_lines(text):
+        for m in _LINE_RE.finditer(line):
+            name = m.group("name").strip(" .:;,")
+            if name and not _NOT_A_SOURCE.match(name):
+                found.append(line)
+                break
+    return found
+
+
+def named_sources(line: str) -> list[str]:
+    """The sources an attribution line names: domains first, else the names after the cues."""
+    domains = [d.lower() for d in _DOMAIN_RE.findall(line)
+               if not d.lower().endswith((".jpg", ".png", ".html", ".php"))]
+    if domains:
+        return list(dict.fromkeys(domains))
+    names = []
+    for m in _LINE_RE.finditer(line):
+        name = re.split(r"[.;,]\s|\s[-–—]\s", m.group("name").strip())[0].strip(" .:;,\"'")
+        if name and not _NOT_A_SOURCE.match(name):
+            names.append(name)
+    return names
+
+
+def wire_bylines(text: str) -> list[str]:
+    """Wire services named in bylines and datelines ("(AP) —", "By Reuters")."""
+    head = "\n".join(text.splitlines()[:6])[:1500] + "\n" + text[-600:]
+    found = []
+    for m in _WIRE_RE.finditer(head):
+        raw = (m.group("paren") or m.group("by") or m.group("dateline") or "").lower()
+        if raw in _WIRE_CANON:
+            found.append(_WIRE_CANON[raw])
+    return list(dict.fromkeys(found))

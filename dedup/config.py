@@ -1,0 +1,41 @@
+"""Settings, read once from the environment (``WIRETRACE_*``, and ``REDIS_URL``)."""
+
+import os
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "wiretrace"
+
+
+class Settings(BaseSettings):
+    """Every tunable of the engine. Thresholds were chosen on bench/quality.py (see README)."""
+
+    model_config = SettingsConfigDict(env_prefix="WIRETRACE_", extra="ignore")
+
+    redis_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("REDIS_URL", "WIRETRACE_REDIS_URL")
+    )
+    namespace: str = "wt"
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    # redis-py waits about a minute by default before it gives up; a lookup must not.
+    redis_timeout: float = 2.0
+
+    # Roles. containment = share of the original's shingles that the article reproduces.
+    copy_containment: float = 0.75
+    partial_containment: float = 0.2
+    # Two texts are related only if they share at least this many shingles (estimated) ...
+    min_shared_shingles: int = 12
+    # ... and, on the same site, only if they are this similar (shared templates are not reuse).
+    same_site_min_similarity: float = 0.5
+    # Published dates closer than this are "unknown order" (dates are often wrong).
+    date_margin_hours: float = 36.0
+
+    min_words: int = 25
+    max_text_chars: int = 2_000_000
+    batch_size: int = 64
+    write_retries: int = 30

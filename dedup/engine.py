@@ -1,0 +1,388 @@
+"""The engine: ingest, look up, check, remove, reindex. The public API of wiretrace.
+
+Example:
+    >>> from dedup.config import Settings
+    >>> from dedup.engine import Engine
+    >>> engine = Engine.from_settings(Settings())                     # doctest: +SKIP
+    >>> engine.ingest([ArticleInput(url="https://a.example/1", text=story)])  # doctest: +SKIP
+    >>> engine.lookup(["https://b.example/copy"])[0].role              # doctest: +SKIP
+    'copy'
+"""
+
+import json
+import logging
+import random
+import time
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import redis
+
+from dedup.attribution import attribution_lines, wire_bylines
+from dedup.config import Settings
+from dedup.errors import ConflictError, IndexMismatchError, InputError
+from dedup.keys import Keys
+from dedup.models import ArticleInput, ArticleMeta, LookupResult, Verdict
+from dedup.params import PARAMS, SignatureParams
+from dedup.plan import Outcome, Plan, Prepared
+from dedup.redisconn import connect
+from dedup.signature import Signature, band_keys, signature
+from dedup.store import Store
+from dedup.urls import article_id, identity_url, normalize_url, site_of
+
+logger = logging.getLogger(__name__)
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _iso_utc(value: str | None) -> str | None:
+    """An ISO 8601 date or datetime in UTC, or None when it does not parse."""
+    if not value:
+        return None
+    try:
+        dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if dt.tzinfo is None:
+        return dt.isoformat()  # a bare date or local time: keep what the page said
+    return dt.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """Counts of one ingest call."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (position, message)
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    def roles(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for o in self.outcomes:
+            out[o.role] = out.get(o.role, 0) + 1
+        return out
+
+
+class Engine:
+    """Near-duplicate index and provenance decisions over one Redis namespace."""
+
+    def __init__(self, client: redis.Redis, settings: Settings,
+                 params: SignatureParams = PARAMS) -> None:
+        self.client = client
+        self.settings = settings
+        self.params = params
+        self.keys = Keys(settings.namespace)
+        self.store = Store(client, self.keys)
+        self._index_checked = False
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None) -> "Engine":
+        """Connect (REDIS_URL, or the embedded server) and build an engine."""
+        settings = settings or Settings()
+        return cls(connect(settings), settings)
+
+    # -- parameters -----------------------------------------------------------------------
+    def check_index(self, claim: bool = True) -> None:
+        """Refuse an index written with other parameters; stamp an empty one."""
+        if self._index_checked:
+            return
+        stored = self.client.hget(self.keys.meta, "params")
+        mine = self.params.fingerprint().encode()
+        if stored is None:
+            if claim:
+                self.client.hsetnx(self.keys.meta, "params", mine)
+                stored = self.client.hget(self.keys.meta, "params")
+            else:
+                return
+        if stored is None or stored != mine:
+            raise IndexMismatchError(
+                f"the index in namespace {self.settings.namespace!r} was written with other "
+                f"parameters ({(stored or b'').decode(errors='replace')}); this version uses "
+                f"{mine.decode()}. Run `wiretrace reindex` to rebuild it from the stored texts."
+            )
+        self._index_checked = True
+
+    # -- preparing input ------------------------------------------------------------------
+    def prepare(self, item: ArticleInput) -> Prepared:
+        """Validate an input and compute its identity, signature and bands (CPU only)."""
+        if item.html is not None and item.text is None:
+            from dedup.extraction import extract
+
+            item = extract(item.html, item.url, base=item)
+        if not item.text or not isinstance(item.text, str):
+            raise InputError("no text: give `text`, or `html` with an extractable article")
+        if len(item.text) > self.settings.max_text_chars:
+            raise InputError(f"text has {len(item.text)} characters, more than the limit "
+                             f"of {self.settings.max_text_chars}")
+        text = item.text.replace("\x00", "")
+        url = identity_url(item.url, item.canonical_url)
+        page = normalize_url(item.url)
+        sig = signature(text, self.params)
+        words = len(text.split())
+        if words < self.settings.min_words:
+            raise InputError(f"text too short to index ({words} words, at least "
+                             f"{self.settings.min_words})")
+        attribution = list(dict.fromkeys([*item.attribution, *attribution_lines(text)]))
+        wire = list(dict.fromkeys([*item.wire, *wire_bylines(text)]))
+        meta = ArticleMeta(
+            url=url, site=item.site or site_of(url), title=item.title,
+            published=_iso_utc(item.published), modified=_iso_utc(item.modified),
+            site_name=item.site_name, author=item.author, language=item.language,
+            canonical_url=item.canonical_url, og_url=item.og_url,
+            original_source=list(item.original_source),
+            syndication_source=list(item.syndication_source),
+            is_based_on=list(item.is_based_on), attribution=attribution, wire=wire,
+            source_links=list(item.source_links), noindex=bool(item.noindex),
+            first_seen=utc_now(),
+        )
+        aid = article_id(url)
+        bands = [(self.keys.band(b), f) for b, f in band_keys(sig, self.params)]
+        aliases = [article_id(page)] if page != url else []
+        return Prepared(aid, meta, text, sig, bands, aliases)
+
+    # -- ingest ---------------------------------------------------------------------------
+    def ingest(self, items: Iterable[ArticleInput]) -> IngestReport:
+        """Index articles in batches; a bad item is reported and counted, never fatal."""
+        report = IngestReport()
+        batch: list[Prepared] = []
+        for pos, item in enumerate(items):
+            try:
+                batch.append(self.prepare(item))
+            except InputError as exc:
+                report.errors.append((pos, str(exc)))
+                continue
+            if len(batch) >= self.settings.batch_size:
+                report.outcomes += self.ingest_prepared(batch)
+                batch = []
+        if batch:
+            report.outcomes += self.ingest_prepared(batch)
+        return report
+
+    def ingest_prepared(self, batch: list[Prepared]) -> list[Outcome]:
+        """Two round trips: read the snapshot, then one guarded atomic write; retried when
+        another writer changed what was read."""
+        self.check_index()
+        batch = list({p.id: p for p in batch}.values())  # the last version of a URL wins
+        for attempt in range(self.settings.write_retries):
+            plan, outcomes, old_bands = self._plan(batch)
+            failed = self.store.apply(plan.guards_list(), plan.ops(old_bands))
+            if failed is None:
+                return outcomes
+            logger.debug("batch of %d: guard %d changed, retry %d", len(batch), failed, attempt)
+            time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
+        raise ConflictError(f"gave up after {self.settings.write_retries} retries: other "
+                            "writers kept changing the same clusters")
+
+    def _plan(self, batch: list[Prepared]) -> tuple[Plan, list[Outcome], dict[str, list]]:
+        raw = self.store.read_state([(p.id, p.bands) for p in batch])
+        plan = Plan(raw, self.keys, self.settings)
+        old_bands = {rid: self._bands_of(m.sig) for rid, m in plan.members.items()
+                     if rid in {p.id for p in batch}}
+        outcomes = [plan.add(p, values) for p, values in zip(batch, raw.bands, strict=True)]
+        # Roles can change as later articles of the batch join a cluster: report the final.
+        final = {o.id: plan.role_of(o.id) or o.role for o in outcomes}
+        for o in outcomes:
+            o.role = final[o.id]
+            o.cluster = plan.cluster_of.get(o.id, o.cluster)
+        return plan, outcomes, old_bands
+
+    def _bands_of(self, sig: Signature) -> list[tuple[str, bytes]]:
+        return [(self.keys.band(b), f) for b, f in band_keys(sig, self.params)]
+
+    # -- removal --------------------------------------------------------------------------
+    def remove(self, url: str) -> bool:
+        """Remove an article; its cluster is decided again without it."""
+        self.check_index()
+        aid = self._resolve(url)
+        for _ in range(self.settings.write_retries):
+            raw = self.store.read_state([(aid, [])])
+            if aid not in raw.records:
+                return False
+            plan = Plan(raw, self.keys, self.settings)
+            plan.guards[("g", self.keys.sig(aid), "")] = raw.records[aid].sig
+            old_bands = {aid: self._bands_of(plan.members[aid].sig)}
+            plan.detach(aid)
+            if self.store.apply(plan.guards_list(), plan.ops(old_bands)) is None:
+                return True
+        raise ConflictError("gave up removing: other writers kept changing its cluster")
+
+    def _resolve(self, url: str) -> str:
+        aid = article_id(normalize_url(url))
+        alias = self.client.get(self.keys.alias(aid))
+        return alias.decode() if alias else aid
+
+    # -- lookup and check -----------------------------------------------------------------
+    def lookup(self, urls: list[str]) -> list[LookupResult]:
+        """The answer for each URL, in one round trip."""
+        norm = []
+        for u in urls:
+            try:
+                norm.append(normalize_url(u))
+            except InputError:
+                norm.append(u)
+        rows = self.store.lookup([article_id(u) for u in norm])
+        return [self._result(u, row) for u, row in zip(norm, rows, strict=True)]
+
+    def _result(self, url: str, row: list[Any]) -> LookupResult:
+        if len(row) == 1:
+            return LookupResult(url=url, indexed=False)
+        aid, _rurl, rmeta, cid, cluster_flat, member_flat = row
+        aid, cid = aid.decode(), cid.decode()
+        meta = ArticleMeta.from_json(rmeta)
+        fields = {cluster_flat[i].decode(): cluster_flat[i + 1]
+                  for i in range(0, len(cluster_flat), 2)}
+        metas = {member_flat[i].decode(): ArticleMeta.from_json(member_flat[i + 2])
+                 for i in range(0, len(member_flat), 3) if member_flat[i + 2]}
+        verdicts = {k: Verdict.from_json(v) for k, v in fields.items() if len(k) == 16}
+        return self._compose(aid, meta, cid, verdicts, metas, indexed=True)
+
+    @staticmethod
+    def _compose(aid: str | None, meta: ArticleMeta, cid: str | None,
+                 verdicts: dict[str, Verdict], metas: dict[str, ArticleMeta],
+                 indexed: bool) -> LookupResult:
+        res = LookupResult(url=meta.url, indexed=indexed, id=aid, cluster=cid,
+                           first_seen=meta.first_seen or None, title=meta.title,
+                           site=meta.site, published=meta.published)
+        v = verdicts.get(aid or "")
+        if v is None:
+            res.role = "unique"
+            return res
+        res.role = v.role
+        res.confidence, res.evidence, res.attributed_to = v.confidence, v.evidence, v.attributed_to
+        if v.role == "original":
+            res.copies = sorted(
+                ({"url": metas[m].url, "site": metas[m].site, "role": mv.role,
+                  "similarity": mv.similarity, "containment": mv.containment,
+                  "published": metas[m].published}
+                 for m, mv in verdicts.items() if m != aid and m in metas
+                 and mv.role in ("copy", "partial")),
+                key=lambda c: (c["role"], -(c["containment"] or 0), c["url"]))
+            return res
+        res.similarity, res.containment = v.similarity, v.containment
+        if v.original and v.original in metas:
+            o = metas[v.original]
+            res.original = {"url": o.url, "site": o.site, "title": o.title,
+                            "published": o.published}
+        return res
+
+    def check(self, item: ArticleInput) -> LookupResult:
+        """The answer for a text or page that may not be indexed; writes nothing."""
+        self.check_index(claim=False)
+        art = self.prepare(item)
+        raw = self.store.read_state([(art.id, art.bands)])
+        plan = Plan(raw, self.keys, self.settings)
+        already = art.id in plan.members
+        plan.add(art, raw.bands[0])
+        cid = plan.cluster_of.get(art.id)
+        cm = plan.clusters.get(cid or "")
+        verdicts = cm.verdicts if cm else {}
+        metas = {i: plan.members[i].meta for i in (cm.members if cm else []) if i in plan.members}
+        res = self._compose(art.id, art.meta, cid if cm else None, verdicts, metas,
+                            indexed=already)
+        if not already:
+            res.id = None
+        return res
+
+    # -- maintenance ----------------------------------------------------------------------
+    def stats(self) -> dict[str, int | float]:
+        """Counters, and bytes per article split into index+signature and text+metadata."""
+        raw = self.client.hgetall(self.keys.stats)
+        out: dict[str, int | float] = {k.decode(): int(v) for k, v in raw.items()}
+        for name in ("articles", "clusters", "copies", "partials", "originals"):
+            out.setdefault(name, 0)
+        n = int(out["articles"])
+        out["unique"] = n - int(out["copies"]) - int(out["partials"]) - int(out["originals"])
+        if n:
+            sample = [m.decode() for m in self.client.zrandmember(self.keys.ids, 200) or []]
+            pipe = self.client.pipeline(transaction=False)
+            for aid in sample:
+                pipe.memory_usage(self.keys.sig(aid))
+                pipe.memory_usage(self.keys.article(aid))
+            usage = pipe.execute()
+            sig_b = sum(u or 0 for u in usage[0::2]) / max(1, len(sample))
+            art_b = sum(u or 0 for u in usage[1::2]) / max(1, len(sample))
+            pipe = self.client.pipeline(transaction=False)
+            for b in random.sample(range(self.params.buckets), min(64, self.params.buckets)):
+                pipe.memory_usage(self.keys.band(b))
+            band_samples = [u or 0 for u in pipe.execute()]
+            band_b = sum(band_samples) / len(band_samples) * self.params.buckets / n
+            out["bytes_per_article_index_signature"] = round(band_b + sig_b)
+            out["bytes_per_article_text_metadata"] = round(art_b)
+        return out
+
+    def export(self) -> Iterator[dict[str, object]]:
+        """Every article with its cluster and role, in first-seen order."""
+        for chunk in self._id_chunks():
+            for res in self.lookup_ids(chunk):
+                yield {"id": res.id, "url": res.url, "site": res.site, "title": res.title,
+                       "published": res.published, "first_seen": res.first_seen,
+                       "cluster": res.cluster, "role": res.role,
+                       "original": res.original["url"] if res.original else None,
+                       "similarity": res.similarity, "containment": res.containment}
+
+    def lookup_ids(self, ids: list[str]) -> list[LookupResult]:
+        rows = self.store.lookup(ids)
+        return [self._result(i, row) for i, row in zip(ids, rows, strict=True)]
+
+    def _id_chunks(self, size: int = 200) -> Iterator[list[str]]:
+        start = 0
+        while True:
+            ids = [i.decode() for i in self.client.zrange(self.keys.ids, start, start + size - 1)]
+            if not ids:
+                return
+            yield ids
+            start += size
+
+    def texts(self) -> Iterator[tuple[str, str, ArticleMeta]]:
+        """(id, text, metadata) of every stored article."""
+        for chunk in self._id_chunks():
+            pipe = self.client.pipeline(transaction=False)
+            for aid in chunk:
+                pipe.hmget(self.keys.article(aid), "t", "m")
+            for aid, (t, m) in zip(chunk, pipe.execute(), strict=True):
+                if t and m:
+                    yield aid, zlib.decompress(t).decode(), ArticleMeta.from_json(m)
+
+    def reindex(self) -> int:
+        """Rebuild signatures, bands and clusters from the stored texts (after a parameter
+        change). Articles keep their metadata and first-seen times."""
+        items = list(self.texts())
+        pattern = f"{self.keys.prefix}*"
+        for key in self.client.scan_iter(match=pattern, count=1000):
+            if not key.decode().startswith((self.keys.article(""), self.keys.alias(""))):
+                self.client.delete(key)
+        for aid, _, _ in items:
+            self.client.hdel(self.keys.article(aid), "c")
+        self._index_checked = False
+        count = 0
+        items.sort(key=lambda x: x[2].first_seen)
+        batch: list[Prepared] = []
+        for _, text, meta in items:
+            first_seen = meta.first_seen
+            art = self.prepare(ArticleInput(
+                url=meta.url, text=text, title=meta.title, published=meta.published,
+                modified=meta.modified, site=meta.site, site_name=meta.site_name,
+                author=meta.author, language=meta.language, canonical_url=meta.canonical_url,
+                og_url=meta.og_url, original_source=meta.original_source,
+                syndication_source=meta.syndication_source, is_based_on=meta.is_based_on,
+                attribution=meta.attribution, wire=meta.wire, source_links=meta.source_links,
+                noindex=meta.noindex))
+            art.meta.first_seen = first_seen
+            batch.append(art)
+            if len(batch) >= self.settings.batch_size:
+                count += len(self.ingest_prepared(batch))
+                batch = []
+        if batch:
+            count += len(self.ingest_prepared(batch))
+        return count
+
+
+def result_json(res: LookupResult) -> str:
+    return json.dumps(res.to_dict(), ensure_ascii=False)

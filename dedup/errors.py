@@ -1,0 +1,21 @@
+"""The small set of exceptions wiretrace raises on purpose."""
+
+
+class WiretraceError(Exception):
+    """Base class of every error wiretrace raises on purpose."""
+
+
+class InputError(WiretraceError):
+    """An article or request is malformed; the message says what is wrong."""
+
+
+class IndexMismatchError(WiretraceError):
+    """The index in Redis was written with other signature or LSH parameters."""
+
+
+class StoreUnavailableError(WiretraceError):
+    """Redis cannot be reached or did not answer in time."""
+
+
+class ConflictError(WiretraceError):
+    """Concurrent writers kept changing what an ingest read; it gave up after its retries."""

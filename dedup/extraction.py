@@ -1,0 +1,158 @@
+"""From HTML to an article: trafilatura for text and metadata, plus provenance signals.
+
+No Scrapy here: the crawler calls :func:`extract` in its worker processes, and the engine calls
+it for ``html`` inputs.
+"""
+
+import json
+import logging
+import re
+from dataclasses import replace
+from typing import Any
+
+import lxml.html
+import trafilatura
+from lxml import etree
+
+from dedup.attribution import attribution_lines, named_sources, wire_bylines
+from dedup.errors import InputError
+from dedup.models import ArticleInput
+
+logger = logging.getLogger(__name__)
+
+MAX_HTML_CHARS = 5_000_000
+_BLOCKS = ("p", "div", "span", "em", "small", "strong", "i", "b", "footer", "li", "figcaption",
+           "section", "aside", "cite")
+
+
+def _first(tree: Any, xpath: str) -> str | None:
+    for v in tree.xpath(xpath):
+        v = str(v).strip()
+        if v:
+            return v
+    return None
+
+
+def _jsonld(tree: Any) -> list[dict[str, Any]]:
+    """Every JSON-LD object of the page, @graph members included; broken blocks skipped."""
+    out: list[dict[str, Any]] = []
+    for script in tree.xpath("//script[@type='application/ld+json']/text()"):
+        try:
+            data = json.loads(script)
+        except ValueError:
+            continue
+        stack = data if isinstance(data, list) else [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                out.append(item)
+                graph = item.get("@graph")
+                if isinstance(graph, list):
+                    stack.extend(graph)
+            elif isinstance(item, list):
+                stack.extend(item)
+    return out
+
+
+def _urls_of(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [str(v) for k in ("url", "@id", "sameAs") if isinstance(v := value.get(k), str)]
+    if isinstance(value, list):
+        return [u for v in value for u in _urls_of(v)]
+    return []
+
+
+def _signals(tree: Any) -> dict[str, Any]:
+    sig: dict[str, Any] = {
+        "canonical_url": _first(tree, "//link[translate(@rel,'CANONICAL','canonical')"
+                                      "='canonical']/@href"),
+        "og_url": _first(tree, "//meta[@property='og:url']/@content"),
+        "site_name": _first(tree, "//meta[@property='og:site_name']/@content"),
+        "original_source": [v.strip() for v in tree.xpath(
+            "//meta[@name='original-source']/@content|//link[@rel='original-source']/@href")
+            if v.strip()],
+        "syndication_source": [v.strip() for v in tree.xpath(
+            "//meta[@name='syndication-source']/@content|//link[@rel='syndication-source']"
+            "/@href") if v.strip()],
+        "is_based_on": [v.strip() for v in tree.xpath(
+            "//*[@itemprop='isBasedOn' or @itemprop='isBasedOnUrl']/@href|"
+            "//*[@itemprop='isBasedOn' or @itemprop='isBasedOnUrl']/@content") if v.strip()],
+    }
+    robots = " ".join(tree.xpath("//meta[translate(@name,'ROBOTS','robots')='robots' or "
+                                 "@name='googlebot']/@content")).lower()
+    sig["noindex"] = "noindex" in robots
+    for obj in _jsonld(tree):
+        for key in ("isBasedOn", "isBasedOnUrl"):
+            sig["is_based_on"] += _urls_of(obj.get(key))
+        pub = obj.get("publisher")
+        if not sig["site_name"] and isinstance(pub, dict) and isinstance(pub.get("name"), str):
+            sig["site_name"] = pub["name"]
+    return sig
+
+
+def _page_attribution(tree: Any) -> tuple[list[str], list[str]]:
+    """Attribution lines anywhere on the page (they often sit outside the main text) and the
+    links inside the elements that hold them."""
+    lines: list[str] = []
+    links: list[str] = []
+    for el in tree.iter(*_BLOCKS):
+        text = " ".join(el.text_content().split())
+        if not 8 <= len(text) <= 240:
+            continue
+        found = attribution_lines(text)
+        if found:
+            lines += found
+            names = {n.lower() for line in found for n in named_sources(line)}
+            for href in el.xpath(".//a/@href"):
+                if href.startswith(("http://", "https://")) and (
+                        not names or any(n in href.lower() for n in names)):
+                    links.append(href)
+    return list(dict.fromkeys(lines)), list(dict.fromkeys(links))
+
+
+def extract(html: str | bytes, url: str, base: ArticleInput | None = None) -> ArticleInput:
+    """Text, metadata and provenance signals of a page.
+
+    Fields already set on ``base`` win over what the page says.
+
+    Raises:
+        InputError: the page is empty, not HTML, too large, or has no extractable text.
+    """
+    if isinstance(html, bytes):
+        if b"\x00" in html[:4096]:
+            raise InputError("page is binary, not HTML")
+        html = html.decode("utf-8", errors="replace")
+    if len(html) > MAX_HTML_CHARS:
+        raise InputError(f"page has {len(html)} characters, more than {MAX_HTML_CHARS}")
+    if not html.strip():
+        raise InputError("page is empty")
+    try:
+        tree = lxml.html.fromstring(html)
+    except (etree.ParserError, ValueError) as exc:
+        raise InputError(f"page does not parse as HTML: {exc}") from None
+    signals = _signals(tree)
+    page_lines, links = _page_attribution(tree)
+    doc = trafilatura.bare_extraction(
+        tree, url=url, with_metadata=True, include_comments=False, include_tables=False,
+        date_extraction_params={"extensive_search": True, "original_date": True},
+    )
+    if not isinstance(doc, trafilatura.settings.Document) or not (doc.text or "").strip():
+        raise InputError("no article text could be extracted from the page")
+    text = re.sub(r"\n{3,}", "\n\n", doc.text or "")
+    attribution = list(dict.fromkeys([*attribution_lines(text), *page_lines]))
+    out = ArticleInput(
+        url=url, text=text, title=doc.title, published=doc.date, author=doc.author,
+        site_name=signals["site_name"] or doc.sitename, language=doc.language,
+        canonical_url=signals["canonical_url"], og_url=signals["og_url"],
+        original_source=signals["original_source"],
+        syndication_source=signals["syndication_source"],
+        is_based_on=list(dict.fromkeys(signals["is_based_on"])), attribution=attribution,
+        wire=wire_bylines(text), source_links=links, noindex=signals["noindex"],
+    )
+    if base is None:
+        return out
+    given = {k: getattr(base, k) for k in ArticleInput.field_names()
+             if k not in ("html", "text") and getattr(base, k) not in (None, [], False)}
+    return replace(out, **given)

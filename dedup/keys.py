@@ -1,0 +1,60 @@
+"""Every Redis key wiretrace uses, in one place. Namespaced and versioned.
+
+``ns`` is the namespace (setting ``namespace``, default ``wt``); tests use one per run.
+Keys that one atomic script touches together share a ``{...}`` hash tag, so a Redis Cluster
+keeps them on one node.
+
+| key                      | type   | holds                                                      |
+|--------------------------|--------|------------------------------------------------------------|
+| ns:v1:meta               | hash   | index parameters fingerprint, schema version               |
+| ns:v1:stats              | hash   | counters: articles, clusters, copies, partials             |
+| ns:v1:b:<bucket>         | hash   | LSH band entries: field = band byte + 4 hash bytes,        |
+|                          |        | value = concatenated 8-byte article ids                    |
+| ns:v1:s:<id>             | string | signature: shingle count, text hash, MinHash values        |
+| ns:v1:a:<id>             | hash   | u url, m metadata JSON, t zlib text, c cluster id          |
+| ns:v1:u:<id>             | string | alias (same-site canonical): the article id it points to   |
+| ns:v1:c:{<cid>}          | hash   | cluster: v version, o original id, <id> -> verdict JSON    |
+| ns:v1:ids                | zset   | every article id by first-seen time (export, reindex)      |
+"""
+
+from dataclasses import dataclass
+
+SCHEMA = "v1"
+
+
+@dataclass(frozen=True, slots=True)
+class Keys:
+    """Key templates bound to one namespace."""
+
+    ns: str = "wt"
+
+    @property
+    def prefix(self) -> str:
+        return f"{self.ns}:{SCHEMA}:"
+
+    @property
+    def meta(self) -> str:
+        return f"{self.prefix}meta"
+
+    @property
+    def stats(self) -> str:
+        return f"{self.prefix}stats"
+
+    @property
+    def ids(self) -> str:
+        return f"{self.prefix}ids"
+
+    def band(self, bucket: int) -> str:
+        return f"{self.prefix}b:{bucket}"
+
+    def sig(self, article_id: str) -> str:
+        return f"{self.prefix}s:{article_id}"
+
+    def article(self, article_id: str) -> str:
+        return f"{self.prefix}a:{article_id}"
+
+    def alias(self, article_id: str) -> str:
+        return f"{self.prefix}u:{article_id}"
+
+    def cluster(self, cluster_id: str) -> str:
+        return f"{self.prefix}c:{{{cluster_id}}}"

@@ -1,0 +1,68 @@
+"""Text normalisation and tokenisation: the first stage of every signature."""
+
+import re
+import unicodedata
+
+# Typographic variants that copiers (and CMSs) swap freely.
+_VARIANTS = {
+    **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u00b4\u0060", "'"),
+    **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
+    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2e3a\u2e3b", "-"),
+    **dict.fromkeys("\u00ad\u200b\u200c\u200d\u2060\ufeff", ""),  # soft hyphen, zero widths
+}
+_TRANSLATE = str.maketrans(_VARIANTS)
+_SPACE_RE = re.compile(r"\s+")
+
+# Scripts written without spaces between words: each character is a token of its own.
+_NOSPACE = (
+    "\u0e00-\u0eff"  # Thai, Lao
+    "\u1000-\u109f"  # Myanmar
+    "\u1780-\u17ff"  # Khmer
+    "\u3040-\u30ff"  # Hiragana, Katakana
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # CJK ideographs
+)
+_NOSPACE_RE = re.compile(rf"[{_NOSPACE}]")
+
+
+# ASCII bytes that are not letters or digits separate tokens ...
+_ASCII_SEPARATORS = bytes(b if chr(b).isalnum() or b >= 128 else 32 for b in range(256))
+# ... and so do the common Unicode punctuation blocks, matched on their UTF-8 bytes: Latin-1
+# punctuation (U+0080-00BF), General Punctuation (U+2000-206F), CJK symbols and punctuation
+# (U+3000-303F) and fullwidth ASCII punctuation. Far faster than a per-character table.
+_UNICODE_SEPARATORS = re.compile(
+    rb"\xc2[\x80-\xbf]|\xe2\x80[\x80-\xbf]|\xe2\x81[\x80-\xaf]|\xe3\x80[\x80-\xbf]"
+    rb"|\xef\xbc[\x81-\x8f\x9a-\xa0\xbb-\xbf]"
+)
+
+
+def normalize(text: str) -> str:
+    """Unicode NFKC, case fold, one form of quotes and dashes, single spaces."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+    return _SPACE_RE.sub(" ", text.casefold()).strip()
+
+
+def token_bytes(text: str) -> tuple[bytes, bool]:
+    """The normalised text reduced to its tokens (UTF-8, single spaces), and whether its
+    script is written without spaces.
+
+    Tokens are runs of letters and digits; in scripts written without spaces (Chinese,
+    Japanese, Thai, ...) every character is a token.
+    """
+    nospace = 0
+    if text.isascii():
+        text = text.lower()
+    else:
+        text = unicodedata.normalize("NFKC", text).casefold()
+        if "\u00ad" in text or "\u200d" in text:  # soft hyphen, joiner: inside words
+            text = text.replace("\u00ad", "").replace("\u200d", "")
+        if _NOSPACE_RE.search(text):
+            text, nospace = _NOSPACE_RE.subn(r" \g<0> ", text)
+    raw = _UNICODE_SEPARATORS.sub(b" ", text.encode().translate(_ASCII_SEPARATORS))
+    tokens = raw.split()
+    return b" ".join(tokens), nospace * 2 > len(tokens)
+
+
+def tokenize(text: str) -> list[str]:
+    """Tokens of a text (see :func:`token_bytes`)."""
+    return token_bytes(text)[0].decode().split()

@@ -1,0 +1,35 @@
+"""Signature and LSH parameters: versioned constants shared by every reader and writer.
+
+Changing any value here changes what a signature means, so it needs a new
+``PARAMS_VERSION``; an index written with other parameters is refused
+(:class:`dedup.errors.IndexMismatchError`) until ``wiretrace reindex`` rebuilds it.
+"""
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class SignatureParams:
+    """How a text becomes a MinHash signature and how the signature is banded."""
+
+    version: int = 1
+    num_perm: int = 128
+    seed: int = 1
+    # datasketch's default permutation scheme since 2.0: murmur3 fmix, then a*h+b mod 2**32.
+    scheme: str = "affine32"
+    word_ngram: int = 4
+    # Scripts written without spaces (Chinese, Japanese, Thai, ...) are shingled by characters.
+    char_ngram: int = 5
+    # LSH: bands x rows. Two rows per band keeps recall high down to a Jaccard of ~0.25,
+    # where 40% excerpts wrapped in boilerplate sit (see bench/recall.py).
+    bands: int = 48
+    rows: int = 2
+    # Band entries are spread over this many Redis hashes (small hashes stay listpack-encoded).
+    buckets: int = 4096
+
+    def fingerprint(self) -> str:
+        """A stable text form, stored with the index and compared on every open."""
+        return ";".join(f"{k}={v}" for k, v in sorted(asdict(self).items()))
+
+
+PARAMS = SignatureParams()

@@ -1,0 +1,279 @@
+"""One batch's decisions, made on a snapshot read from Redis and turned into guarded writes.
+
+The plan keeps a local model of every record and cluster it read, applies each article's
+decision to that model (so later articles of the batch see earlier ones), and remembers what
+it read (guards) so that the single atomic write can refuse a stale plan.
+"""
+
+import time
+import zlib
+from dataclasses import dataclass, field
+
+from dedup.config import Settings
+from dedup.keys import Keys
+from dedup.models import ArticleMeta, Verdict
+from dedup.provenance import Member, assign_roles, choose_original
+from dedup.scoring import PairScore, related, score
+from dedup.signature import Signature
+from dedup.store import Guard, Op, RawState
+from dedup.urls import same_site
+
+
+@dataclass(slots=True)
+class Prepared:
+    """An article ready for the index: identity, text, signature, bands."""
+
+    id: str
+    meta: ArticleMeta
+    text: str
+    sig: Signature
+    bands: list[tuple[str, bytes]]  # (bucket key, field)
+    aliases: list[str] = field(default_factory=list)  # ids of other URLs of the same article
+
+
+@dataclass(slots=True)
+class ClusterModel:
+    version: int  # as read; 0 when the key did not exist
+    members: list[str]
+    original: str | None = None
+    verdicts: dict[str, Verdict] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What happened to one article of a batch."""
+
+    id: str
+    url: str
+    status: str  # "new", "updated", "unchanged"
+    role: str
+    cluster: str
+
+
+class Plan:
+    """Decisions for one batch over one snapshot."""
+
+    def __init__(self, raw: RawState, keys: Keys, settings: Settings) -> None:
+        self.keys = keys
+        self.settings = settings
+        self.raw = raw
+        self.members: dict[str, Member] = {}
+        self.cluster_of: dict[str, str] = {}
+        self.texts: dict[str, str] = {}
+        for r in raw.records.values():
+            self.members[r.id] = Member(r.id, Signature.from_bytes(r.sig),
+                                        ArticleMeta.from_json(r.meta))
+            self.cluster_of[r.id] = r.cluster
+        self.clusters: dict[str, ClusterModel] = {}
+        for cid, fields in raw.clusters.items():
+            verdicts = {k: Verdict.from_json(v) for k, v in fields.items() if len(k) == 16}
+            if verdicts:
+                self.clusters[cid] = ClusterModel(int(fields.get("v", b"0")), list(verdicts),
+                                                  (fields.get("o") or b"").decode() or None,
+                                                  verdicts)
+        self.initial_roles = {i: self.role_of(i) for i in self.members}
+        self.guards: dict[tuple[str, str, str | bytes], bytes] = {}
+        self.band_local: dict[tuple[str, bytes], list[str]] = {}
+        self.dirty_clusters: set[str] = set()
+        self.deleted_clusters: set[str] = set()
+        self.written: dict[str, Prepared] = {}
+        self.removed: dict[str, Member] = {}
+        self.band_ops: list[Op] = []
+        self._scores: dict[tuple[str, str], PairScore] = {}
+
+    # -- model queries ------------------------------------------------------------------
+    def role_of(self, article_id: str) -> str | None:
+        if article_id not in self.members:
+            return None
+        cm = self.clusters.get(self.cluster_of[article_id])
+        if cm is None or article_id not in cm.verdicts:
+            return "unique"
+        return cm.verdicts[article_id].role
+
+    def pair(self, a: Member, b: Member) -> PairScore:
+        key = (a.id, b.id)
+        if key not in self._scores:
+            self._scores[key] = score(a.sig, b.sig)
+        return self._scores[key]
+
+    def members_of(self, cid: str) -> list[str]:
+        self._guard_cluster(cid)
+        cm = self.clusters.get(cid)
+        return list(cm.members) if cm else [cid] if cid in self.members else []
+
+    def _guard_cluster(self, cid: str) -> None:
+        key = self.keys.cluster(cid)
+        if ("h", key, "v") not in self.guards and cid not in self.dirty_clusters:
+            cm = self.clusters.get(cid)
+            self.guards[("h", key, "v")] = str(cm.version).encode() if cm else b""
+
+    # -- decisions ------------------------------------------------------------------------
+    def add(self, art: Prepared, band_values: list[bytes]) -> Outcome:
+        """Decide where one article goes and record it in the model."""
+        sig_key = self.keys.sig(art.id)
+        if ("g", sig_key, "") not in self.guards:
+            raw = self.raw.records.get(art.id)
+            self.guards[("g", sig_key, "")] = raw.sig if raw else b""
+        old = self.members.get(art.id)
+        status = "new"
+        if old is not None:
+            art.meta.first_seen = old.meta.first_seen
+            if old.sig.text_hash == art.sig.text_hash and old.meta == art.meta:
+                return Outcome(art.id, art.meta.url, "unchanged", self.role_of(art.id) or "",
+                               self.cluster_of[art.id])
+            self.detach(art.id)
+            status = "updated"
+        member = Member(art.id, art.sig, art.meta)
+        candidates: dict[str, Member] = {}
+        for (key, fld), value in zip(art.bands, band_values, strict=True):
+            self.guards.setdefault(("h", key, fld), value)
+            ids = [value[p:p + 8].hex() for p in range(0, len(value), 8)]
+            ids += self.band_local.get((key, fld), [])
+            for cid in ids:
+                if cid != art.id and cid in self.members:
+                    candidates[cid] = self.members[cid]
+        rel = []
+        for cand in candidates.values():
+            s = self.pair(member, cand)
+            if related(s, same_site(art.meta.site, cand.meta.site), self.settings):
+                rel.append((s.shared, cand.id))
+        self.members[art.id] = member
+        self.written[art.id] = art
+        self.texts[art.id] = art.text
+        for key, fld in art.bands:
+            self.band_local.setdefault((key, fld), []).append(art.id)
+        if not rel:
+            self.cluster_of[art.id] = art.id
+            return Outcome(art.id, art.meta.url, status, "unique", art.id)
+        rel.sort(reverse=True)
+        target = self.cluster_of[rel[0][1]]
+        ids = [*self.members_of(target), art.id]
+        for _, cand_id in rel[1:]:
+            other = self.cluster_of[cand_id]
+            if other == target or other in self.deleted_clusters:
+                continue
+            other_ids = self.members_of(other)
+            if art.id in other_ids:
+                continue
+            trial = [self.members[i] for i in [*other_ids, art.id]]
+            if choose_original(trial, self.pair, self.settings).original == art.id:
+                ids += other_ids  # art is the source of that cluster too: one story
+                self._drop_cluster(other)
+        self._set_cluster(target, ids)
+        return Outcome(art.id, art.meta.url, status, self.role_of(art.id) or "", target)
+
+    def _set_cluster(self, cid: str, ids: list[str]) -> None:
+        ids = list(dict.fromkeys(ids))
+        self._guard_cluster(cid)
+        if len(ids) < 2:
+            self._drop_cluster(cid)
+            for i in ids:
+                self.cluster_of[i] = i
+            return
+        members = [self.members[i] for i in ids]
+        choice = choose_original(members, self.pair, self.settings)
+        verdicts = assign_roles(members, choice, self.pair, self.settings)
+        cm = self.clusters.get(cid)
+        version = cm.version if cm else 0
+        self.clusters[cid] = ClusterModel(version, ids, choice.original, verdicts)
+        self.dirty_clusters.add(cid)
+        self.deleted_clusters.discard(cid)
+        for i in ids:
+            self.cluster_of[i] = cid
+
+    def _drop_cluster(self, cid: str) -> None:
+        self._guard_cluster(cid)
+        if cid in self.clusters:
+            self.deleted_clusters.add(cid)
+            self.dirty_clusters.add(cid)
+            del self.clusters[cid]
+
+    def detach(self, article_id: str) -> None:
+        """Take an article out of the model (before an update or a removal)."""
+        cid = self.cluster_of.get(article_id)
+        old = self.members[article_id]
+        rest = [i for i in self.members_of(cid) if i != article_id] if cid else []
+        if cid == article_id and rest:
+            # The cluster was named after this article; the rest keep the name's key but it
+            # must move to a member that stays.
+            self._drop_cluster(cid)
+            cid = rest[0]
+        if cid:
+            self._set_cluster(cid, rest)
+        if article_id not in self.written:
+            self.removed[article_id] = old
+        self.written.pop(article_id, None)
+        del self.members[article_id]
+        self.cluster_of.pop(article_id, None)
+        for key_fld in self.band_local.values():
+            if article_id in key_fld:
+                key_fld.remove(article_id)
+
+    # -- writes ---------------------------------------------------------------------------
+    def guards_list(self) -> list[Guard]:
+        return [(kind, key, fld, value) for (kind, key, fld), value in self.guards.items()]
+
+    def ops(self, old_bands: dict[str, list[tuple[str, bytes]]]) -> list[Op]:
+        """The writes that turn what was read into the model."""
+        k = self.keys
+        ops: list[Op] = []
+        now = time.time()
+        for rid, _member in self.removed.items():
+            for key, fld in old_bands.get(rid, []):
+                ops.append(("R", key, fld, bytes.fromhex(rid)))
+            if rid not in self.written:
+                ops += [("K", k.sig(rid), "", ""), ("K", k.article(rid), "", ""),
+                        ("X", k.ids, "", rid)]
+        for aid, art in self.written.items():
+            ops.append(("S", k.sig(aid), "", art.sig.to_bytes()))
+            ops += [("H", k.article(aid), "u", art.meta.url),
+                    ("H", k.article(aid), "m", art.meta.to_json()),
+                    ("H", k.article(aid), "t", zlib.compress(art.text.encode(), 6))]
+            ops.append(("Z", k.ids, str(now), aid))
+            for key, fld in art.bands:
+                ops.append(("A", key, fld, bytes.fromhex(aid)))
+            for alias in art.aliases:
+                ops.append(("S", k.alias(alias), "", aid))
+        for aid in self.members:
+            if aid in self.written or self.cluster_of.get(aid) != self.raw_cluster(aid):
+                ops.append(("H", k.article(aid), "c", self.cluster_of[aid]))
+        for cid in sorted(self.dirty_clusters):
+            key = k.cluster(cid)
+            ops.append(("K", key, "", ""))
+            cm = self.clusters.get(cid)
+            if cm is None:
+                continue
+            ops.append(("H", key, "v", cm.version + 1))
+            ops.append(("H", key, "o", cm.original or ""))
+            for mid, verdict in cm.verdicts.items():
+                ops.append(("H", key, mid, verdict.to_json()))
+        ops += [("I", k.stats, name, delta) for name, delta in self.stat_deltas().items()
+                if delta]
+        return ops
+
+    def raw_cluster(self, aid: str) -> str | None:
+        r = self.raw.records.get(aid)
+        return r.cluster if r else None
+
+    def stat_deltas(self) -> dict[str, int]:
+        deltas = {"articles": 0, "clusters": 0, "copies": 0, "partials": 0, "originals": 0}
+        plural = {"copy": "copies", "partial": "partials", "original": "originals"}
+        touched = set(self.initial_roles) | set(self.members) | set(self.removed)
+        for aid in touched:
+            before = self.initial_roles.get(aid)
+            after = self.role_of(aid)
+            if before == after:
+                continue
+            if before is None:
+                deltas["articles"] += 1
+            if after is None:
+                deltas["articles"] -= 1
+            if before in plural:
+                deltas[plural[before]] -= 1
+            if after in plural:
+                deltas[plural[after]] += 1
+        read_clusters = {c for c in self.raw.clusters if self.raw.clusters[c]}
+        for cid in self.dirty_clusters:
+            was = cid in read_clusters and any(len(f) == 16 for f in self.raw.clusters[cid])
+            deltas["clusters"] += int(cid in self.clusters) - int(was)
+        return deltas

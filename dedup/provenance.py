@@ -1,0 +1,262 @@
+"""Who is the original of a cluster, and why; and each member's role relative to it.
+
+Evidence, strongest first: explicit attribution (a member names another member: cross-domain
+canonical or og:url, original-source/syndication-source meta, schema.org isBasedOn, an
+attribution line, a wire byline, a link); then published dates, differences within a margin
+counting as unknown; then excerpt structure (an excerpt is not the source of the full text);
+then the time wiretrace first saw each article.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from dedup.attribution import WIRES, named_sources
+from dedup.config import Settings
+from dedup.errors import InputError
+from dedup.models import ArticleMeta, Role, Verdict
+from dedup.scoring import PairScore, is_excerpt_of
+from dedup.signature import Signature
+from dedup.urls import normalize_url, same_site, site_of
+
+URL_KINDS = ("canonical", "og:url", "original-source", "syndication-source", "isBasedOn")
+_SQUASH = re.compile(r"[^a-z0-9]")
+_DOMAIN_LIKE = re.compile(r"^[a-z0-9.-]+\.[a-z]{2,24}$")
+_STRONG_CUE = re.compile(r"originally|first (?:appeared|published)|republished|syndicated|"
+                         r"reprinted|belongs to|courtesy|source\s*:", re.I)
+
+
+@dataclass(slots=True)
+class Member:
+    """An indexed (or about to be indexed) article, as the decision sees it."""
+
+    id: str
+    sig: Signature
+    meta: ArticleMeta
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One statement of a page about where its text comes from."""
+
+    kind: str
+    value: str  # a normalised URL for URL kinds, else a name or domain
+    is_url: bool
+    strong: bool  # names a source explicitly enough to rule the page out as the original
+
+    def describe(self) -> str:
+        return f"{self.kind}: {self.value}"
+
+
+@dataclass(slots=True)
+class Choice:
+    """The original of a cluster (None when it is not indexed) and what the members name."""
+
+    original: str | None
+    confidence: float
+    evidence: list[str]
+    names: dict[str, list[Claim]] = field(default_factory=dict)  # member -> claims on original
+    attributed_to: dict[str, str] = field(default_factory=dict)
+
+
+def claims_of(meta: ArticleMeta) -> list[Claim]:
+    """The provenance claims of a page, with self-references left out."""
+    out: list[Claim] = []
+
+    def add_url(kind: str, value: str, strong: bool = True) -> None:
+        try:
+            url = normalize_url(value)
+        except InputError:
+            return
+        if not same_site(site_of(url), meta.site):
+            out.append(Claim(kind, url, True, strong))
+
+    for kind, value in (("canonical", meta.canonical_url), ("og:url", meta.og_url)):
+        if value:
+            add_url(kind, value)
+    for kind, values in (("original-source", meta.original_source),
+                         ("syndication-source", meta.syndication_source),
+                         ("isBasedOn", meta.is_based_on)):
+        for v in values:
+            if v.lower().startswith(("http://", "https://")):
+                add_url(kind, v)
+            elif v.strip():
+                out.append(Claim(kind, v.strip(), False, True))
+    for v in meta.source_links:
+        add_url("link", v, strong=False)
+    for line in meta.attribution:
+        strong = bool(_STRONG_CUE.search(line))
+        for name in named_sources(line):
+            if not _names_site(name, meta.site, meta.site_name):
+                out.append(Claim("attribution", name, False, strong))
+    for wire in meta.wire:
+        if not any(_names_site(n, meta.site, meta.site_name) for n in WIRES.get(wire, ())):
+            out.append(Claim("wire", wire, False, True))
+    return out
+
+
+def _names_site(name: str, site: str, site_name: str | None) -> bool:
+    """Whether a source name (domain, publisher or wire name) designates this site."""
+    n = name.strip().lower()
+    if n.startswith(("http://", "https://")):
+        return same_site(site_of(n), site)
+    n = n.removeprefix("www.")
+    if _DOMAIN_LIKE.match(n):
+        return same_site(n, site)
+    for wire_names in (WIRES.get(name), WIRES.get(name.upper())):
+        if wire_names and any(_names_site(w, site, site_name) for w in wire_names):
+            return True
+    squashed = _SQUASH.sub("", re.sub(r"^the\s+", "", n))
+    if not squashed:
+        return False
+    label = _SQUASH.sub("", site.split(".")[-2] if site.count(".") else site)
+    if squashed == label or (site_name and squashed == _SQUASH.sub("", site_name.lower())):
+        return True
+    return any(_SQUASH.sub("", w) == squashed for w in _wire_names_of(site))
+
+
+def _wire_names_of(site: str) -> tuple[str, ...]:
+    for wire, names in WIRES.items():
+        if any(same_site(n, site) for n in names if "." in n):
+            return (wire.lower(), *names)
+    return ()
+
+
+def claim_names(claim: Claim, target: ArticleMeta) -> bool:
+    """Whether a claim designates this article (its URL) or its site."""
+    if claim.is_url:
+        return claim.value == target.url or same_site(site_of(claim.value), target.site)
+    return _names_site(claim.value, target.site, target.site_name)
+
+
+def _parse_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return dt if dt.tzinfo else dt.replace(tzinfo=datetime.now().astimezone().tzinfo)
+
+
+def choose_original(
+    members: list[Member],
+    pair: Callable[[Member, Member], PairScore],
+    settings: Settings,
+) -> Choice:
+    """Pick the original of a cluster with a confidence and the evidence behind it."""
+    by_id = {m.id: m for m in members}
+    claims = {m.id: claims_of(m.meta) for m in members}
+    names: dict[str, dict[str, list[Claim]]] = {m.id: {} for m in members}
+    external: dict[str, Claim] = {}
+    for m in members:
+        for c in claims[m.id]:
+            targets = [o.id for o in members if o.id != m.id and claim_names(c, o.meta)]
+            for t in targets:
+                names[m.id].setdefault(t, []).append(c)
+            if not targets and c.strong and m.id not in external:
+                external[m.id] = c
+
+    # 1. Explicit attribution: follow "names" links to a member that names nobody.
+    votes: dict[str, list[str]] = {}
+    for m_id, named in names.items():
+        for target, cl in named.items():
+            votes.setdefault(target, []).extend(f"{c.describe()} (from {by_id[m_id].meta.site})"
+                                                for c in cl)
+    if votes:
+        roots = [t for t in votes if not names[t]] or list(votes)
+        best = max(roots, key=lambda t: (len(votes[t]), -_first_seen_key(by_id[t])))
+        exact = any(c.is_url and c.value == by_id[best].meta.url
+                    for n in names.values() for c in n.get(best, []))
+        return _finish(Choice(best, 0.97 if exact else 0.9, votes[best]), members, names,
+                       external)
+
+    eligible = [m for m in members if m.id not in external]
+    if not eligible:
+        return _finish(Choice(None, 0.8, ["attribution: every member names a source that is "
+                                           "not indexed"]), members, names, external)
+    if len(eligible) > 1 and not all(m.meta.noindex for m in eligible):
+        eligible = [m for m in eligible if not m.meta.noindex] or eligible
+
+    # 2. Published dates, when one is earlier than all others by more than the margin.
+    margin = timedelta(hours=settings.date_margin_hours)
+    dated = sorted(((d, m) for m in eligible if (d := _parse_date(m.meta.published))),
+                   key=lambda x: x[0])
+    if len(dated) >= 2 and dated[1][0] - dated[0][0] > margin:
+        first = dated[0][1]
+        others = [m for m in eligible if m.id != first.id]
+        if not any(is_excerpt_of(pair(first, o)) for o in others):
+            ev = [f"published: {first.meta.published} is earlier than "
+                  f"{dated[1][1].meta.published} ({dated[1][1].meta.site})"]
+            return _finish(Choice(first.id, 0.75, ev), members, names, external)
+
+    # 3. Structure: an excerpt of another member is not the original of it.
+    full = [m for m in eligible
+            if not any(o.id != m.id and is_excerpt_of(pair(m, o)) for o in eligible)]
+    pool = full or eligible
+    # 4. First seen (ties: the earliest published date, then the id for stability).
+    first = min(pool, key=lambda m: (m.meta.first_seen, m.meta.published or "~", m.id))
+    ev = [f"first_seen: {first.meta.first_seen} is the earliest"]
+    if len(full) < len(eligible):
+        ev.insert(0, "structure: the others are excerpts of it")
+    return _finish(Choice(first.id, 0.6 if len(full) < len(eligible) else 0.5, ev), members,
+                   names, external)
+
+
+def _first_seen_key(m: Member) -> float:
+    dt = _parse_date(m.meta.first_seen)
+    return -dt.timestamp() if dt else 0.0
+
+
+def _finish(choice: Choice, members: list[Member], names: dict[str, dict[str, list[Claim]]],
+            external: dict[str, Claim]) -> Choice:
+    by_id = {m.id: m for m in members}
+    for m in members:
+        if m.id == choice.original:
+            continue
+        if choice.original and choice.original in names[m.id]:
+            choice.names[m.id] = names[m.id][choice.original]
+            choice.attributed_to[m.id] = by_id[choice.original].meta.site
+        elif m.id in external:
+            choice.attributed_to[m.id] = external[m.id].value
+        elif names[m.id]:
+            choice.attributed_to[m.id] = by_id[next(iter(names[m.id]))].meta.site
+    return choice
+
+
+def assign_roles(
+    members: list[Member],
+    choice: Choice,
+    pair: Callable[[Member, Member], PairScore],
+    settings: Settings,
+) -> dict[str, Verdict]:
+    """Each member's verdict relative to the chosen original (or, with none indexed, to the
+    most complete member)."""
+    if len(members) < 2:
+        return {m.id: Verdict("unique") for m in members}
+    by_id = {m.id: m for m in members}
+    ref = by_id[choice.original] if choice.original else max(
+        members, key=lambda m: (m.sig.size, m.id))
+    verdicts: dict[str, Verdict] = {}
+    for m in members:
+        if choice.original and m.id == ref.id:
+            verdicts[m.id] = Verdict("original", confidence=round(choice.confidence, 3),
+                                     evidence=list(choice.evidence))
+            continue
+        other = ref if m.id != ref.id else max(
+            (o for o in members if o.id != m.id), key=lambda o: pair(m, o).shared)
+        s = pair(m, other)
+        containment = s.b_in_a  # share of the reference's text that m reproduces
+        role: Role = "copy" if containment >= settings.copy_containment else "partial"
+        evidence = [c.describe() for c in choice.names.get(m.id, [])]
+        if choice.original:
+            evidence += [e for e in choice.evidence if not e.endswith(f"(from {m.meta.site})")]
+        elif m.id in choice.attributed_to:
+            evidence.append(f"attribution: names {choice.attributed_to[m.id]}, not indexed")
+        verdicts[m.id] = Verdict(
+            role, original=choice.original, similarity=round(s.similarity, 3),
+            containment=round(containment, 3), confidence=round(choice.confidence, 3),
+            evidence=list(dict.fromkeys(evidence)), attributed_to=choice.attributed_to.get(m.id),
+        )
+    return verdicts

@@ -1,0 +1,125 @@
+"""Redis clients: one factory, with explicit timeouts, and the embedded default server.
+
+When ``REDIS_URL`` is unset wiretrace runs a real ``redis-server`` of its own with its data
+(append-only file) in the data directory, so a later run finds what an earlier one stored.
+Several wiretrace processes share it: each holds a shared lock on ``redis.lock`` while it uses
+the server, and the last one out shuts it down.
+"""
+
+import atexit
+import contextlib
+import fcntl
+import logging
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import redis
+
+from dedup.config import Settings
+from dedup.errors import StoreUnavailableError
+
+logger = logging.getLogger(__name__)
+
+
+def client_from_url(url: str, timeout: float) -> redis.Redis:
+    """A client that fails within ``timeout`` seconds instead of redis-py's long defaults."""
+    return redis.Redis.from_url(
+        url,
+        socket_timeout=timeout,
+        socket_connect_timeout=timeout,
+        health_check_interval=30,
+        retry_on_timeout=False,
+    )
+
+
+class EmbeddedRedis:
+    """A redis-server started by wiretrace, listening on a unix socket in ``data_dir``."""
+
+    def __init__(self, data_dir: Path, timeout: float = 2.0) -> None:
+        self.data_dir = data_dir
+        self.socket = data_dir / "redis.sock"
+        self.timeout = timeout
+        self._lock_file: int | None = None
+
+    @property
+    def url(self) -> str:
+        return f"unix://{self.socket}"
+
+    def _alive(self) -> bool:
+        if not self.socket.exists():
+            return False
+        try:
+            return bool(client_from_url(self.url, self.timeout).ping())
+        except redis.RedisError:
+            return False
+
+    def start(self) -> str:
+        """Start the server unless another wiretrace process already runs it; return its URL."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        fd = self._lock_file = _open_lock(self.data_dir / "redis.lock")
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            if not self._alive():
+                self._spawn()
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_SH)
+        atexit.register(self.release)
+        return self.url
+
+    def _spawn(self) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            raise StoreUnavailableError(
+                "REDIS_URL is not set and no redis-server binary is on PATH: install Redis "
+                "(Debian: apt-get install redis-server) or set REDIS_URL=redis://host:port/0"
+            )
+        self.socket.unlink(missing_ok=True)
+        cmd = [
+            binary, "--port", "0", "--unixsocket", str(self.socket), "--unixsocketperm", "700",
+            "--dir", str(self.data_dir), "--appendonly", "yes", "--appendfsync", "everysec",
+            "--save", "", "--daemonize", "yes", "--pidfile", str(self.data_dir / "redis.pid"),
+            "--logfile", str(self.data_dir / "redis.log"),
+            "--maxmemory-policy", "noeviction", "--hash-max-listpack-entries", "512",
+        ]
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while not self._alive():
+            if time.monotonic() > deadline:
+                raise StoreUnavailableError(
+                    f"embedded redis-server did not start; see {self.data_dir / 'redis.log'}"
+                )
+            time.sleep(0.02)
+        logger.debug("embedded redis-server started in %s", self.data_dir)
+
+    def release(self) -> None:
+        """Stop using the server; shut it down if no other wiretrace process uses it."""
+        fd, self._lock_file = self._lock_file, None
+        if fd is None:
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            pass  # another process still uses it
+        else:
+            # shutdown closes the connection: an error is the expected way for it to end
+            with contextlib.suppress(redis.RedisError):
+                client_from_url(self.url, self.timeout).shutdown(nosave=True)
+        finally:
+
+            os.close(fd)
+
+
+def _open_lock(path: Path) -> int:
+
+    return os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+
+
+def connect(settings: Settings) -> redis.Redis:
+    """The client for ``settings``: REDIS_URL if set, else the embedded server."""
+    url = settings.redis_url
+    if not url:
+        url = EmbeddedRedis(settings.data_dir, settings.redis_timeout).start()
+    return client_from_url(url, settings.redis_timeout)

@@ -1,0 +1,53 @@
+"""Re-scoring candidate pairs on stored signatures: similarity and containment."""
+
+from dataclasses import dataclass
+
+from dedup.config import Settings
+from dedup.signature import Signature, jaccard
+
+
+@dataclass(frozen=True, slots=True)
+class PairScore:
+    """How much two texts share, estimated from their signatures and shingle counts."""
+
+    similarity: float  # estimated Jaccard
+    shared: float  # estimated number of shared shingles
+    a_in_b: float  # share of a's shingles found in b
+    b_in_a: float  # share of b's shingles found in a
+
+
+def score(a: Signature, b: Signature) -> PairScore:
+    """Jaccard from the signatures; intersection and containment from it and the set sizes.
+
+    |A∩B| = J·|A∪B| and |A∪B| = |A| + |B| - |A∩B| give |A∩B| = J(|A|+|B|)/(1+J).
+    """
+    j = jaccard(a, b)
+    shared = j * (a.size + b.size) / (1.0 + j)
+    return PairScore(
+        similarity=j,
+        shared=shared,
+        a_in_b=min(1.0, shared / a.size) if a.size else 0.0,
+        b_in_a=min(1.0, shared / b.size) if b.size else 0.0,
+    )
+
+
+# Below this estimated Jaccard the estimate rests on a handful of equal hash values out of
+# 128 and containment computed from it is noise for texts of very different lengths.
+MIN_SIMILARITY = 0.06
+
+
+def related(s: PairScore, same_site: bool, settings: Settings) -> bool:
+    """Whether two texts share enough to be one story (copy, excerpt or rewrite)."""
+    if s.similarity < MIN_SIMILARITY or s.shared < settings.min_shared_shingles:
+        return False
+    if same_site and s.similarity < settings.same_site_min_similarity:
+        # Two articles of one site share its template (related links, subscribe boxes);
+        # only a near-verbatim repeat on the same site counts.
+        return False
+    return max(s.a_in_b, s.b_in_a) >= settings.partial_containment
+
+
+def is_excerpt_of(s: PairScore) -> bool:
+    """True when a (first of the pair) looks like an excerpt of b: a is nearly all inside b
+    while b is far from all inside a. A copy wrapped in boilerplate is not an excerpt."""
+    return s.a_in_b >= 0.85 and s.b_in_a < 0.6

@@ -1,0 +1,170 @@
+"""From text to MinHash signature: shingles, a vectorised MinHash kernel, LSH bands.
+
+The kernel computes exactly what datasketch's ``MinHash(scheme="affine32")`` computes for the
+same 32-bit shingle hashes (murmur3 finaliser, then ``a*h+b mod 2**32`` with datasketch's own
+permutations), so the estimator is MinHash's; it is only faster because shingle hashes are
+built with array arithmetic instead of one Python hash call per shingle.
+"""
+
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import xxhash
+from datasketch import MinHash
+
+from dedup.normalize import token_bytes
+from dedup.params import PARAMS, SignatureParams
+
+_U32 = np.uint32
+_NGRAM_MULT = np.uint64(0x9E3779B97F4A7C15)
+_CHUNK = 2048  # shingles per kernel pass: bounds the temporary matrix to ~1 MiB
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """A text's MinHash signature with what re-scoring needs."""
+
+    hashvalues: np.ndarray  # uint32[num_perm]
+    size: int  # number of distinct shingles
+    text_hash: bytes  # 8 bytes: exact-duplicate fast path
+
+    def to_bytes(self) -> bytes:
+        """Compact form stored in Redis: size (4 bytes), text hash (8), hash values."""
+        return (
+            self.size.to_bytes(4, "little")
+            + self.text_hash
+            + self.hashvalues.astype("<u4", copy=False).tobytes()
+        )
+
+    @classmethod
+    def from_bytes(cls, raw: bytes) -> "Signature":
+        """Inverse of :meth:`to_bytes`; raises ValueError on a wrong length."""
+        if len(raw) < 12 or (len(raw) - 12) % 4:
+            raise ValueError(f"stored signature has {len(raw)} bytes, not 12 + 4*num_perm")
+        values = np.frombuffer(raw, dtype="<u4", offset=12).astype(_U32)
+        return cls(values, int.from_bytes(raw[:4], "little"), bytes(raw[4:12]))
+
+
+@cache
+def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's own permutation parameters, so signatures match it bit for bit."""
+    perms = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+    return perms[0].astype(_U32), perms[1].astype(_U32)
+
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    h = h ^ (h >> _U32(16))
+    h = h * _U32(0x85EBCA6B)
+    h = h ^ (h >> _U32(13))
+    h = h * _U32(0xC2B2AE35)
+    return h ^ (h >> _U32(16))
+
+
+class _Powers:
+    """Cached powers of the token hash base and of its inverse modulo 2**64."""
+
+    base = 0x100000001B3  # odd, so it is invertible modulo 2**64
+    inverse = pow(base, -1, 1 << 64)
+
+    def __init__(self) -> None:
+        self.up: np.ndarray = np.ones(1, dtype=np.uint64)
+        self.down: np.ndarray = np.ones(1, dtype=np.uint64)
+
+    def get(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        if len(self.up) < n:
+            size = max(n, 2 * len(self.up))
+            with np.errstate(over="ignore"):
+                self.up = np.cumprod(np.full(size, self.base, dtype=np.uint64)) * np.uint64(
+                    self.inverse
+                )
+                self.down = np.cumprod(np.full(size, self.inverse, dtype=np.uint64)) * np.uint64(
+                    self.base
+                )
+        return self.up[:n], self.down[:n]
+
+
+_POWERS = _Powers()
+
+
+def _fmix64(h: np.ndarray) -> np.ndarray:
+    h = h ^ (h >> np.uint64(33))
+    h = h * np.uint64(0xFF51AFD7ED558CCD)
+    h = h ^ (h >> np.uint64(33))
+    h = h * np.uint64(0xC4CEB9FE1A85EC53)
+    return h ^ (h >> np.uint64(33))
+
+
+def token_hashes(tokens: bytes) -> np.ndarray:
+    """64-bit hashes of the space-separated tokens of a token text, without a Python loop.
+
+    A polynomial hash over the UTF-8 bytes: prefix sums give every token's hash in a few
+    array operations, and a murmur3 finaliser mixes it.
+    """
+    buf = np.frombuffer(tokens, dtype=np.uint8)
+    if not len(buf):
+        return np.empty(0, dtype=np.uint64)
+    up, down = _POWERS.get(len(buf))
+    prefix = np.zeros(len(buf) + 1, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        np.cumsum(buf.astype(np.uint64) * up, out=prefix[1:])
+        spaces = np.flatnonzero(buf == 32)
+        starts = np.concatenate(([0], spaces + 1))
+        ends = np.concatenate((spaces, [len(buf)]))
+        return _fmix64((prefix[ends] - prefix[starts]) * down[starts])
+
+
+def shingle_hashes(tokens: bytes, n: int) -> np.ndarray:
+    """Distinct 32-bit hashes of the token n-grams (all tokens as one shingle if fewer)."""
+    h = token_hashes(tokens)
+    if not len(h):
+        return np.empty(0, dtype=_U32)
+    n = min(n, len(h))
+    with np.errstate(over="ignore"):
+        acc = h[: len(h) - n + 1].copy()
+        for j in range(1, n):
+            acc = acc * _NGRAM_MULT + h[j : len(h) - n + 1 + j]
+    folded = ((acc >> np.uint64(32)) ^ acc).astype(_U32)
+    return np.unique(folded)
+
+
+def minhash_values(hashes: np.ndarray, params: SignatureParams = PARAMS) -> np.ndarray:
+    """MinHash hash values of a set of 32-bit shingle hashes (datasketch affine32 scheme)."""
+    a, b = _permutations(params.num_perm, params.seed)
+    out = np.full(params.num_perm, np.iinfo(_U32).max, dtype=_U32)
+    mixed = _fmix32(hashes.astype(_U32, copy=False))
+    for start in range(0, len(mixed), _CHUNK):
+        chunk = mixed[start : start + _CHUNK, None]
+        np.minimum(out, (chunk * a + b).min(axis=0), out=out)
+    return out
+
+
+def signature(text: str, params: SignatureParams = PARAMS) -> Signature:
+    """Signature of a text.
+
+    Example:
+        >>> s = signature("The quick brown fox jumps over the lazy dog.")
+        >>> s.size, len(s.hashvalues)
+        (6, 128)
+    """
+    tokens, nospace = token_bytes(text)
+    hashes = shingle_hashes(tokens, params.char_ngram if nospace else params.word_ngram)
+    return Signature(minhash_values(hashes, params), len(hashes), xxhash.xxh3_64_digest(tokens))
+
+
+def band_keys(sig: Signature, params: SignatureParams = PARAMS) -> list[tuple[int, bytes]]:
+    """(bucket number, field) of each LSH band: where the band's entry lives in Redis."""
+    raw = sig.hashvalues.astype("<u4", copy=False).tobytes()
+    width = params.rows * 4
+    out = []
+    for band in range(params.bands):
+        h = xxhash.xxh3_64_intdigest(raw[band * width : (band + 1) * width], seed=band)
+        out.append((h % params.buckets, bytes((band,)) + (h >> 32).to_bytes(4, "little")))
+    return out
+
+
+def jaccard(a: Signature, b: Signature) -> float:
+    """Estimated Jaccard similarity; exact 1.0 for identical normalised texts."""
+    if a.text_hash == b.text_hash:
+        return 1.0
+    return float(np.count_nonzero(a.hashvalues == b.hashvalues)) / len(a.hashvalues)

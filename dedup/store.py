@@ -1,0 +1,92 @@
+"""The Redis side of the engine: three Lua scripts and the raw data they return.
+
+Reads and writes go through these scripts only, so an ingest is one read round trip and one
+atomic, guarded write; a lookup is one round trip. Nothing read back is unpickled: values are
+packed binary, JSON or zlib text.
+"""
+
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import redis
+
+from dedup.errors import StoreUnavailableError
+from dedup.keys import Keys
+
+
+def _script(name: str) -> str:
+    return resources.files("dedup").joinpath("lua", name).read_text()
+
+
+@dataclass(slots=True)
+class RawRecord:
+    id: str
+    sig: bytes
+    url: str
+    meta: bytes
+    cluster: str
+
+
+@dataclass(slots=True)
+class RawState:
+    bands: list[list[bytes]]
+    records: dict[str, RawRecord]
+    clusters: dict[str, dict[str, bytes]]
+
+
+Guard = tuple[str, str, str | bytes, bytes]
+Op = tuple[str, str, str | bytes, str | bytes | int | float]
+
+
+class Store:
+    """Thin wrapper over the scripts; turns redis errors into StoreUnavailableError."""
+
+    def __init__(self, client: redis.Redis, keys: Keys) -> None:
+        self.client = client
+        self.keys = keys
+        self._read = client.register_script(_script("read_state.lua"))
+        self._apply = client.register_script(_script("apply.lua"))
+        self._lookup = client.register_script(_script("lookup.lua"))
+
+    def read_state(self, articles: list[tuple[str, list[tuple[str, bytes]]]],
+                   cap: int = 64) -> RawState:
+        """Band values of each article, and the records and clusters they lead to."""
+        args: list[str | bytes | int | float] = [self.keys.prefix, cap, len(articles)]
+        for article_id, bands in articles:
+            args += [article_id, len(bands)]
+            for key, field in bands:
+                args += [key, field]
+        bands_out, recs, clusters = self._call(self._read, args)
+        records = {}
+        for i in range(0, len(recs), 5):
+            rid = recs[i].decode()
+            records[rid] = RawRecord(rid, recs[i + 1], recs[i + 2].decode(), recs[i + 3],
+                                     recs[i + 4].decode())
+        cl = {}
+        for i in range(0, len(clusters), 2):
+            flat = clusters[i + 1]
+            cl[clusters[i].decode()] = {flat[j].decode(): flat[j + 1]
+                                       for j in range(0, len(flat), 2)}
+        return RawState(bands_out, records, cl)
+
+    def apply(self, guards: list[Guard], ops: list[Op]) -> int | None:
+        """Apply ops if every guard holds; return None, or the index of the failed guard."""
+        args: list[str | bytes | int | float] = [len(guards)]
+        for g in guards:
+            args += list(g)
+        args.append(len(ops))
+        for o in ops:
+            args += list(o)
+        res = self._call(self._apply, args)
+        return None if res[0] == 1 else int(res[1]) - 1
+
+    def lookup(self, ids: list[str]) -> list[list[object]]:
+        return list(self._call(self._lookup, [self.keys.prefix, *ids]))
+
+    def _call(self, script: "redis.commands.core.Script",
+              args: list[str | bytes | int | float]) -> list[Any]:
+        try:
+            return script(args=args)  # type: ignore[no-any-return,unused-ignore]
+        except (redis.ConnectionError, redis.TimeoutError) as exc:
+            raise StoreUnavailableError(f"Redis is unavailable: {exc}") from exc
