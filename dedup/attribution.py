@@ -36,7 +36,7 @@ WIRES: dict[str, tuple[str, ...]] = {
 }
 _WIRE_RE = re.compile(
     r"(?:\((?P<paren>AP|Reuters|AFP|UPI|dpa)\)"
-    r"|\b(?:by|from|\u00a9|copyright)\s+(?:the\s+)?(?P<by>Associated Press|Reuters|AFP|"
+    r"|\b(?i:by|from|\u00a9|copyright)\s+(?:the\s+)?(?P<by>Associated Press|Reuters|AFP|"
     r"Agence France-Presse|Bloomberg News|UPI|Press Association|PA Media)\b"
     r"|^(?:[A-Z][A-Za-z .,'-]{1,40})\s*\((?P<dateline>AP|Reuters|AFP)\)\s*[-–—])",
     re.MULTILINE,

@@ -309,10 +309,9 @@ class Engine:
             sig_b = sum(u or 0 for u in usage[0::2]) / max(1, len(sample))
             art_b = sum(u or 0 for u in usage[1::2]) / max(1, len(sample))
             pipe = self.client.pipeline(transaction=False)
-            for b in random.sample(range(self.params.buckets), min(64, self.params.buckets)):
-                pipe.memory_usage(self.keys.band(b))
-            band_samples = [u or 0 for u in pipe.execute()]
-            band_b = sum(band_samples) / len(band_samples) * self.params.buckets / n
+            for b in range(self.params.buckets):
+                pipe.memory_usage(self.keys.band(b), samples=0)
+            band_b = sum(u or 0 for u in pipe.execute()) / n
             out["bytes_per_article_index_signature"] = round(band_b + sig_b)
             out["bytes_per_article_text_metadata"] = round(art_b)
         return out

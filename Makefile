@@ -1,0 +1,30 @@
+# The two commands a newcomer needs: `make demo` and `make test`. Each sets itself up.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@command -v redis-server >/dev/null || sh scripts/install-redis.sh
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python scripts/demo.py
+
+test: $(STAMP)
+	sh scripts/with-redis.sh $(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check dedup crawler tests bench
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	sh scripts/with-redis.sh sh -c '$(BIN)/python bench/signature_speed.py && $(BIN)/python bench/index_vs_datasketch.py'
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,80 @@
+"""Shared fixtures: a real Redis server (REDIS_URL, or one started here) and an isolated
+namespace per test."""
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from dedup.config import Settings
+from dedup.engine import Engine
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_PAGES = Path(os.environ.get("WIRETRACE_SHARED_DATA",
+                                   REPO.parent / "shared" / "data")) / "article-pages"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """REDIS_URL when set (CI sets it), else a redis-server of our own on a free port."""
+    url = os.environ.get("REDIS_URL")
+    if url:
+        yield url
+        return
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("no REDIS_URL and no redis-server binary: tests need a real Redis")
+    port = _free_port()
+    workdir = tempfile.mkdtemp(prefix="wt-redis-")
+    proc = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", workdir], stdout=subprocess.DEVNULL)
+    client = redis.Redis(port=port, socket_timeout=1)
+    for _ in range(200):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.02)
+    yield f"redis://127.0.0.1:{port}/0"
+    proc.terminate()
+    proc.wait(10)
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture
+def settings(redis_url: str) -> Iterator[Settings]:
+    """Settings bound to a namespace of this test alone; its keys are deleted afterwards."""
+    ns = f"wttest-{uuid.uuid4().hex[:10]}"
+    yield Settings(redis_url=redis_url, namespace=ns)
+    client = redis.Redis.from_url(redis_url)
+    keys = list(client.scan_iter(match=f"{ns}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
+@pytest.fixture
+def engine(settings: Settings) -> Engine:
+    return Engine.from_settings(settings)
+
+
+@pytest.fixture(scope="session")
+def shared_pages() -> Path:
+    if not (SHARED_PAGES / "ground-truth.json").exists():
+        pytest.skip(f"shared article pages not found at {SHARED_PAGES} (they ship beside the "
+                    "repository in CI; set WIRETRACE_SHARED_DATA to point elsewhere)")
+    return SHARED_PAGES

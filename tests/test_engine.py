@@ -1,0 +1,193 @@
+"""The engine against a real Redis: roles, originals, updates, removal, round trips."""
+
+import pytest
+import redis
+
+from dedup.config import Settings
+from dedup.engine import Engine
+from dedup.errors import IndexMismatchError
+from dedup.models import ArticleInput
+from dedup.params import SignatureParams
+from tests.stories import excerpt, light_edit, story, wrapped_copy
+
+ORIG = "https://origin.example/news/story-1"
+COPY = "https://farm.example/2024/copy-of-story"
+EXC = "https://aggregator.example/brief/1"
+
+
+def art(url: str, text: str, **kw: object) -> ArticleInput:
+    return ArticleInput(url=url, text=text, **kw)  # type: ignore[arg-type]
+
+
+def _counts_of(stats: dict[str, int | float]) -> dict[str, int | float]:
+    return {k: v for k, v in stats.items() if not k.startswith("bytes")}
+
+
+def _counts(engine: Engine) -> dict[str, int | float]:
+    return _counts_of(engine.stats())
+
+
+def roles(engine: Engine, *urls: str) -> list[str | None]:
+    return [r.role for r in engine.lookup(list(urls))]
+
+
+def test_copy_excerpt_and_unique(engine: Engine) -> None:
+    text = story(1)
+    engine.ingest([
+        art(ORIG, text, published="2024-05-01T10:00:00Z", title="The story"),
+        art(COPY, wrapped_copy(text), published="2024-05-02T10:00:00Z"),
+        art(EXC, excerpt(text), published="2024-05-02T12:00:00Z"),
+        art("https://origin.example/news/other", story(2)),
+    ])
+    o, c, e, u = engine.lookup([ORIG, COPY, EXC, "https://origin.example/news/other"])
+    assert (o.role, c.role, e.role, u.role) == ("original", "copy", "partial", "unique")
+    assert c.original and c.original["url"] == ORIG and c.original["title"] == "The story"
+    assert c.containment is not None and c.containment > 0.9
+    assert e.containment is not None and 0.25 < e.containment < 0.6
+    assert {x["url"] for x in o.copies} == {COPY, EXC}
+    assert o.original is None and c.copies == []
+    assert c.cluster == o.cluster == e.cluster and u.cluster != o.cluster
+
+
+def test_original_crawled_after_its_copies_takes_its_place(engine: Engine) -> None:
+    text = story(3)
+    engine.ingest([art(COPY, wrapped_copy(text, "Source: This article originally belongs to "
+                                                "Origin.example"))])
+    engine.ingest([art(EXC, excerpt(text) + "\nvia origin.example")])
+    assert roles(engine, COPY) == ["copy"]  # names a source that is not indexed
+    assert engine.lookup([COPY])[0].attributed_to == "origin.example"
+    engine.ingest([art(ORIG, text)])
+    o, c = engine.lookup([ORIG, COPY])
+    assert o.role == "original"
+    assert c.role == "copy" and c.original and c.original["url"] == ORIG
+    assert any(e.startswith("attribution: origin.example") for e in c.evidence)
+
+
+def test_backdated_copy_with_canonical_does_not_win(engine: Engine) -> None:
+    text = story(4)
+    engine.ingest([art(COPY, wrapped_copy(text), published="2020-01-01T00:00:00Z",
+                       canonical_url=ORIG)])
+    engine.ingest([art(ORIG, text, published="2024-01-01T00:00:00Z")])
+    o, c = engine.lookup([ORIG, COPY])
+    assert (o.role, c.role) == ("original", "copy")
+    assert c.confidence and c.confidence >= 0.9
+    assert f"canonical: {ORIG}" in c.evidence
+
+
+def test_dates_decide_without_attribution(engine: Engine) -> None:
+    text = story(5)
+    engine.ingest([art(COPY, wrapped_copy(text), published="2024-03-09T00:00:00Z")])
+    engine.ingest([art(ORIG, text, published="2024-03-01T00:00:00Z")])
+    assert roles(engine, ORIG, COPY) == ["original", "copy"]
+
+
+def test_same_site_articles_sharing_boilerplate_are_not_linked(engine: Engine) -> None:
+    block = "\n\n".join(story(90 + i, paragraphs=1) for i in range(3))  # a big shared footer
+    a = art("https://site.example/a", story(6, paragraphs=3) + "\n\n" + block)
+    b = art("https://site.example/b", story(7, paragraphs=3) + "\n\n" + block)
+    engine.ingest([a, b])
+    assert roles(engine, a.url, b.url) == ["unique", "unique"]
+
+
+def test_roundup_is_partial_of_the_story_it_reuses_most_and_merges_nothing(
+        engine: Engine) -> None:
+    s1, s2 = story(8), story(9)
+    engine.ingest([art("https://one.example/s1", s1, published="2024-01-01T00:00:00Z"),
+                   art("https://two.example/s2", s2, published="2024-01-01T00:00:00Z")])
+    p1, p2 = s1.split("\n\n"), s2.split("\n\n")
+    roundup = "\n\n".join(p1[:5] + p2[:3])
+    engine.ingest([art("https://roundup.example/r", roundup, published="2024-01-05T00:00:00Z")])
+    r, one, two = engine.lookup(["https://roundup.example/r", "https://one.example/s1",
+                                 "https://two.example/s2"])
+    assert r.role == "partial" and r.original and r.original["url"] == "https://one.example/s1"
+    assert one.cluster != two.cluster and two.role == "unique"
+
+
+def test_reingest_same_text_changes_nothing_changed_text_updates(engine: Engine) -> None:
+    text = story(10)
+    engine.ingest([art(ORIG, text), art(COPY, wrapped_copy(text))])
+    before = engine.stats()
+    again = engine.ingest([art(ORIG, text)])
+    assert [o.status for o in again.outcomes] == ["unchanged"]
+    assert _counts(engine) == _counts_of(before)
+    changed = engine.ingest([art(COPY, story(11))])
+    assert [o.status for o in changed.outcomes] == ["updated"]
+    assert roles(engine, ORIG, COPY) == ["unique", "unique"]
+    assert engine.stats()["clusters"] == 0
+
+
+def test_remove_decides_the_cluster_again(engine: Engine) -> None:
+    text = story(12)
+    engine.ingest([art(ORIG, text, published="2024-01-01T00:00:00Z"),
+                   art(COPY, wrapped_copy(text), published="2024-01-05T00:00:00Z"),
+                   art(EXC, excerpt(text), published="2024-01-06T00:00:00Z")])
+    assert engine.remove(ORIG)
+    assert not engine.remove(ORIG)
+    o, c, e = engine.lookup([ORIG, COPY, EXC])
+    assert not o.indexed and o.role is None
+    assert c.role == "original" and e.role == "partial"
+    assert engine.stats()["articles"] == 2
+
+
+def test_copy_of_a_copy_points_to_the_root(engine: Engine) -> None:
+    text = story(13)
+    first = wrapped_copy(text, "Source: origin.example")
+    engine.ingest([art(ORIG, text, published="2024-01-01T00:00:00Z")])
+    engine.ingest([art(COPY, first, published="2024-01-03T00:00:00Z")])
+    engine.ingest([art("https://third.example/c", light_edit(first, 3) + "\nSource: farm.example",
+                       published="2024-01-04T00:00:00Z")])
+    third = engine.lookup(["https://third.example/c"])[0]
+    assert third.role == "copy" and third.original and third.original["url"] == ORIG
+
+
+def test_check_answers_without_writing(engine: Engine) -> None:
+    text = story(14)
+    engine.ingest([art(ORIG, text, published="2024-01-01T00:00:00Z")])
+    before = engine.stats()
+    res = engine.check(art("https://new.example/x", wrapped_copy(text)))
+    assert not res.indexed and res.role == "copy"
+    assert res.original and res.original["url"] == ORIG
+    assert _counts(engine) == _counts_of(before)
+    assert not engine.lookup(["https://new.example/x"])[0].indexed
+
+
+def test_round_trips_per_batch_and_per_lookup(engine: Engine) -> None:
+    calls: list[str] = []
+    real = engine.client.execute_command
+
+    def counting(*args: object, **kw: object) -> object:
+        calls.append(str(args[0]))
+        return real(*args, **kw)
+
+    engine.check_index()
+    engine.client.execute_command = counting  # type: ignore[method-assign]
+    engine.ingest([art(f"https://s{i}.example/a", story(20 + i)) for i in range(10)])
+    assert len(calls) == 2, calls  # one read script, one guarded write script
+    calls.clear()
+    engine.lookup([f"https://s{i}.example/a" for i in range(10)])
+    assert len(calls) == 1
+
+
+def test_index_written_with_other_parameters_is_refused(settings: Settings,
+                                                        engine: Engine) -> None:
+    engine.ingest([art(ORIG, story(15))])
+    other = Engine(engine.client, settings, SignatureParams(bands=32, rows=4))
+    with pytest.raises(IndexMismatchError, match="reindex"):
+        other.ingest([art(COPY, story(15))])
+
+
+def test_reindex_rebuilds_from_stored_texts(engine: Engine) -> None:
+    text = story(16)
+    engine.ingest([art(ORIG, text, published="2024-01-01T00:00:00Z"),
+                   art(COPY, wrapped_copy(text), published="2024-01-04T00:00:00Z")])
+    engine.client.hset(engine.keys.meta, "params", b"version=0")
+    assert engine.reindex() == 2
+    assert roles(engine, ORIG, COPY) == ["original", "copy"]
+
+
+def test_redis_down_is_a_clear_error() -> None:
+    settings = Settings(redis_url="redis://127.0.0.1:1/0", redis_timeout=0.5)
+    engine = Engine.from_settings(settings)
+    with pytest.raises((redis.ConnectionError, Exception)) as info:
+        engine.lookup([ORIG])
+    assert "unavailable" in str(info.value).lower() or "connect" in str(info.value).lower()

@@ -1,0 +1,48 @@
+import numpy as np
+from datasketch import MinHash
+
+from dedup.normalize import token_bytes, tokenize
+from dedup.params import PARAMS
+from dedup.signature import Signature, jaccard, minhash_values, shingle_hashes, signature
+
+TEXT = ("The council approved the plan on Tuesday after a long debate about the harbour, "
+        "the budget and the future of the old ferry terminal near the quay.")
+
+
+def test_kernel_matches_datasketch_bit_for_bit() -> None:
+    tokens, _ = token_bytes(TEXT * 3)
+    hashes = shingle_hashes(tokens, PARAMS.word_ngram)
+    ref = MinHash(num_perm=PARAMS.num_perm, seed=PARAMS.seed, hashfunc=lambda x: x)
+    ref.update_batch([int(h) for h in hashes])
+    assert np.array_equal(ref.hashvalues, minhash_values(hashes))
+
+
+def test_typographic_variants_give_the_same_signature() -> None:
+    a = signature("\u201cIt\u2019s over\u201d \u2014 said the MAYOR,  twice.\n" + TEXT)
+    b = signature('"it\'s over" - said the mayor, twice. ' + TEXT)
+    assert a.text_hash == b.text_hash
+    assert jaccard(a, b) == 1.0
+
+
+def test_jaccard_estimate_tracks_true_jaccard() -> None:
+    words = [f"w{i}" for i in range(2000)]
+    a = " ".join(words[:1000])
+    b = " ".join(words[500:1500])  # true shingle Jaccard ~ 1/3
+    est = jaccard(signature(a), signature(b))
+    assert abs(est - 1 / 3) < 0.12
+
+
+def test_scripts_without_spaces_are_shingled_by_characters() -> None:
+    zh = "北京市政府周二宣布将在明年春季开放新的城市公园并增加公共交通线路以方便市民出行"
+    assert len(tokenize(zh)) == len(zh)
+    sig = signature(zh)
+    assert sig.size == len(zh) - PARAMS.char_ngram + 1
+    assert jaccard(sig, signature(zh + "记者报道")) > 0.7
+
+
+def test_signature_round_trips_through_bytes() -> None:
+    sig = signature(TEXT)
+    again = Signature.from_bytes(sig.to_bytes())
+    assert again.size == sig.size and again.text_hash == sig.text_hash
+    assert np.array_equal(again.hashvalues, sig.hashvalues)
+    assert len(sig.to_bytes()) == 12 + 4 * PARAMS.num_perm
