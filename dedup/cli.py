@@ -7,6 +7,8 @@ import sys
 from collections.abc import Iterator
 from typing import Any, TextIO
 
+import redis
+
 from dedup.config import Settings
 from dedup.errors import InputError, WiretraceError
 from dedup.models import SIGNAL_LISTS, ArticleInput, LookupResult
@@ -280,6 +282,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args, Settings()))
     except WiretraceError as exc:
         print(f"wiretrace: error: {exc}", file=sys.stderr)
+        return 2
+    except redis.RedisError as exc:
+        print(f"wiretrace: error: Redis is unavailable: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

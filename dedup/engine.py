@@ -11,6 +11,7 @@ Example:
 
 import json
 import logging
+import math
 import random
 import time
 import zlib
@@ -22,6 +23,7 @@ from typing import Any
 import redis
 
 from dedup.attribution import attribution_lines, wire_bylines
+from dedup.boilerplate import signature_text
 from dedup.config import Settings
 from dedup.errors import ConflictError, IndexMismatchError, InputError
 from dedup.keys import Keys
@@ -29,6 +31,7 @@ from dedup.models import ArticleInput, ArticleMeta, LookupResult, Verdict
 from dedup.params import PARAMS, SignatureParams
 from dedup.plan import Outcome, Plan, Prepared
 from dedup.redisconn import connect
+from dedup.scoring import MIN_SIMILARITY
 from dedup.signature import Signature, band_keys, signature
 from dedup.store import Store
 from dedup.urls import article_id, identity_url, normalize_url, site_of
@@ -81,6 +84,8 @@ class Engine:
         self.keys = Keys(settings.namespace)
         self.store = Store(client, self.keys)
         self._index_checked = False
+        # Candidates with fewer equal MinHash values cannot be related (see scoring.related).
+        self._min_equal = math.ceil(MIN_SIMILARITY * params.num_perm)
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> "Engine":
@@ -124,7 +129,7 @@ class Engine:
         text = item.text.replace("\x00", "")
         url = identity_url(item.url, item.canonical_url)
         page = normalize_url(item.url)
-        sig = signature(text, self.params)
+        sig = signature(signature_text(text), self.params)
         words = len(text.split())
         if words < self.settings.min_words:
             raise InputError(f"text too short to index ({words} words, at least "
@@ -181,7 +186,8 @@ class Engine:
                             "writers kept changing the same clusters")
 
     def _plan(self, batch: list[Prepared]) -> tuple[Plan, list[Outcome], dict[str, list]]:
-        raw = self.store.read_state([(p.id, p.bands) for p in batch])
+        raw = self.store.read_state([self._read_item(p) for p in batch],
+                                    min_equal=self._min_equal)
         plan = Plan(raw, self.keys, self.settings)
         old_bands = {rid: self._bands_of(m.sig) for rid, m in plan.members.items()
                      if rid in {p.id for p in batch}}
@@ -193,6 +199,9 @@ class Engine:
             o.cluster = plan.cluster_of.get(o.id, o.cluster)
         return plan, outcomes, old_bands
 
+    def _read_item(self, p: Prepared) -> tuple[str, bytes, list[tuple[str, bytes]]]:
+        return p.id, p.sig.values_bytes(), p.bands
+
     def _bands_of(self, sig: Signature) -> list[tuple[str, bytes]]:
         return [(self.keys.band(b), f) for b, f in band_keys(sig, self.params)]
 
@@ -202,7 +211,7 @@ class Engine:
         self.check_index()
         aid = self._resolve(url)
         for _ in range(self.settings.write_retries):
-            raw = self.store.read_state([(aid, [])])
+            raw = self.store.read_state([(aid, b"", [])])
             if aid not in raw.records:
                 return False
             plan = Plan(raw, self.keys, self.settings)
@@ -276,7 +285,7 @@ class Engine:
         """The answer for a text or page that may not be indexed; writes nothing."""
         self.check_index(claim=False)
         art = self.prepare(item)
-        raw = self.store.read_state([(art.id, art.bands)])
+        raw = self.store.read_state([self._read_item(art)], min_equal=self._min_equal)
         plan = Plan(raw, self.keys, self.settings)
         already = art.id in plan.members
         plan.add(art, raw.bands[0])

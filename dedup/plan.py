@@ -137,6 +137,11 @@ class Plan:
             s = self.pair(member, cand)
             if related(s, same_site(art.meta.site, cand.meta.site), self.settings):
                 rel.append((s.shared, cand.id))
+        # A site does not republish its own other stories: a cluster holding another article
+        # of this site that this one is not a near-repeat of is a different story (two press
+        # releases sharing an "About us" block, linked through a copy of one of them).
+        rel = [(shared, cid) for shared, cid in rel
+               if not self._holds_other_story_of_site(member, self.cluster_of[cid])]
         self.members[art.id] = member
         self.written[art.id] = art
         self.texts[art.id] = art.text
@@ -161,6 +166,14 @@ class Plan:
                 self._drop_cluster(other)
         self._set_cluster(target, ids)
         return Outcome(art.id, art.meta.url, status, self.role_of(art.id) or "", target)
+
+    def _holds_other_story_of_site(self, member: Member, cid: str) -> bool:
+        for mid in self.members_of(cid):
+            other = self.members[mid]
+            if mid != member.id and same_site(member.meta.site, other.meta.site) and not \
+                    related(self.pair(member, other), True, self.settings):
+                return True
+        return False
 
     def _set_cluster(self, cid: str, ids: list[str]) -> None:
         ids = list(dict.fromkeys(ids))

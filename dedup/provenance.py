@@ -185,15 +185,17 @@ def choose_original(
                    key=lambda x: x[0])
     if len(dated) >= 2 and dated[1][0] - dated[0][0] > margin:
         first = dated[0][1]
-        others = [m for m in eligible if m.id != first.id]
-        if not any(is_excerpt_of(pair(first, o)) for o in others):
+        fullest = sorted(eligible, key=lambda m: -m.sig.size)[:4]
+        if not any(is_excerpt_of(pair(first, o)) for o in fullest if o.id != first.id):
             ev = [f"published: {first.meta.published} is earlier than "
                   f"{dated[1][1].meta.published} ({dated[1][1].meta.site})"]
             return _finish(Choice(first.id, 0.75, ev), members, names, external)
 
-    # 3. Structure: an excerpt of another member is not the original of it.
+    # 3. Structure: an excerpt of another member is not the original of it. The fullest
+    # members are the only ones worth comparing with (bounded work in big clusters).
+    fullest = sorted(eligible, key=lambda m: -m.sig.size)[:4]
     full = [m for m in eligible
-            if not any(o.id != m.id and is_excerpt_of(pair(m, o)) for o in eligible)]
+            if not any(o.id != m.id and is_excerpt_of(pair(m, o)) for o in fullest)]
     pool = full or eligible
     # 4. First seen (ties: the earliest published date, then the id for stability).
     first = min(pool, key=lambda m: (m.meta.first_seen, m.meta.published or "~", m.id))

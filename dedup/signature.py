@@ -29,6 +29,10 @@ class Signature:
     size: int  # number of distinct shingles
     text_hash: bytes  # 8 bytes: exact-duplicate fast path
 
+    def values_bytes(self) -> bytes:
+        """The hash values alone, little-endian uint32."""
+        return self.hashvalues.astype("<u4", copy=False).tobytes()
+
     def to_bytes(self) -> bytes:
         """Compact form stored in Redis: size (4 bytes), text hash (8), hash values."""
         return (

@@ -49,12 +49,14 @@ class Store:
         self._apply = client.register_script(_script("apply.lua"))
         self._lookup = client.register_script(_script("lookup.lua"))
 
-    def read_state(self, articles: list[tuple[str, list[tuple[str, bytes]]]],
-                   cap: int = 64) -> RawState:
-        """Band values of each article, and the records and clusters they lead to."""
-        args: list[str | bytes | int | float] = [self.keys.prefix, cap, len(articles)]
-        for article_id, bands in articles:
-            args += [article_id, len(bands)]
+    def read_state(self, articles: list[tuple[str, bytes, list[tuple[str, bytes]]]],
+                   cap: int = 50, min_equal: int = 8) -> RawState:
+        """Band values of each article (id, signature values, bands), and the records and
+        clusters of the candidates with at least ``min_equal`` equal MinHash values."""
+        args: list[str | bytes | int | float] = [self.keys.prefix, cap, min_equal,
+                                                 len(articles)]
+        for article_id, values, bands in articles:
+            args += [article_id, values, len(bands)]
             for key, field in bands:
                 args += [key, field]
         bands_out, recs, clusters = self._call(self._read, args)

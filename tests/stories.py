@@ -2,29 +2,26 @@
 
 import random
 
-_SUBJECTS = ["the council", "the minister", "the company", "the union", "the museum",
-             "the hospital", "the court", "the regulator", "the university", "the club"]
-_VERBS = ["announced", "rejected", "delayed", "approved", "questioned", "funded", "reviewed",
-          "cancelled", "expanded", "defended"]
-_OBJECTS = ["a new bridge", "the budget", "a merger", "the strike", "an exhibition",
-            "the night shift", "an appeal", "a fine", "the research grant", "the stadium"]
-_TAILS = ["after months of talks", "despite protests outside", "on a narrow vote",
-          "citing rising costs", "to the surprise of analysts", "without public consultation",
-          "following a written complaint", "ahead of the winter", "in a short statement",
-          "with support from the mayor"]
+_SYLLABLES = ["ba", "ro", "ki", "mel", "tan", "vor", "su", "len", "da", "fi", "gor", "ham",
+              "jus", "ne", "pol", "qua", "ris", "ste", "ul", "wen", "xa", "yo", "zim", "ar"]
+_GLUE = ["the", "a", "of", "to", "in", "and", "for", "on", "with", "said", "after", "was"]
+
+
+def _word(rng: random.Random) -> str:
+    return "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(1, 3)))
 
 
 def story(seed: int, paragraphs: int = 8) -> str:
-    """A deterministic article of about 60 words per paragraph, different for every seed."""
+    """A deterministic article of about 60 words per paragraph, different for every seed:
+    content words are drawn from a vocabulary of ~14,000 made-up words."""
     rng = random.Random(seed)
     paras = []
-    for p in range(paragraphs):
+    for _ in range(paragraphs):
         sentences = []
         for _ in range(4):
-            sentences.append(
-                f"{rng.choice(_SUBJECTS).capitalize()} {rng.choice(_VERBS)} "
-                f"{rng.choice(_OBJECTS)} {rng.choice(_TAILS)}, said {rng.choice(['Ana', 'Bo', 'Cy', 'Di', 'Ed'])}"
-                f"{rng.randint(1, 999)} in paragraph {p} of report {seed}-{rng.randint(1, 10**6)}.")
+            words = [rng.choice(_GLUE) if rng.random() < 0.35 else _word(rng)
+                     for _ in range(rng.randint(10, 18))]
+            sentences.append(" ".join(words).capitalize() + ".")
         paras.append(" ".join(sentences))
     return "\n\n".join(paras)
 

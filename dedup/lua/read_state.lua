@@ -1,30 +1,64 @@
 -- Read everything an ingest decision needs, in one round trip.
--- ARGV: prefix, cap, n_articles, then per article: id, n_bands, (bucket_key, field) * n_bands
+-- ARGV: prefix, cap, min_equal, n_articles, then per article:
+--   id, signature values (4 bytes each), n_bands, (bucket_key, field) * n_bands
+-- Candidates are the ids in the article's bands; at most `cap` of them, those sharing the most
+-- bands, are compared with the article's signature here, and only those with at least
+-- `min_equal` equal MinHash values (and the article's own record) are returned with their
+-- clusters: a text that shares a site template with thousands of others must not drag all
+-- of them and their clusters back to the client.
 -- Returns {bands, records, clusters}:
 --   bands:    per article, the list of band values (packed 8-byte ids, '' when absent)
---   records:  flat list id, sig, url, meta, cluster for every article seen (own ids included)
+--   records:  flat list id, sig, url, meta, cluster for the articles kept
 --   clusters: flat list cluster_id, {field, value, ...} for every cluster of those articles
-local prefix, cap, n = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
-local i = 4
-local wanted, order = {}, {}
-local function want(id)
-  if not wanted[id] then wanted[id] = true; order[#order + 1] = id end
+local prefix, cap, min_equal, n = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local i = 5
+local kept, order = {}, {}
+local function keep(id)
+  if not kept[id] then kept[id] = true; order[#order + 1] = id end
 end
 local function hex(raw)
   return (raw:gsub('.', function(c) return string.format('%02x', c:byte()) end))
 end
+local sigs = {}
+local function sig_of(id)
+  local s = sigs[id]
+  if s == nil then s = redis.call('GET', prefix .. 's:' .. id) or false; sigs[id] = s end
+  return s
+end
 local bands = {}
 for a = 1, n do
-  local id, nb = ARGV[i], tonumber(ARGV[i + 1])
-  i = i + 2
-  want(id)
-  local values = {}
+  local id, qsig, nb = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
+  i = i + 3
+  keep(id)
+  local nperm = #qsig / 4
+  local fmt = '<' .. string.rep('I4', nperm)
+  local q = {struct.unpack(fmt, qsig)}
+  local values, hits, ids = {}, {}, {}
   for b = 1, nb do
     local v = redis.call('HGET', ARGV[i], ARGV[i + 1]) or ''
     i = i + 2
     values[b] = v
-    local first = math.max(1, #v - 8 * cap + 1)  -- newest entries when a band is crowded
-    for p = first, #v, 8 do want(hex(v:sub(p, p + 7))) end
+    for p = 1, #v, 8 do
+      local raw = v:sub(p, p + 7)
+      if hits[raw] then hits[raw] = hits[raw] + 1 else hits[raw] = 1; ids[#ids + 1] = raw end
+    end
+  end
+  if #ids > cap then
+    table.sort(ids, function(x, y) return hits[x] > hits[y] end)
+  end
+  for c = 1, math.min(cap, #ids) do
+    local cid = hex(ids[c])
+    if cid ~= id and not kept[cid] then
+      local s = sig_of(cid)
+      if s and #s == 12 + 4 * nperm then
+        local cv = {struct.unpack(fmt, s, 13)}
+        local equal = 0
+        for k = 1, nperm do
+          if cv[k] == q[k] then equal = equal + 1 end
+        end
+        if equal >= min_equal then keep(cid) end
+      end
+    end
   end
   bands[a] = values
 end
@@ -33,7 +67,7 @@ local k = 1
 while k <= #order do
   local id = order[k]
   k = k + 1
-  local sig = redis.call('GET', prefix .. 's:' .. id)
+  local sig = sig_of(id)
   if sig then
     local rec = redis.call('HMGET', prefix .. 'a:' .. id, 'u', 'm', 'c')
     local cid = rec[3] or id
@@ -48,7 +82,7 @@ while k <= #order do
       clusters[#clusters + 1] = cid
       clusters[#clusters + 1] = h
       for f = 1, #h, 2 do
-        if #h[f] == 16 then want(h[f]) end  -- member ids are 16 hex digits
+        if #h[f] == 16 then keep(h[f]) end  -- member ids are 16 hex digits
       end
     end
   end

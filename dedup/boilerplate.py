@@ -1,0 +1,32 @@
+"""Template text that sites wrap around articles, left out of signatures.
+
+Comment forms, "You May Also Like" lists, share bars and menus are shared by thousands of
+unrelated pages (every WordPress site asks to "Leave a Reply"); counted as text they make two
+different stories look related. The stored text keeps them; only the signature skips them.
+"""
+
+import re
+
+_TEMPLATE = re.compile(
+    r"^(?:leave a (?:reply|comment)|you may also like|related (?:posts|articles|stories)|"
+    r"your email address will not be published|required fields are marked|"
+    r"save my name, email,? and website|share this|click to share|subscribe to|sign up for|"
+    r"follow us on|read more|advertisement|sponsored|trending now|recommended for you|"
+    r"more from|popular posts|recent posts|previous (?:post|article)|next (?:post|article)|"
+    r"cancel reply|post comment|notify me of|this site uses akismet|all rights reserved|"
+    r"copyright \u00a9|\u00a9 \d{4})",
+    re.IGNORECASE,
+)
+_MIN_WORDS = 5  # menus, headings of widgets, form labels
+
+
+def signature_text(text: str) -> str:
+    """The lines of a text that carry its content: template lines and very short lines
+    (menus, widget headings, form labels) are dropped, unless that would leave nothing."""
+    kept = []
+    for line in text.splitlines():
+        s = line.strip()
+        if not s or _TEMPLATE.match(s) or len(s.split()) < _MIN_WORDS or s.count("|") >= 2:
+            continue
+        kept.append(s)
+    return "\n".join(kept) if kept else text

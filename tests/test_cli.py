@@ -1,0 +1,93 @@
+"""The CLI contract, run as a user runs it: real processes, a real Redis."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dedup.config import Settings
+from tests.stories import story, wrapped_copy
+
+WIRETRACE = [sys.executable, "-m", "dedup.cli"]
+CONTRACT = {"url", "indexed", "id", "cluster", "role", "original", "attributed_to", "similarity",
+            "containment", "confidence", "evidence", "first_seen", "copies"}
+
+
+def run(args: list[str], env: dict[str, str],
+        stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*WIRETRACE, *args], input=stdin, capture_output=True, text=True,
+                          env=env, timeout=120)
+
+
+@pytest.fixture
+def env(settings: Settings) -> dict[str, str]:
+    e = dict(os.environ)
+    e["REDIS_URL"] = settings.redis_url or ""
+    e["WIRETRACE_NAMESPACE"] = settings.namespace
+    return e
+
+
+def test_ingest_lookup_json_contract_and_bad_lines(env: dict[str, str]) -> None:
+    text = story(40)
+    lines = [
+        json.dumps({"url": "https://orig.example/a", "text": text, "published": "2024-02-01"}),
+        "{not json",
+        json.dumps({"text": "no url here"}),
+        json.dumps({"url": "https://copy.example/b", "text": wrapped_copy(text),
+                    "attribution": "Source: orig.example"}),
+        json.dumps({"url": "https://short.example/c", "text": "too short"}),
+        json.dumps({"url": "ftp://x.example/", "text": text}),
+    ]
+    res = run(["ingest", "--jsonl", "-"], env, "\n".join(lines) + "\n")
+    assert res.returncode == 0, res.stderr
+    for n in (2, 3, 5, 6):
+        assert f"line {n}: skipped" in res.stderr
+    assert "ingested 2 articles" in res.stderr and "4 lines skipped" in res.stderr
+    res = run(["lookup", "--json", "https://copy.example/b", "https://orig.example/a",
+               "https://never.example/x"], env)
+    assert res.returncode == 0, res.stderr
+    copy, orig, never = (json.loads(line) for line in res.stdout.splitlines())
+    assert set(copy) >= CONTRACT
+    assert copy["role"] == "copy" and copy["original"]["url"] == "https://orig.example/a"
+    assert copy["attributed_to"] == "orig.example" and copy["copies"] == []
+    assert orig["role"] == "original" and orig["original"] is None
+    assert [c["url"] for c in orig["copies"]] == ["https://copy.example/b"]
+    assert never["indexed"] is False and never["role"] is None
+    res = run(["lookup", "https://copy.example/b"], env)
+    assert "role: copy" in res.stdout and "original: https://orig.example/a" in res.stdout
+
+
+def test_check_export_remove_stats(env: dict[str, str], tmp_path: Path) -> None:
+    text = story(41)
+    run(["ingest", "--jsonl", "-"], env, json.dumps({"url": "https://o.example/a", "text": text}))
+    f = tmp_path / "t.txt"
+    f.write_text(wrapped_copy(text))
+    res = run(["check", str(f), "--json"], env)
+    out = json.loads(res.stdout)
+    assert out["indexed"] is False and out["role"] == "copy"
+    rows = [json.loads(x) for x in run(["export", "--jsonl"], env).stdout.splitlines()]
+    assert [r["url"] for r in rows] == ["https://o.example/a"]
+    stats = json.loads(run(["stats", "--json"], env).stdout)
+    assert stats["articles"] == 1 and stats["bytes_per_article_text_metadata"] > 0
+    assert run(["remove", "https://o.example/a"], env).returncode == 0
+    assert run(["remove", "https://o.example/a"], env).returncode == 1
+
+
+def test_embedded_server_keeps_data_between_runs(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    env["WIRETRACE_DATA_DIR"] = str(tmp_path / "data")
+    line = json.dumps({"url": "https://persist.example/a", "text": story(42)})
+    assert run(["ingest", "--jsonl", "-"], env, line).returncode == 0
+    res = run(["lookup", "--json", "https://persist.example/a"], env)  # a second process
+    assert json.loads(res.stdout)["indexed"] is True
+    assert not (tmp_path / "data" / "redis.sock").exists()  # the last user shut it down
+    assert (tmp_path / "data" / "appendonlydir").is_dir()
+
+
+def test_redis_down_gives_a_clear_error_fast(env: dict[str, str]) -> None:
+    env = dict(env, REDIS_URL="redis://127.0.0.1:1/0")
+    res = run(["lookup", "https://x.example/"], env)
+    assert res.returncode == 2 and "Redis is unavailable" in res.stderr
