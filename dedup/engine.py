@@ -148,7 +148,7 @@ class Engine:
             first_seen=utc_now(),
         )
         aid = article_id(url)
-        bands = [(self.keys.band(b), f) for b, f in band_keys(sig, self.params)]
+        bands = self._bands_of(sig)
         aliases = [article_id(page)] if page != url else []
         return Prepared(aid, meta, text, sig, bands, aliases)
 
@@ -185,13 +185,14 @@ class Engine:
         raise ConflictError(f"gave up after {self.settings.write_retries} retries: other "
                             "writers kept changing the same clusters")
 
-    def _plan(self, batch: list[Prepared]) -> tuple[Plan, list[Outcome], dict[str, list]]:
+    def _plan(self, batch: list[Prepared]) -> tuple[Plan, list[Outcome], dict[str, bytes]]:
         raw = self.store.read_state([self._read_item(p) for p in batch],
                                     min_equal=self._min_equal)
         plan = Plan(raw, self.keys, self.settings)
         old_bands = {rid: self._bands_of(m.sig) for rid, m in plan.members.items()
                      if rid in {p.id for p in batch}}
-        outcomes = [plan.add(p, values) for p, values in zip(batch, raw.bands, strict=True)]
+        outcomes = [plan.add(p, digest, cands)
+                    for p, (digest, cands) in zip(batch, raw.bands, strict=True)]
         # Roles can change as later articles of the batch join a cluster: report the final.
         final = {o.id: plan.role_of(o.id) or o.role for o in outcomes}
         for o in outcomes:
@@ -199,11 +200,12 @@ class Engine:
             o.cluster = plan.cluster_of.get(o.id, o.cluster)
         return plan, outcomes, old_bands
 
-    def _read_item(self, p: Prepared) -> tuple[str, bytes, list[tuple[str, bytes]]]:
+    def _read_item(self, p: Prepared) -> tuple[str, bytes, bytes]:
         return p.id, p.sig.values_bytes(), p.bands
 
-    def _bands_of(self, sig: Signature) -> list[tuple[str, bytes]]:
-        return [(self.keys.band(b), f) for b, f in band_keys(sig, self.params)]
+    def _bands_of(self, sig: Signature) -> bytes:
+        """Packed band entries: per band a uint16 bucket number and a 5-byte field."""
+        return b"".join(b.to_bytes(2, "little") + f for b, f in band_keys(sig, self.params))
 
     # -- removal --------------------------------------------------------------------------
     def remove(self, url: str) -> bool:
@@ -211,7 +213,7 @@ class Engine:
         self.check_index()
         aid = self._resolve(url)
         for _ in range(self.settings.write_retries):
-            raw = self.store.read_state([(aid, b"", [])])
+            raw = self.store.read_state([(aid, b"", b"")])
             if aid not in raw.records:
                 return False
             plan = Plan(raw, self.keys, self.settings)
@@ -288,7 +290,7 @@ class Engine:
         raw = self.store.read_state([self._read_item(art)], min_equal=self._min_equal)
         plan = Plan(raw, self.keys, self.settings)
         already = art.id in plan.members
-        plan.add(art, raw.bands[0])
+        plan.add(art, *raw.bands[0])
         cid = plan.cluster_of.get(art.id)
         cm = plan.clusters.get(cid or "")
         verdicts = cm.verdicts if cm else {}

@@ -27,6 +27,12 @@ class SignatureParams:
     # Band entries are spread over this many Redis hashes (small hashes stay listpack-encoded).
     buckets: int = 4096
 
+    def __post_init__(self) -> None:
+        if not 0 < self.buckets <= 0xFFFF or self.bands > 255:
+            raise ValueError("buckets must fit in 16 bits and bands in 8 (packed band entries)")
+        if self.bands * self.rows > self.num_perm:
+            raise ValueError(f"bands x rows ({self.bands} x {self.rows}) exceeds num_perm")
+
     def fingerprint(self) -> str:
         """A stable text form, stored with the index and compared on every open."""
         return ";".join(f"{k}={v}" for k, v in sorted(asdict(self).items()))

@@ -27,7 +27,7 @@ class Prepared:
     meta: ArticleMeta
     text: str
     sig: Signature
-    bands: list[tuple[str, bytes]]  # (bucket key, field)
+    bands: bytes  # packed: per band a uint16 bucket and a 5-byte field
     aliases: list[str] = field(default_factory=list)  # ids of other URLs of the same article
 
 
@@ -73,7 +73,7 @@ class Plan:
                                                   verdicts)
         self.initial_roles = {i: self.role_of(i) for i in self.members}
         self.guards: dict[tuple[str, str, str | bytes], bytes] = {}
-        self.band_local: dict[tuple[str, bytes], list[str]] = {}
+        self.band_local: dict[bytes, list[str]] = {}
         self.dirty_clusters: set[str] = set()
         self.deleted_clusters: set[str] = set()
         self.written: dict[str, Prepared] = {}
@@ -108,7 +108,7 @@ class Plan:
             self.guards[("h", key, "v")] = str(cm.version).encode() if cm else b""
 
     # -- decisions ------------------------------------------------------------------------
-    def add(self, art: Prepared, band_values: list[bytes]) -> Outcome:
+    def add(self, art: Prepared, band_digest: bytes, candidate_ids: list[str]) -> Outcome:
         """Decide where one article goes and record it in the model."""
         sig_key = self.keys.sig(art.id)
         if ("g", sig_key, "") not in self.guards:
@@ -125,13 +125,13 @@ class Plan:
             status = "updated"
         member = Member(art.id, art.sig, art.meta)
         candidates: dict[str, Member] = {}
-        for (key, fld), value in zip(art.bands, band_values, strict=True):
-            self.guards.setdefault(("h", key, fld), value)
-            ids = [value[p:p + 8].hex() for p in range(0, len(value), 8)]
-            ids += self.band_local.get((key, fld), [])
-            for cid in ids:
-                if cid != art.id and cid in self.members:
-                    candidates[cid] = self.members[cid]
+        self.guards.setdefault(("b", self.keys.prefix, art.bands), band_digest)
+        ids = list(candidate_ids)
+        for band in _split(art.bands):
+            ids += self.band_local.get(band, [])
+        for cid in ids:
+            if cid != art.id and cid in self.members:
+                candidates[cid] = self.members[cid]
         rel = []
         for cand in candidates.values():
             s = self.pair(member, cand)
@@ -145,8 +145,8 @@ class Plan:
         self.members[art.id] = member
         self.written[art.id] = art
         self.texts[art.id] = art.text
-        for key, fld in art.bands:
-            self.band_local.setdefault((key, fld), []).append(art.id)
+        for band in _split(art.bands):
+            self.band_local.setdefault(band, []).append(art.id)
         if not rel:
             self.cluster_of[art.id] = art.id
             return Outcome(art.id, art.meta.url, status, "unique", art.id)
@@ -226,14 +226,14 @@ class Plan:
     def guards_list(self) -> list[Guard]:
         return [(kind, key, fld, value) for (kind, key, fld), value in self.guards.items()]
 
-    def ops(self, old_bands: dict[str, list[tuple[str, bytes]]]) -> list[Op]:
+    def ops(self, old_bands: dict[str, bytes]) -> list[Op]:
         """The writes that turn what was read into the model."""
         k = self.keys
         ops: list[Op] = []
         now = time.time()
         for rid, _member in self.removed.items():
-            for key, fld in old_bands.get(rid, []):
-                ops.append(("R", key, fld, bytes.fromhex(rid)))
+            if rid in old_bands:
+                ops.append(("Y", k.prefix, old_bands[rid], bytes.fromhex(rid)))
             if rid not in self.written:
                 ops += [("K", k.sig(rid), "", ""), ("K", k.article(rid), "", ""),
                         ("X", k.ids, "", rid)]
@@ -243,8 +243,7 @@ class Plan:
                     ("H", k.article(aid), "m", art.meta.to_json()),
                     ("H", k.article(aid), "t", zlib.compress(art.text.encode(), 6))]
             ops.append(("Z", k.ids, str(now), aid))
-            for key, fld in art.bands:
-                ops.append(("A", key, fld, bytes.fromhex(aid)))
+            ops.append(("B", k.prefix, art.bands, bytes.fromhex(aid)))
             for alias in art.aliases:
                 ops.append(("S", k.alias(alias), "", aid))
         for aid in self.members:
@@ -290,3 +289,7 @@ class Plan:
             was = cid in read_clusters and any(len(f) == 16 for f in self.raw.clusters[cid])
             deltas["clusters"] += int(cid in self.clusters) - int(was)
         return deltas
+
+
+def _split(bands: bytes) -> list[bytes]:
+    return [bands[i:i + 7] for i in range(0, len(bands), 7)]

@@ -30,7 +30,7 @@ class RawRecord:
 
 @dataclass(slots=True)
 class RawState:
-    bands: list[list[bytes]]
+    bands: list[tuple[bytes, list[str]]]  # per article: band digest, candidate ids
     records: dict[str, RawRecord]
     clusters: dict[str, dict[str, bytes]]
 
@@ -49,17 +49,17 @@ class Store:
         self._apply = client.register_script(_script("apply.lua"))
         self._lookup = client.register_script(_script("lookup.lua"))
 
-    def read_state(self, articles: list[tuple[str, bytes, list[tuple[str, bytes]]]],
-                   cap: int = 50, min_equal: int = 8) -> RawState:
-        """Band values of each article (id, signature values, bands), and the records and
-        clusters of the candidates with at least ``min_equal`` equal MinHash values."""
+    def read_state(self, articles: list[tuple[str, bytes, bytes]], cap: int = 50,
+                   min_equal: int = 8) -> RawState:
+        """For each article (id, signature values, packed bands): a digest of its band
+        entries and its candidates with at least ``min_equal`` equal MinHash values; and the
+        records and clusters of all of them."""
         args: list[str | bytes | int | float] = [self.keys.prefix, cap, min_equal,
                                                  len(articles)]
-        for article_id, values, bands in articles:
-            args += [article_id, values, len(bands)]
-            for key, field in bands:
-                args += [key, field]
-        bands_out, recs, clusters = self._call(self._read, args)
+        for article in articles:
+            args += list(article)
+        bands_raw, recs, clusters = self._call(self._read, args)
+        bands_out = [(d, [c.decode() for c in cands]) for d, cands in bands_raw]
         records = {}
         for i in range(0, len(recs), 5):
             rid = recs[i].decode()

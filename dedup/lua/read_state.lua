@@ -1,13 +1,13 @@
 -- Read everything an ingest decision needs, in one round trip.
 -- ARGV: prefix, cap, min_equal, n_articles, then per article:
---   id, signature values (4 bytes each), n_bands, (bucket_key, field) * n_bands
+--   id, signature values (4 bytes each), bands (7 bytes each: uint16 bucket, 5-byte field)
 -- Candidates are the ids in the article's bands; at most `cap` of them, those sharing the most
 -- bands, are compared with the article's signature here, and only those with at least
 -- `min_equal` equal MinHash values (and the article's own record) are returned with their
 -- clusters: a text that shares a site template with thousands of others must not drag all
 -- of them and their clusters back to the client.
 -- Returns {bands, records, clusters}:
---   bands:    per article, the list of band values (packed 8-byte ids, '' when absent)
+--   bands:    per article, {digest of its band values, {candidate ids kept}}
 --   records:  flat list id, sig, url, meta, cluster for the articles kept
 --   clusters: flat list cluster_id, {field, value, ...} for every cluster of those articles
 local prefix, cap, min_equal, n = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
@@ -27,17 +27,17 @@ local function sig_of(id)
 end
 local bands = {}
 for a = 1, n do
-  local id, qsig, nb = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
+  local id, qsig, blob = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   i = i + 3
   keep(id)
   local nperm = #qsig / 4
   local fmt = '<' .. string.rep('I4', nperm)
   local q = {struct.unpack(fmt, qsig)}
-  local values, hits, ids = {}, {}, {}
-  for b = 1, nb do
-    local v = redis.call('HGET', ARGV[i], ARGV[i + 1]) or ''
-    i = i + 2
-    values[b] = v
+  local values, hits, ids, chosen = {}, {}, {}, {}
+  for b = 0, #blob / 7 - 1 do
+    local bucket = struct.unpack('<I2', blob, 1 + 7 * b)
+    local v = redis.call('HGET', prefix .. 'b:' .. bucket, blob:sub(3 + 7 * b, 7 + 7 * b)) or ''
+    values[#values + 1] = #v .. ':' .. v
     for p = 1, #v, 8 do
       local raw = v:sub(p, p + 7)
       if hits[raw] then hits[raw] = hits[raw] + 1 else hits[raw] = 1; ids[#ids + 1] = raw end
@@ -48,7 +48,7 @@ for a = 1, n do
   end
   for c = 1, math.min(cap, #ids) do
     local cid = hex(ids[c])
-    if cid ~= id and not kept[cid] then
+    if cid ~= id then
       local s = sig_of(cid)
       if s and #s == 12 + 4 * nperm then
         local cv = {struct.unpack(fmt, s, 13)}
@@ -56,11 +56,11 @@ for a = 1, n do
         for k = 1, nperm do
           if cv[k] == q[k] then equal = equal + 1 end
         end
-        if equal >= min_equal then keep(cid) end
+        if equal >= min_equal then keep(cid); chosen[#chosen + 1] = cid end
       end
     end
   end
-  bands[a] = values
+  bands[a] = {redis.sha1hex(table.concat(values, ',')), chosen}
 end
 local records, clusters, seen_cluster = {}, {}, {}
 local k = 1
