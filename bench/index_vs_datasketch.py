@@ -66,7 +66,7 @@ def main() -> None:
     ds_bytes = (used(client) - base) / n
     t = time.perf_counter()
     ds_hits = 0
-    for i, q in enumerate(queries):
+    for q in queries:
         ds_hits += bool(lsh.query(ds_minhash(q)))
     ds_query = time.perf_counter() - t
     drop(client, basename.decode() + "*")
