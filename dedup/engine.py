@@ -9,7 +9,6 @@ Example:
     'copy'
 """
 
-import json
 import logging
 import math
 import random
@@ -62,15 +61,6 @@ class IngestReport:
 
     outcomes: list[Outcome] = field(default_factory=list)
     errors: list[tuple[int, str]] = field(default_factory=list)  # (position, message)
-
-    def count(self, status: str) -> int:
-        return sum(1 for o in self.outcomes if o.status == status)
-
-    def roles(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for o in self.outcomes:
-            out[o.role] = out.get(o.role, 0) + 1
-        return out
 
 
 class Engine:
@@ -393,6 +383,3 @@ class Engine:
             count += len(self.ingest_prepared(batch))
         return count
 
-
-def result_json(res: LookupResult) -> str:
-    return json.dumps(res.to_dict(), ensure_ascii=False)

@@ -3,16 +3,6 @@
 import re
 import unicodedata
 
-# Typographic variants that copiers (and CMSs) swap freely.
-_VARIANTS = {
-    **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u00b4\u0060", "'"),
-    **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
-    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2e3a\u2e3b", "-"),
-    **dict.fromkeys("\u00ad\u200b\u200c\u200d\u2060\ufeff", ""),  # soft hyphen, zero widths
-}
-_TRANSLATE = str.maketrans(_VARIANTS)
-_SPACE_RE = re.compile(r"\s+")
-
 # Scripts written without spaces between words: each character is a token of its own.
 _NOSPACE = (
     "\u0e00-\u0eff"  # Thai, Lao
@@ -33,13 +23,6 @@ _UNICODE_SEPARATORS = re.compile(
     rb"\xc2[\x80-\xbf]|\xe2\x80[\x80-\xbf]|\xe2\x81[\x80-\xaf]|\xe3\x80[\x80-\xbf]"
     rb"|\xef\xbc[\x81-\x8f\x9a-\xa0\xbb-\xbf]"
 )
-
-
-def normalize(text: str) -> str:
-    """Unicode NFKC, case fold, one form of quotes and dashes, single spaces."""
-    if not text.isascii():
-        text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
-    return _SPACE_RE.sub(" ", text.casefold()).strip()
 
 
 def token_bytes(text: str) -> tuple[bytes, bool]:
