@@ -41,6 +41,9 @@ _WIRE_RE = re.compile(
     r"|^(?:[A-Z][A-Za-z .,'-]{1,40})\s*\((?P<dateline>AP|Reuters|AFP)\)\s*[-–—])",
     re.MULTILINE,
 )
+# Every wire byline names one of these: texts without any skip the full pattern.
+_WIRE_HINTS = ("(ap)", "(reuters)", "(afp)", "(upi)", "(dpa)", "associated press", "reuters",
+               "afp", "agence france", "bloomberg news", "upi", "press association", "pa media")
 _WIRE_CANON = {
     "ap": "AP", "associated press": "AP", "reuters": "Reuters", "afp": "AFP",
     "agence france-presse": "AFP", "bloomberg news": "Bloomberg", "upi": "UPI", "dpa": "dpa",
@@ -62,6 +65,11 @@ def _scan_lines(text: str) -> list[str]:
     return list(dict.fromkeys(picked))
 
 
+# Every cue contains one of these: lines without any skip the full pattern.
+_CUE_HINTS = ("original", "first ", "published", "syndicated", "reprinted", "courtesy",
+              "provided", "read ", "source")
+
+
 def attribution_lines(text: str) -> list[str]:
     """Attribution statements found in a text, each as "<line>" (the line as written).
 
@@ -71,6 +79,9 @@ def attribution_lines(text: str) -> list[str]:
     """
     found = []
     for line in _scan_lines(text):
+        lowered = line.lower()
+        if not any(h in lowered for h in _CUE_HINTS):
+            continue
         for m in _LINE_RE.finditer(line):
             name = m.group("name").strip(" .:;,")
             if name and not _NOT_A_SOURCE.match(name):
@@ -95,7 +106,10 @@ def named_sources(line: str) -> list[str]:
 
 def wire_bylines(text: str) -> list[str]:
     """Wire services named in bylines and datelines ("(AP) —", "By Reuters")."""
-    head = "\n".join(text.splitlines()[:6])[:1500] + "\n" + text[-600:]
+    head = "\n".join(text[:3000].splitlines()[:6])[:1500] + "\n" + text[-600:]
+    lowered = head.lower()
+    if not any(h in lowered for h in _WIRE_HINTS):
+        return []
     found = []
     for m in _WIRE_RE.finditer(head):
         raw = (m.group("paren") or m.group("by") or m.group("dateline") or "").lower()

@@ -68,32 +68,22 @@ def _progress(total: int | None, desc: str) -> Any:
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from dedup.engine import Engine
-    from dedup.plan import Prepared
+    from dedup.plan import Outcome
 
     engine = Engine.from_settings(settings)
     errors: list[tuple[int, str]] = []
     counts: dict[str, int] = {}
-    batch: list[Prepared] = []
     bar = _progress(None, "ingest")
 
-    def flush() -> None:
-        for o in engine.ingest_prepared(batch):
+    def on_batch(outcomes: list[Outcome]) -> None:
+        for o in outcomes:
             counts[o.status] = counts.get(o.status, 0) + 1
             if o.status != "unchanged":
                 counts["role:" + o.role] = counts.get("role:" + o.role, 0) + 1
-        bar.update(len(batch))
-        batch.clear()
+        bar.update(len(outcomes))
 
-    for lineno, item in _read_jsonl(args.jsonl, errors):
-        try:
-            batch.append(engine.prepare(item))
-        except InputError as exc:
-            errors.append((lineno, str(exc)))
-            continue
-        if len(batch) >= settings.batch_size:
-            flush()
-    if batch:
-        flush()
+    report = engine.ingest_numbered(_read_jsonl(args.jsonl, errors), on_batch=on_batch)
+    errors += report.errors
     bar.close()
     for lineno, msg in sorted(errors):
         print(f"line {lineno}: skipped: {msg}", file=sys.stderr)

@@ -13,7 +13,8 @@ def _default_data_dir() -> Path:
 
 
 class Settings(BaseSettings):
-    """Every tunable of the engine. Thresholds were chosen on bench/quality.py (see README)."""
+    """Every tunable of the engine. Thresholds were chosen on the real-page quality test
+    (tests/test_quality_real.py; see README)."""
 
     model_config = SettingsConfigDict(env_prefix="WIRETRACE_", extra="ignore")
 
@@ -38,4 +39,6 @@ class Settings(BaseSettings):
     min_words: int = 25
     max_text_chars: int = 2_000_000
     batch_size: int = 64
+    # Processes that prepare (extract, sign) a bulk ingest; 0 = one per CPU, 1 = in process.
+    ingest_workers: int = 0
     write_retries: int = 30

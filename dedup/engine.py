@@ -14,45 +14,27 @@ import math
 import random
 import time
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import redis
 
-from dedup.attribution import attribution_lines, wire_bylines
-from dedup.boilerplate import signature_text
 from dedup.config import Settings
 from dedup.errors import ConflictError, IndexMismatchError, InputError
 from dedup.keys import Keys
 from dedup.models import ArticleInput, ArticleMeta, LookupResult, Verdict
 from dedup.params import PARAMS, SignatureParams
 from dedup.plan import Outcome, Plan, Prepared
+from dedup.prepare import prepare_article, prepared_batches
 from dedup.redisconn import connect
 from dedup.scoring import MIN_SIMILARITY
-from dedup.signature import Signature, band_keys, signature
+from dedup.signature import Signature, earlier_band_neighbours, packed_bands
 from dedup.store import Store
-from dedup.urls import article_id, identity_url, normalize_url, site_of
+from dedup.urls import article_id, normalize_url
 
 logger = logging.getLogger(__name__)
-
-
-def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def _iso_utc(value: str | None) -> str | None:
-    """An ISO 8601 date or datetime in UTC, or None when it does not parse."""
-    if not value:
-        return None
-    try:
-        dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if dt.tzinfo is None:
-        return dt.isoformat()  # a bare date or local time: keep what the page said
-    return dt.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 @dataclass(slots=True)
@@ -107,57 +89,44 @@ class Engine:
     # -- preparing input ------------------------------------------------------------------
     def prepare(self, item: ArticleInput) -> Prepared:
         """Validate an input and compute its identity, signature and bands (CPU only)."""
-        if item.html is not None and item.text is None:
-            from dedup.extraction import extract
-
-            item = extract(item.html, item.url, base=item)
-        if not item.text or not isinstance(item.text, str):
-            raise InputError("no text: give `text`, or `html` with an extractable article")
-        if len(item.text) > self.settings.max_text_chars:
-            raise InputError(f"text has {len(item.text)} characters, more than the limit "
-                             f"of {self.settings.max_text_chars}")
-        text = item.text.replace("\x00", "")
-        url = identity_url(item.url, item.canonical_url)
-        page = normalize_url(item.url)
-        sig = signature(signature_text(text), self.params)
-        words = len(text.split())
-        if words < self.settings.min_words:
-            raise InputError(f"text too short to index ({words} words, at least "
-                             f"{self.settings.min_words})")
-        attribution = list(dict.fromkeys([*item.attribution, *attribution_lines(text)]))
-        wire = list(dict.fromkeys([*item.wire, *wire_bylines(text)]))
-        meta = ArticleMeta(
-            url=url, site=item.site or site_of(url), title=item.title,
-            published=_iso_utc(item.published), modified=_iso_utc(item.modified),
-            site_name=item.site_name, author=item.author, language=item.language,
-            canonical_url=item.canonical_url, og_url=item.og_url,
-            original_source=list(item.original_source),
-            syndication_source=list(item.syndication_source),
-            is_based_on=list(item.is_based_on), attribution=attribution, wire=wire,
-            source_links=list(item.source_links), noindex=bool(item.noindex),
-            first_seen=utc_now(),
-        )
-        aid = article_id(url)
-        bands = self._bands_of(sig)
-        aliases = [article_id(page)] if page != url else []
-        return Prepared(aid, meta, text, sig, bands, aliases)
+        return prepare_article(item, self.settings, self.params)
 
     # -- ingest ---------------------------------------------------------------------------
-    def ingest(self, items: Iterable[ArticleInput]) -> IngestReport:
-        """Index articles in batches; a bad item is reported and counted, never fatal."""
+    def ingest(self, items: Iterable[ArticleInput], workers: int | None = None,
+               on_batch: Callable[[list[Outcome]], None] | None = None) -> IngestReport:
+        """Index articles in batches; a bad item is reported (by its position) and counted,
+        never fatal. See :meth:`ingest_numbered`."""
+        return self.ingest_numbered(enumerate(items), workers, on_batch)
+
+    def ingest_numbered(self, items: Iterable[tuple[int, ArticleInput]],
+                        workers: int | None = None,
+                        on_batch: Callable[[list[Outcome]], None] | None = None,
+                        ) -> IngestReport:
+        """Index (position, article) pairs; errors are reported with their position.
+
+        Preparing (extraction, signatures) runs in ``workers`` processes (setting
+        ``ingest_workers``; 0 = one per CPU) once the input exceeds one batch. Batches are
+        written one after the other by one writer thread, in input order, while the next
+        ones are prepared: the result is the same as ingesting them one by one.
+        """
         report = IngestReport()
-        batch: list[Prepared] = []
-        for pos, item in enumerate(items):
-            try:
-                batch.append(self.prepare(item))
-            except InputError as exc:
-                report.errors.append((pos, str(exc)))
-                continue
-            if len(batch) >= self.settings.batch_size:
-                report.outcomes += self.ingest_prepared(batch)
-                batch = []
-        if batch:
-            report.outcomes += self.ingest_prepared(batch)
+        n_workers = self.settings.ingest_workers if workers is None else workers
+        with ThreadPoolExecutor(1, thread_name_prefix="wiretrace-write") as writer:
+            pending: Future[list[Outcome]] | None = None
+
+            def collect() -> None:
+                if pending is not None:
+                    outcomes = pending.result()
+                    report.outcomes.extend(outcomes)
+                    if on_batch:
+                        on_batch(outcomes)
+
+            for prepared, errors in prepared_batches(items, self.settings, self.params,
+                                                     n_workers):
+                report.errors.extend(errors)
+                collect()
+                pending = writer.submit(self.ingest_prepared, prepared) if prepared else None
+            collect()
         return report
 
     def ingest_prepared(self, batch: list[Prepared]) -> list[Outcome]:
@@ -181,8 +150,9 @@ class Engine:
         plan = Plan(raw, self.keys, self.settings)
         old_bands = {rid: self._bands_of(m.sig) for rid, m in plan.members.items()
                      if rid in {p.id for p in batch}}
-        outcomes = [plan.add(p, digest, cands)
-                    for p, (digest, cands) in zip(batch, raw.bands, strict=True)]
+        local = earlier_band_neighbours([p.bands for p in batch])
+        outcomes = [plan.add(p, digest, [*cands, *(batch[j].id for j in near)])
+                    for p, (digest, cands), near in zip(batch, raw.bands, local, strict=True)]
         # Roles can change as later articles of the batch join a cluster: report the final.
         final = {o.id: plan.role_of(o.id) or o.role for o in outcomes}
         for o in outcomes:
@@ -195,7 +165,7 @@ class Engine:
 
     def _bands_of(self, sig: Signature) -> bytes:
         """Packed band entries: per band a uint16 bucket number and a 5-byte field."""
-        return b"".join(b.to_bytes(2, "little") + f for b, f in band_keys(sig, self.params))
+        return packed_bands(sig, self.params)
 
     # -- removal --------------------------------------------------------------------------
     def remove(self, url: str) -> bool:

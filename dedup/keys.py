@@ -15,6 +15,8 @@ keeps them on one node.
 | ns:v1:u:<id>             | string | alias (same-site canonical): the article id it points to   |
 | ns:v1:c:{<cid>}          | hash   | cluster: v version, o original id, <id> -> verdict JSON    |
 | ns:v1:ids                | zset   | every article id by first-seen time (export, reindex)      |
+| ns:v1:epoch              | string | write counter: bumped by every write; a write that finds   |
+|                          |        | it unchanged since its read skips re-reading band entries  |
 """
 
 from dataclasses import dataclass
@@ -43,6 +45,10 @@ class Keys:
     @property
     def ids(self) -> str:
         return f"{self.prefix}ids"
+
+    @property
+    def epoch(self) -> str:
+        return f"{self.prefix}epoch"
 
     def band(self, bucket: int) -> str:
         return f"{self.prefix}b:{bucket}"

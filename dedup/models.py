@@ -70,7 +70,11 @@ class ArticleMeta:
 
     def to_json(self) -> bytes:
         """Compact JSON: empty lists, None and False are left out."""
-        data = {k: v for k, v in asdict(self).items() if v not in (None, [], False, "")}
+        data = {}
+        for name in self.__slots__:
+            v = getattr(self, name)
+            if v is not None and v != [] and v is not False and v != "":
+                data[name] = v
         return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
 
     @classmethod

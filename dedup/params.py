@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 class SignatureParams:
     """How a text becomes a MinHash signature and how the signature is banded."""
 
-    version: int = 1
+    version: int = 2
     num_perm: int = 128
     seed: int = 1
     # datasketch's default permutation scheme since 2.0: murmur3 fmix, then a*h+b mod 2**32.
@@ -21,11 +21,13 @@ class SignatureParams:
     # Scripts written without spaces (Chinese, Japanese, Thai, ...) are shingled by characters.
     char_ngram: int = 5
     # LSH: bands x rows. Two rows per band keeps recall high down to a Jaccard of ~0.25,
-    # where 40% excerpts wrapped in boilerplate sit (see bench/recall.py).
+    # where 40% excerpts wrapped in boilerplate sit (see bench/index_vs_datasketch.py).
     bands: int = 48
     rows: int = 2
     # Band entries are spread over this many Redis hashes (small hashes stay listpack-encoded).
     buckets: int = 4096
+    # How a band's values become its entry: a multiply-add fold, then murmur3's fmix64 (v2).
+    band_hash: str = "fold-fmix64"
 
     def __post_init__(self) -> None:
         if not 0 < self.buckets <= 0xFFFF or self.bands > 255:

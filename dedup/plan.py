@@ -29,6 +29,10 @@ class Prepared:
     sig: Signature
     bands: bytes  # packed: per band a uint16 bucket and a 5-byte field
     aliases: list[str] = field(default_factory=list)  # ids of other URLs of the same article
+    ztext: bytes = b""  # the text, zlib-compressed (done where the article is prepared)
+
+    def compressed(self) -> bytes:
+        return self.ztext or zlib.compress(self.text.encode(), 6)
 
 
 @dataclass(slots=True)
@@ -72,8 +76,10 @@ class Plan:
                                                   (fields.get("o") or b"").decode() or None,
                                                   verdicts)
         self.initial_roles = {i: self.role_of(i) for i in self.members}
-        self.guards: dict[tuple[str, str, str | bytes], bytes] = {}
-        self.band_local: dict[bytes, list[str]] = {}
+        # First guard: the write counter. When no write happened since the read, the band
+        # guards hold without re-reading band entries (the common, uncontended case).
+        self.guards: dict[tuple[str, str, str | bytes], bytes] = {
+            ("e", keys.epoch, ""): raw.epoch}
         self.dirty_clusters: set[str] = set()
         self.deleted_clusters: set[str] = set()
         self.written: dict[str, Prepared] = {}
@@ -109,7 +115,10 @@ class Plan:
 
     # -- decisions ------------------------------------------------------------------------
     def add(self, art: Prepared, band_digest: bytes, candidate_ids: list[str]) -> Outcome:
-        """Decide where one article goes and record it in the model."""
+        """Decide where one article goes and record it in the model.
+
+        ``candidate_ids``: the indexed articles that share a band with it, and the articles
+        of the same batch added before it that do."""
         sig_key = self.keys.sig(art.id)
         if ("g", sig_key, "") not in self.guards:
             raw = self.raw.records.get(art.id)
@@ -126,10 +135,7 @@ class Plan:
         member = Member(art.id, art.sig, art.meta)
         candidates: dict[str, Member] = {}
         self.guards.setdefault(("b", self.keys.prefix, art.bands), band_digest)
-        ids = list(candidate_ids)
-        for band in _split(art.bands):
-            ids += self.band_local.get(band, [])
-        for cid in ids:
+        for cid in candidate_ids:
             if cid != art.id and cid in self.members:
                 candidates[cid] = self.members[cid]
         rel = []
@@ -145,8 +151,6 @@ class Plan:
         self.members[art.id] = member
         self.written[art.id] = art
         self.texts[art.id] = art.text
-        for band in _split(art.bands):
-            self.band_local.setdefault(band, []).append(art.id)
         if not rel:
             self.cluster_of[art.id] = art.id
             return Outcome(art.id, art.meta.url, status, "unique", art.id)
@@ -218,9 +222,6 @@ class Plan:
         self.written.pop(article_id, None)
         del self.members[article_id]
         self.cluster_of.pop(article_id, None)
-        for key_fld in self.band_local.values():
-            if article_id in key_fld:
-                key_fld.remove(article_id)
 
     # -- writes ---------------------------------------------------------------------------
     def guards_list(self) -> list[Guard]:
@@ -241,7 +242,7 @@ class Plan:
             ops.append(("S", k.sig(aid), "", art.sig.to_bytes()))
             ops += [("H", k.article(aid), "u", art.meta.url),
                     ("H", k.article(aid), "m", art.meta.to_json()),
-                    ("H", k.article(aid), "t", zlib.compress(art.text.encode(), 6))]
+                    ("H", k.article(aid), "t", art.compressed())]
             ops.append(("Z", k.ids, str(now), aid))
             ops.append(("B", k.prefix, art.bands, bytes.fromhex(aid)))
             for alias in art.aliases:
@@ -289,7 +290,3 @@ class Plan:
             was = cid in read_clusters and any(len(f) == 16 for f in self.raw.clusters[cid])
             deltas["clusters"] += int(cid in self.clusters) - int(was)
         return deltas
-
-
-def _split(bands: bytes) -> list[bytes]:
-    return [bands[i:i + 7] for i in range(0, len(bands), 7)]

@@ -156,15 +156,71 @@ def signature(text: str, params: SignatureParams = PARAMS) -> Signature:
     return Signature(minhash_values(hashes, params), len(hashes), xxhash.xxh3_64_digest(tokens))
 
 
-def band_keys(sig: Signature, params: SignatureParams = PARAMS) -> list[tuple[int, bytes]]:
-    """(bucket number, field) of each LSH band: where the band's entry lives in Redis."""
-    raw = sig.hashvalues.astype("<u4", copy=False).tobytes()
-    width = params.rows * 4
-    out = []
-    for band in range(params.bands):
-        h = xxhash.xxh3_64_intdigest(raw[band * width : (band + 1) * width], seed=band)
-        out.append((h % params.buckets, bytes((band,)) + (h >> 32).to_bytes(4, "little")))
-    return out
+_BAND_DTYPE = np.dtype([("bucket", "<u2"), ("band", "u1"), ("tag", "<u4")])  # 7 bytes
+_BAND_MULT = np.uint64(0xD6E8FEB86659FD93)
+
+
+def packed_bands(sig: Signature, params: SignatureParams = PARAMS) -> bytes:
+    """Where each LSH band's entry lives in Redis, packed 7 bytes per band: bucket number
+    (uint16), band number (uint8) and a 32-bit tag of the band's values.
+
+    Two signatures share a band entry exactly when their values in that band are equal (up to
+    a 2**-32 tag collision, which re-scoring with the full signature removes).
+    """
+    values = sig.hashvalues[: params.bands * params.rows].astype(np.uint64)
+    rows = values.reshape(params.bands, params.rows)
+    salt, template = _band_constants(params.bands, params.seed)
+    with np.errstate(over="ignore"):
+        h = salt
+        for r in range(params.rows):
+            h = h * _BAND_MULT + rows[:, r]
+        h = _fmix64(h)
+    out = template.copy()
+    out["bucket"] = h % np.uint64(params.buckets)
+    out["tag"] = h >> np.uint64(32)
+    return out.tobytes()
+
+
+@cache
+def _band_constants(bands: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    band = np.arange(bands, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        salt = _fmix64(band * _BAND_MULT + np.uint64(seed))
+    template = np.zeros(bands, dtype=_BAND_DTYPE)
+    template["band"] = band
+    return salt, template
+
+
+def earlier_band_neighbours(packed: list[bytes]) -> list[list[int]]:
+    """For each packed band list, the positions of the earlier lists it shares a band entry
+    with: near-duplicates within one batch, found in one sort instead of a loop per band."""
+    if not packed:
+        return []
+    raw = np.frombuffer(b"".join(packed), dtype=_BAND_DTYPE)
+    keys = (raw["bucket"].astype(np.uint64) | (raw["band"].astype(np.uint64) << np.uint64(16))
+            | (raw["tag"].astype(np.uint64) << np.uint64(24)))
+    owner = np.repeat(np.arange(len(packed)), [len(p) // 7 for p in packed])
+    order = np.argsort(keys, kind="stable")
+    sk = keys[order]
+    dup = np.flatnonzero(sk[1:] == sk[:-1])  # positions where a group continues
+    out: list[set[int]] = [set() for _ in packed]
+    if len(dup):
+        starts = np.flatnonzero(np.diff(np.concatenate(([-2], dup))) != 1)
+        for s in starts:
+            # the run dup[s], dup[s]+1, ... marks one group of equal keys
+            end = s
+            while end + 1 < len(dup) and dup[end + 1] == dup[end] + 1:
+                end += 1
+            members = sorted({int(owner[order[i]]) for i in range(dup[s], dup[end] + 2)})
+            for k, m in enumerate(members):
+                out[m].update(members[:k])
+    return [sorted(x) for x in out]
+
+
+def band_keys(packed: bytes) -> list[tuple[int, bytes]]:
+    """(bucket number, 5-byte field) of each band of a packed band list."""
+    return [(int.from_bytes(packed[i:i + 2], "little"), packed[i + 2:i + 7])
+            for i in range(0, len(packed), 7)]
 
 
 def jaccard(a: Signature, b: Signature) -> float:

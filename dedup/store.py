@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+import msgpack
 import redis
 
 from dedup.errors import StoreUnavailableError
@@ -33,6 +34,7 @@ class RawState:
     bands: list[tuple[bytes, list[str]]]  # per article: band digest, candidate ids
     records: dict[str, RawRecord]
     clusters: dict[str, dict[str, bytes]]
+    epoch: bytes = b""  # the write counter when this was read
 
 
 Guard = tuple[str, str, str | bytes, bytes]
@@ -58,7 +60,7 @@ class Store:
                                                  len(articles)]
         for article in articles:
             args += list(article)
-        bands_raw, recs, clusters = self._call(self._read, args)
+        bands_raw, recs, clusters, epoch = self._call(self._read, args)
         bands_out = [(d, [c.decode() for c in cands]) for d, cands in bands_raw]
         records = {}
         for i in range(0, len(recs), 5):
@@ -70,17 +72,17 @@ class Store:
             flat = clusters[i + 1]
             cl[clusters[i].decode()] = {flat[j].decode(): flat[j + 1]
                                        for j in range(0, len(flat), 2)}
-        return RawState(bands_out, records, cl)
+        return RawState(bands_out, records, cl, epoch)
 
     def apply(self, guards: list[Guard], ops: list[Op]) -> int | None:
         """Apply ops if every guard holds; return None, or the index of the failed guard."""
-        args: list[str | bytes | int | float] = [len(guards)]
+        flat: list[str | bytes | int | float] = [len(guards)]
         for g in guards:
-            args += list(g)
-        args.append(len(ops))
+            flat += g
+        flat.append(len(ops))
         for o in ops:
-            args += list(o)
-        res = self._call(self._apply, args)
+            flat += o
+        res = self._call(self._apply, [msgpack.packb(flat, use_bin_type=False)])
         return None if res[0] == 1 else int(res[1]) - 1
 
     def lookup(self, ids: list[str]) -> list[list[object]]:

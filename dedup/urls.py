@@ -1,6 +1,7 @@
 """URL identity: the normalised page URL names an article."""
 
 import contextlib
+import functools
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import xxhash
@@ -18,6 +19,7 @@ _TRACKING = {
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+@functools.lru_cache(maxsize=16384)
 def normalize_url(url: str) -> str:
     """Normalised form of an http(s) URL: lower-case scheme and host, no default port, no
     fragment, no tracking parameters, sorted query, no trailing ``/amp`` or ``/index.html``.

@@ -191,3 +191,31 @@ def test_redis_down_is_a_clear_error() -> None:
     with pytest.raises((redis.ConnectionError, Exception)) as info:
         engine.lookup([ORIG])
     assert "unavailable" in str(info.value).lower() or "connect" in str(info.value).lower()
+
+
+def test_bulk_ingest_in_worker_processes_decides_like_one_process(redis_url: str) -> None:
+    texts = [story(300 + i) for i in range(40)]
+    items = [art(f"https://orig{i}.example/s", t, published="2024-01-01T00:00:00Z")
+             for i, t in enumerate(texts)]
+    items += [art(f"https://farm.example/c{i}", wrapped_copy(t), published="2024-02-01T00:00:00Z")
+              for i, t in enumerate(texts)]
+    items += [art(f"https://agg.example/e{i}", excerpt(t), published="2024-02-02T00:00:00Z")
+              for i, t in enumerate(texts)]
+    items.append(art("https://bad.example/x", "too short"))
+    answers = []
+    for workers in (1, 2):
+        s = Settings(redis_url=redis_url, namespace=f"wttest-bulk{workers}-{id(items)}",
+                     batch_size=16)
+        eng = Engine.from_settings(s)
+        try:
+            report = eng.ingest(items, workers=workers)
+            assert report.errors and report.errors[0][0] == len(items) - 1
+            answers.append([(r.role, r.original and r.original["url"])
+                            for r in eng.lookup([i.url for i in items])])
+        finally:
+            keys = list(eng.client.scan_iter(match=f"{s.namespace}:*", count=1000))
+            if keys:
+                eng.client.delete(*keys)
+    assert answers[0] == answers[1]
+    assert [a[0] for a in answers[1][:40]] == ["original"] * 40
+    assert [a[1] for a in answers[1][40:80]] == [i.url for i in items[:40]]

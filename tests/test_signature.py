@@ -1,9 +1,19 @@
+import random
+
 import numpy as np
 from datasketch import MinHash
 
 from dedup.normalize import token_bytes, tokenize
 from dedup.params import PARAMS
-from dedup.signature import Signature, jaccard, minhash_values, shingle_hashes, signature
+from dedup.signature import (
+    Signature,
+    earlier_band_neighbours,
+    jaccard,
+    minhash_values,
+    packed_bands,
+    shingle_hashes,
+    signature,
+)
 
 TEXT = ("The council approved the plan on Tuesday after a long debate about the harbour, "
         "the budget and the future of the old ferry terminal near the quay.")
@@ -46,3 +56,25 @@ def test_signature_round_trips_through_bytes() -> None:
     assert again.size == sig.size and again.text_hash == sig.text_hash
     assert np.array_equal(again.hashvalues, sig.hashvalues)
     assert len(sig.to_bytes()) == 12 + 4 * PARAMS.num_perm
+
+
+def test_earlier_band_neighbours_match_a_pairwise_check() -> None:
+    rng = random.Random(1)
+    for _ in range(300):
+        pool = [bytes(rng.randrange(3) for _ in range(7)) for _ in range(rng.randint(1, 30))]
+        packed = [b"".join(rng.choice(pool) for _ in range(rng.randint(1, 5)))
+                  for _ in range(rng.randint(0, 12))]
+        entries = [{p[k:k + 7] for k in range(0, len(p), 7)} for p in packed]
+        expected = [[j for j in range(i) if entries[i] & entries[j]] for i in range(len(packed))]
+        assert earlier_band_neighbours(packed) == expected
+
+
+def test_packed_bands_equal_exactly_when_band_values_are_equal() -> None:
+    a = signature(TEXT)
+    values = a.hashvalues.copy()
+    values[0] ^= 1  # band 0 changes, every other band stays
+    b = Signature(values, a.size, a.text_hash)
+    pa, pb = packed_bands(a), packed_bands(b)
+    assert len(pa) == 7 * PARAMS.bands
+    same = [pa[i:i + 7] == pb[i:i + 7] for i in range(0, len(pa), 7)]
+    assert same == [False] + [True] * (PARAMS.bands - 1)

@@ -6,7 +6,7 @@
 -- `min_equal` equal MinHash values (and the article's own record) are returned with their
 -- clusters: a text that shares a site template with thousands of others must not drag all
 -- of them and their clusters back to the client.
--- Returns {bands, records, clusters}:
+-- Returns {bands, records, clusters, epoch}:
 --   bands:    per article, {digest of its band values, {candidate ids kept}}
 --   records:  flat list id, sig, url, meta, cluster for the articles kept
 --   clusters: flat list cluster_id, {field, value, ...} for every cluster of those articles
@@ -16,8 +16,9 @@ local kept, order = {}, {}
 local function keep(id)
   if not kept[id] then kept[id] = true; order[#order + 1] = id end
 end
+local HEX8 = string.rep('%02x', 8)
 local function hex(raw)
-  return (raw:gsub('.', function(c) return string.format('%02x', c:byte()) end))
+  return string.format(HEX8, raw:byte(1, 8))
 end
 local sigs = {}
 local function sig_of(id)
@@ -34,9 +35,10 @@ for a = 1, n do
   local fmt = '<' .. string.rep('I4', nperm)
   local q = {struct.unpack(fmt, qsig)}
   local values, hits, ids, chosen = {}, {}, {}, {}
-  for b = 0, #blob / 7 - 1 do
-    local bucket = struct.unpack('<I2', blob, 1 + 7 * b)
-    local v = redis.call('HGET', prefix .. 'b:' .. bucket, blob:sub(3 + 7 * b, 7 + 7 * b)) or ''
+  local bprefix = prefix .. 'b:'
+  for p = 1, #blob, 7 do
+    local lo, hi = blob:byte(p, p + 1)
+    local v = redis.call('HGET', bprefix .. (lo + 256 * hi), blob:sub(p + 2, p + 6)) or ''
     values[#values + 1] = #v .. ':' .. v
     for p = 1, #v, 8 do
       local raw = v:sub(p, p + 7)
@@ -87,4 +89,4 @@ while k <= #order do
     end
   end
 end
-return {bands, records, clusters}
+return {bands, records, clusters, redis.call('GET', prefix .. 'epoch') or ''}
