@@ -6,7 +6,14 @@ class WiretraceError(Exception):
 
 
 class InputError(WiretraceError):
-    """An article or request is malformed; the message says what is wrong."""
+    """An article or request is malformed; the message says what is wrong.
+
+    ``reason`` is a short stable code for counting (``too_short``, ``binary``, ``listing``...).
+    """
+
+    def __init__(self, message: str, reason: str = "invalid") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class IndexMismatchError(WiretraceError):

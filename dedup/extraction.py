@@ -70,6 +70,8 @@ def _signals(tree: Any) -> dict[str, Any]:
                                       "='canonical']/@href"),
         "og_url": _first(tree, "//meta[@property='og:url']/@content"),
         "site_name": _first(tree, "//meta[@property='og:site_name']/@content"),
+        "og_type": _first(tree, "//meta[@property='og:type']/@content"),
+        "article_type": None,
         "original_source": [v.strip() for v in tree.xpath(
             "//meta[@name='original-source']/@content|//link[@rel='original-source']/@href")
             if v.strip()],
@@ -84,6 +86,10 @@ def _signals(tree: Any) -> dict[str, Any]:
                                  "@name='googlebot']/@content")).lower()
     sig["noindex"] = "noindex" in robots
     for obj in _jsonld(tree):
+        types = obj.get("@type")
+        for t in types if isinstance(types, list) else [types]:
+            if isinstance(t, str) and t.lower() in _ARTICLE_TYPES:
+                sig["article_type"] = t
         for key in ("isBasedOn", "isBasedOnUrl"):
             sig["is_based_on"] += _urls_of(obj.get(key))
         pub = obj.get("publisher")
@@ -112,6 +118,51 @@ def _page_attribution(tree: Any) -> tuple[list[str], list[str]]:
     return list(dict.fromkeys(lines)), list(dict.fromkeys(links))
 
 
+_LISTING_PATH = re.compile(
+    r"/(?:tags?|category|categories|section|sections|topics?|search|author|authors|archive|"
+    r"archives|page)(?:/|$)|[?&](?:s|q|query|search|page)=", re.IGNORECASE)
+_ARTICLE_TYPES = {"article", "newsarticle", "reportagenews", "blogposting", "analysisnewsarticle",
+                  "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "report",
+                  "scholarlyarticle", "liveblogposting", "techarticle", "socialmediaposting"}
+
+
+def _looks_binary(html: str) -> bool:
+    """Control characters (other than whitespace) in the first 4 KiB: binary, not a page."""
+    head = html[:4096]
+    bad = sum(1 for c in head if ord(c) < 32 and c not in "\t\n\r\f") + head.count("\ufffd")
+    return bad > max(8, len(head) // 50)
+
+
+def _listing_reason(tree: Any, url: str, signals: dict[str, Any]) -> str | None:
+    """Why a page is a home, section, tag or search page rather than an article, or None.
+
+    Structured data that says "article" wins; then the URL's shape; then link density (a page
+    whose visible text is mostly link text is a list of links)."""
+    if signals.get("article_type"):
+        return None
+    og_type = (signals.get("og_type") or "").lower()
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.path in ("", "/") and not parts.query:
+        return "home page"
+    if _LISTING_PATH.search(parts.path + ("?" + parts.query if parts.query else "")):
+        return "section, tag, author or search page (URL)"
+    # og:type "website" is common on real article pages: only a short path makes it a listing
+    if og_type and og_type not in ("article", "news", "blog", "newsarticle") and \
+            len([s for s in parts.path.split("/") if s]) <= 1 and not parts.path.endswith(
+                (".html", ".htm", ".php", ".aspx")):
+        return f"og:type is {og_type!r} on a top-level path"
+    body = tree.find("body")
+    if body is None:
+        return None
+    total = len(" ".join(body.text_content().split()))
+    linked = sum(len(" ".join(a.text_content().split())) for a in body.iter("a"))
+    if total > 200 and linked / total > 0.6:
+        return f"mostly links ({linked * 100 // total}% of the text is link text)"
+    return None
+
+
 def extract(html: str | bytes, url: str, base: ArticleInput | None = None) -> ArticleInput:
     """Text, metadata and provenance signals of a page.
 
@@ -121,25 +172,29 @@ def extract(html: str | bytes, url: str, base: ArticleInput | None = None) -> Ar
         InputError: the page is empty, not HTML, too large, or has no extractable text.
     """
     if isinstance(html, bytes):
-        if b"\x00" in html[:4096]:
-            raise InputError("page is binary, not HTML")
         html = html.decode("utf-8", errors="replace")
     if len(html) > MAX_HTML_CHARS:
-        raise InputError(f"page has {len(html)} characters, more than {MAX_HTML_CHARS}")
+        raise InputError(f"page has {len(html)} characters, more than {MAX_HTML_CHARS}",
+                         "too_large")
     if not html.strip():
-        raise InputError("page is empty")
+        raise InputError("page is empty", "empty")
+    if _looks_binary(html):
+        raise InputError("page is binary, not HTML", "binary")
     try:
         tree = lxml.html.fromstring(html)
     except (etree.ParserError, ValueError) as exc:
-        raise InputError(f"page does not parse as HTML: {exc}") from None
+        raise InputError(f"page does not parse as HTML: {exc}", "unparseable") from None
     signals = _signals(tree)
+    listing = _listing_reason(tree, url, signals)
+    if listing:
+        raise InputError(f"not an article: {listing}", "not_article")
     page_lines, links = _page_attribution(tree)
     doc = trafilatura.bare_extraction(
         tree, url=url, with_metadata=True, include_comments=False, include_tables=False,
         date_extraction_params={"extensive_search": True, "original_date": True},
     )
     if not isinstance(doc, trafilatura.settings.Document) or not (doc.text or "").strip():
-        raise InputError("no article text could be extracted from the page")
+        raise InputError("no article text could be extracted from the page", "no_text")
     text = re.sub(r"\n{3,}", "\n\n", doc.text or "")
     attribution = list(dict.fromkeys([*attribution_lines(text), *page_lines]))
     out = ArticleInput(
