@@ -3,6 +3,7 @@
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from typing import Any, TextIO
@@ -226,6 +227,25 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
+    from crawler.run import crawl, print_summary
+    from crawler.sources import SourcesError
+
+    logging.root.handlers.clear()  # Scrapy installs its own log handler (LOG_LEVEL)
+    level = "DEBUG" if args.verbose else os.environ.get("WIRETRACE_LOG_LEVEL", "WARNING")
+    try:
+        summaries = crawl(args.sources, args.names or None, {"LOG_LEVEL": level})
+    except (SourcesError, ValueError) as exc:
+        print(f"wiretrace: error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        for s in summaries:
+            print(json.dumps(s, ensure_ascii=False))
+    else:
+        print_summary(summaries)
+    return 1 if any(s["error"] for s in summaries) else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="wiretrace", description="Where did this article first "
                                 "appear, and who else republished it?")
@@ -245,6 +265,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--url", help="the page's URL (for identity and same-site rules)")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_check)
+    s = sub.add_parser("crawl", help="crawl sources of a sources file until done")
+    s.add_argument("names", nargs="*", metavar="NAME", help="sources to crawl (default: all)")
+    s.add_argument("--sources", metavar="FILE",
+                   help="sources file (default: $WIRETRACE_SOURCES, else sources.yaml)")
+    s.add_argument("--json", action="store_true", help="one JSON summary per source")
+    s.set_defaults(func=cmd_crawl)
     s = sub.add_parser("stats", help="counts and bytes per article")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_stats)

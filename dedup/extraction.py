@@ -82,6 +82,8 @@ def _signals(tree: Any) -> dict[str, Any]:
             "//*[@itemprop='isBasedOn' or @itemprop='isBasedOnUrl']/@href|"
             "//*[@itemprop='isBasedOn' or @itemprop='isBasedOnUrl']/@content") if v.strip()],
     }
+    sig["published"] = _first(tree, "//meta[@property='article:published_time']/@content")
+    sig["modified"] = _first(tree, "//meta[@property='article:modified_time']/@content")
     robots = " ".join(tree.xpath("//meta[translate(@name,'ROBOTS','robots')='robots' or "
                                  "@name='googlebot']/@content")).lower()
     sig["noindex"] = "noindex" in robots
@@ -92,6 +94,10 @@ def _signals(tree: Any) -> dict[str, Any]:
                 sig["article_type"] = t
         for key in ("isBasedOn", "isBasedOnUrl"):
             sig["is_based_on"] += _urls_of(obj.get(key))
+        if sig["article_type"] or types:
+            for key, field in (("datePublished", "published"), ("dateModified", "modified")):
+                if isinstance(obj.get(key), str) and not sig[field]:
+                    sig[field] = obj[key]
         pub = obj.get("publisher")
         if not sig["site_name"] and isinstance(pub, dict) and isinstance(pub.get("name"), str):
             sig["site_name"] = pub["name"]
@@ -124,6 +130,20 @@ _LISTING_PATH = re.compile(
 _ARTICLE_TYPES = {"article", "newsarticle", "reportagenews", "blogposting", "analysisnewsarticle",
                   "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "report",
                   "scholarlyarticle", "liveblogposting", "techarticle", "socialmediaposting"}
+
+
+def _timestamp(value: str | None) -> str | None:
+    """An ISO 8601 timestamp as the page gives it, or None when it is not one."""
+    if not value:
+        return None
+    from datetime import datetime
+
+    v = value.strip()
+    try:
+        datetime.fromisoformat(v.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return v
 
 
 def _looks_binary(html: str) -> bool:
@@ -198,7 +218,10 @@ def extract(html: str | bytes, url: str, base: ArticleInput | None = None) -> Ar
     text = re.sub(r"\n{3,}", "\n\n", doc.text or "")
     attribution = list(dict.fromkeys([*attribution_lines(text), *page_lines]))
     out = ArticleInput(
-        url=url, text=text, title=doc.title, published=doc.date, author=doc.author,
+        # a full timestamp from the page's structured data beats trafilatura's date
+        url=url, text=text, title=doc.title, author=doc.author,
+        published=_timestamp(signals["published"]) or doc.date,
+        modified=_timestamp(signals["modified"]),
         site_name=signals["site_name"] or doc.sitename, language=doc.language,
         canonical_url=signals["canonical_url"], og_url=signals["og_url"],
         original_source=signals["original_source"],

@@ -17,6 +17,8 @@ keeps them on one node.
 | ns:v1:ids                | zset   | every article id by first-seen time (export, reindex)      |
 | ns:v1:epoch              | string | write counter: bumped by every write; a write that finds   |
 |                          |        | it unchanged since its read skips re-reading band entries  |
+| ns:v1:crawl:f:<source>   | hash   | crawler: article URL -> when it was last fetched (unix s)  |
+| ns:v1:crawl:runs         | list   | crawler: one JSON record per crawl run, newest first       |
 """
 
 from dataclasses import dataclass
@@ -49,6 +51,13 @@ class Keys:
     @property
     def epoch(self) -> str:
         return f"{self.prefix}epoch"
+
+    def crawl_fetched(self, source: str) -> str:
+        return f"{self.prefix}crawl:f:{source}"
+
+    @property
+    def crawl_runs(self) -> str:
+        return f"{self.prefix}crawl:runs"
 
     def band(self, bucket: int) -> str:
         return f"{self.prefix}b:{bucket}"

@@ -108,18 +108,24 @@ class EmbeddedRedis:
             with contextlib.suppress(redis.RedisError):
                 client_from_url(self.url, self.timeout).shutdown(nosave=True)
         finally:
-
             os.close(fd)
 
 
 def _open_lock(path: Path) -> int:
-
     return os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+
+
+# One embedded server handle per data directory and process: a second flock on the same lock
+# file from this process would wait for the first one forever.
+_EMBEDDED: dict[Path, str] = {}
 
 
 def connect(settings: Settings) -> redis.Redis:
     """The client for ``settings``: REDIS_URL if set, else the embedded server."""
     url = settings.redis_url
     if not url:
-        url = EmbeddedRedis(settings.data_dir, settings.redis_timeout).start()
+        key = settings.data_dir.resolve()
+        url = _EMBEDDED.get(key)
+        if url is None:
+            url = _EMBEDDED[key] = EmbeddedRedis(key, settings.redis_timeout).start()
     return client_from_url(url, settings.redis_timeout)

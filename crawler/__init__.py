@@ -1,0 +1,1 @@
+"""wiretrace's Scrapy project: one generic spider (``articles``) driven by a sources file."""

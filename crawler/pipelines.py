@@ -1,0 +1,105 @@
+"""The item pipeline: pages go to a process pool for extraction, articles to the engine.
+
+Extraction is CPU work: it runs in worker processes (one per CPU by default), off the
+reactor. Prepared articles are written in batches by one writer thread (two Redis round trips
+per batch); the reactor only waits on futures.
+"""
+
+import asyncio
+import logging
+import multiprocessing
+import os
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from typing import Any
+
+from scrapy.exceptions import DropItem
+
+from crawler.work import extract_page
+from dedup.plan import Outcome, Prepared
+
+logger = logging.getLogger(__name__)
+
+EXTRACT_TIMEOUT = 120.0  # seconds for one page; a page past it is skipped and counted
+
+
+class IndexPipeline:
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        n = crawler.settings.getint("WIRETRACE_EXTRACT_WORKERS") or os.cpu_count() or 1
+        self.workers = n
+        self.pool: ProcessPoolExecutor | None = None
+        self.writer = ThreadPoolExecutor(1, thread_name_prefix="wiretrace-index")
+        self.buffer: list[tuple[Prepared, str]] = []
+        self.pending: list[asyncio.Future[None]] = []
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> "IndexPipeline":
+        return cls(crawler)
+
+    async def open_spider(self) -> None:
+        # spawn: a fork of a process that runs a reactor and threads is not safe
+        self.pool = ProcessPoolExecutor(self.workers,
+                                        mp_context=multiprocessing.get_context("spawn"))
+        spider = self.crawler.spider
+        self.engine = spider.engine
+        self.state = spider.state
+        self.batch_size = self.engine.settings.batch_size
+
+    async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        html = item.pop("html", None)
+        if html is None:
+            return item
+        assert self.pool is not None
+        fut = self.pool.submit(extract_page, item["url"], html, bool(item.get("noindex")))
+        del html
+        try:
+            status, prepared, message = await asyncio.wait_for(asyncio.wrap_future(fut),
+                                                               EXTRACT_TIMEOUT)
+        except TimeoutError:
+            status, prepared, message = "extract_timeout", None, "extraction took too long"
+        if prepared is None:
+            self.stats.inc_value(f"wiretrace/skipped/{status}")
+            raise DropItem(f"{item['url']}: {message}", log_level="DEBUG")
+        self.stats.inc_value("wiretrace/articles_extracted")
+        self.buffer.append((prepared, item["url"]))
+        item.update(id=prepared.id, title=prepared.meta.title, published=prepared.meta.published,
+                    site=prepared.meta.site)
+        if len(self.buffer) >= self.batch_size:
+            await self._flush()
+        return item
+
+    async def _flush(self) -> None:
+        if not self.buffer:
+            return
+        batch, self.buffer = self.buffer, []
+        fut = self.writer.submit(self._write, batch)
+        await asyncio.wrap_future(fut)
+
+    def _write(self, batch: list[tuple[Prepared, str]]) -> None:
+        """In the writer thread: one guarded batch write, then the crawl state."""
+        try:
+            outcomes = self.engine.ingest_prepared([p for p, _ in batch])
+        except Exception as exc:  # counted, logged; the crawl goes on
+            logger.error("could not index %d articles: %s", len(batch), exc)
+            self.stats.inc_value("wiretrace/index_errors", len(batch))
+            return
+        self._count(outcomes)
+        self.state.mark(url for _, url in batch)
+
+    def _count(self, outcomes: list[Outcome]) -> None:
+        counts = Counter(o.status for o in outcomes)
+        for status, n in counts.items():
+            self.stats.inc_value(f"wiretrace/indexed/{status}", n)
+        for o in outcomes:
+            if o.status != "unchanged" and o.role in ("copy", "partial", "original"):
+                self.stats.inc_value(f"wiretrace/role/{o.role}")
+
+    async def close_spider(self) -> None:
+        try:
+            await self._flush()
+        finally:
+            self.writer.shutdown(wait=True)
+            if self.pool is not None:
+                self.pool.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,157 @@
+"""`wiretrace crawl`: crawl sources until done, with a progress line and a summary.
+
+Every named source runs as one Scrapy crawler of the ``articles`` spider, all in one
+CrawlerProcess (one reactor, one DNS resolver); each run is recorded in Redis.
+"""
+
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings as ScrapySettings
+
+from crawler.sources import load_sources
+from crawler.spiders.articles import ArticlesSpider
+
+PREFIX = "wiretrace/"
+
+
+@dataclass
+class SourceRun:
+    source: str
+    started: float
+    finished: float = 0.0
+    stats: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+
+    def summary(self) -> dict[str, Any]:
+        s = self.stats
+        skipped = {k[len(PREFIX) + 8:]: v for k, v in s.items()
+                   if k.startswith(PREFIX + "skipped/")}
+        for k, v in s.items():  # Scrapy's own drops: robots.txt and offsite
+            if k == "offsite/filtered":
+                skipped["offsite"] = skipped.get("offsite", 0) + v
+        indexed = {k[len(PREFIX) + 8:]: v for k, v in s.items()
+                   if k.startswith(PREFIX + "indexed/")}
+        return {
+            "source": self.source,
+            "started": _iso(self.started), "finished": _iso(self.finished),
+            "seconds": round(self.finished - self.started, 2),
+            "pages_fetched": s.get("downloader/response_count", 0),
+            "articles_indexed": sum(indexed.values()),
+            "new": indexed.get("new", 0), "updated": indexed.get("updated", 0),
+            "unchanged": indexed.get("unchanged", 0),
+            "copies": s.get(PREFIX + "role/copy", 0),
+            "partials": s.get(PREFIX + "role/partial", 0),
+            "skipped": dict(sorted(skipped.items())),
+            "finish_reason": s.get("finish_reason"),
+            "error": self.error,
+        }
+
+
+def _iso(t: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t)) if t else ""
+
+
+def scrapy_settings(overrides: dict[str, Any] | None = None) -> ScrapySettings:
+    settings = ScrapySettings()
+    settings.setmodule("crawler.settings", priority="project")
+    for k, v in (overrides or {}).items():
+        settings.set(k, v, priority="cmdline")
+    return settings
+
+
+def crawl(sources_file: str | Path | None, names: list[str] | None = None,
+          overrides: dict[str, Any] | None = None, progress: bool | None = None,
+          ) -> list[dict[str, Any]]:
+    """Crawl the named sources (all when none) until done; return one summary per source."""
+    sources = load_sources(sources_file)
+    unknown = [n for n in names or [] if n not in sources]
+    if unknown:
+        raise ValueError(f"no source named {', '.join(map(repr, unknown))} in "
+                         f"{sources_file} (sources: {', '.join(sources)})")
+    chosen = names or list(sources)
+    settings = scrapy_settings(overrides)
+    if sources_file:
+        settings.set("WIRETRACE_SOURCES", str(sources_file), priority="cmdline")
+    process = CrawlerProcess(settings)
+    runs: list[tuple[SourceRun, Any]] = []
+    for name in chosen:
+        crawler = process.create_crawler(ArticlesSpider)
+        run = SourceRun(name, time.time())
+        runs.append((run, crawler))
+        d = process.crawl(crawler, source=name, sources=str(sources_file or ""))
+        d.addErrback(_failed, run)
+        d.addBoth(_finished, run, crawler)
+    show = sys.stderr.isatty() if progress is None else progress
+    if show:
+        _progress(runs)
+    process.start()
+    if show:
+        print(file=sys.stderr)
+    out = []
+    for run, _crawler in runs:
+        summary = run.summary()
+        out.append(summary)
+        _record(summary)
+    return out
+
+
+def _failed(failure: Any, run: SourceRun) -> None:
+    run.error = failure.getErrorMessage()
+
+
+def _finished(_: Any, run: SourceRun, crawler: Any) -> None:
+    run.finished = time.time()
+    if crawler.stats is not None:
+        run.stats = dict(crawler.stats.get_stats())
+
+
+def _progress(runs: list[tuple[SourceRun, Any]]) -> None:
+    from twisted.internet import task
+
+    def tick() -> None:
+        fetched = indexed = skipped = 0
+        for _, crawler in runs:
+            stats = crawler.stats.get_stats() if crawler.stats else {}
+            fetched += stats.get("downloader/response_count", 0)
+            indexed += sum(v for k, v in stats.items() if k.startswith(PREFIX + "indexed/"))
+            skipped += sum(v for k, v in stats.items() if k.startswith(PREFIX + "skipped/"))
+        print(f"\rcrawling {len(runs)} source(s): {fetched} pages fetched, {indexed} articles "
+              f"indexed, {skipped} skipped", end="", file=sys.stderr, flush=True)
+
+    loop = task.LoopingCall(tick)
+    loop.start(0.5)
+
+
+def _record(summary: dict[str, Any]) -> None:
+    """Keep the run in Redis (newest first, last 1000), for `wiretrace stats` and the API."""
+    try:
+        from dedup.config import Settings
+        from dedup.keys import Keys
+        from dedup.redisconn import connect
+
+        s = Settings()
+        client = connect(s)
+        key = Keys(s.namespace).crawl_runs
+        client.lpush(key, json.dumps(summary))
+        client.ltrim(key, 0, 999)
+    except Exception as exc:  # a run that cannot be recorded is still a run
+        print(f"wiretrace: could not record the crawl run: {exc}", file=sys.stderr)
+
+
+def print_summary(summaries: list[dict[str, Any]], file: Any = sys.stdout) -> None:
+    for s in summaries:
+        print(f"{s['source']}: {s['pages_fetched']} pages fetched, {s['articles_indexed']} "
+              f"articles indexed ({s['new']} new, {s['updated']} updated, {s['unchanged']} "
+              f"unchanged), {s['copies']} copies and {s['partials']} partials found, "
+              f"{s['seconds']} s", file=file)
+        if s["skipped"]:
+            print("  skipped: " + ", ".join(f"{k} {v}" for k, v in s["skipped"].items()),
+                  file=file)
+        if s["error"]:
+            print(f"  error: {s['error']}", file=file)

@@ -1,0 +1,61 @@
+"""Scrapy settings of wiretrace's crawler: polite and bounded by default.
+
+A source's ``settings:`` mapping in the sources file overrides any of these for that source.
+"""
+
+import os
+
+BOT_NAME = "wiretrace"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = os.environ.get(
+    "WIRETRACE_USER_AGENT",
+    "wiretrace/0.1 (+https://github.com/wiretrace/wiretrace; finds where news articles were "
+    "first published)",
+)
+
+# Politeness
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.25
+
+# Bounds on every download: size (also after decompression), time (whole transfer)
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+DOWNLOAD_TIMEOUT = 20
+REDIRECT_MAX_TIMES = 5
+METAREFRESH_MAXDELAY = 0
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+HTTPERROR_ALLOWED_CODES: list[int] = []
+DNS_TIMEOUT = 10
+TWISTED_DNS_RESOLVER = "crawler.safety.SafeResolver"
+# Extra host -> address mappings (hosts-file format), for tests and the demo
+WIRETRACE_HOSTS_FILE = os.environ.get("WIRETRACE_HOSTS_FILE", "")
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.StrictRobotsTxtMiddleware": 100,
+    "crawler.middlewares.AddressGuardMiddleware": 50,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.IndexPipeline": 300,
+}
+EXTENSIONS = {
+    "scrapy.extensions.telnet.TelnetConsole": None,
+}
+
+# Extraction runs in a process pool (0 = one process per CPU)
+WIRETRACE_EXTRACT_WORKERS = int(os.environ.get("WIRETRACE_EXTRACT_WORKERS", "0"))
+WIRETRACE_SOURCES = os.environ.get("WIRETRACE_SOURCES", "sources.yaml")
+
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = os.environ.get("WIRETRACE_LOG_LEVEL", "INFO")
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

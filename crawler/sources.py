@@ -1,0 +1,162 @@
+"""The sources file: which sites to crawl, how, and how often.
+
+A YAML file with a ``sources`` list (and optional ``defaults`` merged into every source); see
+``examples/sources.yaml``. An invalid file raises :class:`SourcesError` naming the source and
+the field.
+"""
+
+import os
+import re
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+from croniter import croniter
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+DEFAULT_SOURCES = Path(os.environ.get("WIRETRACE_SOURCES", "sources.yaml"))
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$")
+_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+class SourcesError(ValueError):
+    """The sources file is missing or invalid; the message names the source and the field."""
+
+
+def parse_duration(value: Any) -> timedelta:
+    """``90``, ``"90s"``, ``"30m"``, ``"6h"``, ``"1d"``, ``"2w"`` as a timedelta."""
+    if isinstance(value, timedelta):
+        return value
+    m = _DURATION.match(str(value))
+    if not m or isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a duration (e.g. 90, 30m, 6h, 1d)")
+    return timedelta(seconds=float(m.group(1)) * _UNITS[m.group(2)])
+
+
+def _http_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{url!r} is not an http(s) URL")
+    return url
+
+
+class Follow(BaseModel):
+    """Link following from ``start_urls``: which links, how deep."""
+
+    model_config = ConfigDict(extra="forbid")
+    allow: list[str] = Field(default_factory=list)  # regexes; empty = every link of the site
+    deny: list[str] = Field(default_factory=list)
+    max_depth: int = Field(default=2, ge=0, le=20)
+
+    @field_validator("allow", "deny")
+    @classmethod
+    def _regexes(cls, v: list[str]) -> list[str]:
+        for pattern in v:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"{pattern!r} is not a regular expression: {exc}") from None
+        return v
+
+
+class Source(BaseModel):
+    """One site (or group of sites) to crawl."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+    feeds: list[str] = Field(default_factory=list)
+    sitemaps: list[str] = Field(default_factory=list)
+    start_urls: list[str] = Field(default_factory=list)
+    follow: Follow = Field(default_factory=Follow)
+    allowed_domains: list[str] = Field(default_factory=list)
+    schedule: str = "0 * * * *"
+    refresh: timedelta = timedelta(days=1)
+    allow_private_addresses: bool = False
+    settings: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("feeds", "sitemaps", "start_urls")
+    @classmethod
+    def _urls(cls, v: list[str]) -> list[str]:
+        return [_http_url(u) for u in v]
+
+    @field_validator("schedule")
+    @classmethod
+    def _cron(cls, v: str) -> str:
+        if not croniter.is_valid(v):
+            raise ValueError(f"{v!r} is not a cron expression (e.g. '*/30 * * * *')")
+        return v
+
+    @field_validator("refresh", mode="before")
+    @classmethod
+    def _refresh(cls, v: Any) -> timedelta:
+        return parse_duration(v)
+
+    @field_validator("settings")
+    @classmethod
+    def _settings(cls, v: dict[str, Any]) -> dict[str, Any]:
+        for key in v:
+            if not re.fullmatch(r"[A-Z][A-Z0-9_]*", key):
+                raise ValueError(f"{key!r} is not a Scrapy setting name (UPPER_CASE)")
+        return v
+
+    def domains(self) -> list[str]:
+        """allowed_domains, or else the hosts of every configured URL."""
+        if self.allowed_domains:
+            return [d.lower().lstrip(".") for d in self.allowed_domains]
+        hosts = {(urlsplit(u).hostname or "").lower()
+                 for u in [*self.feeds, *self.sitemaps, *self.start_urls]}
+        return sorted(h.removeprefix("www.") for h in hosts if h)
+
+
+def _describe(exc: ValidationError, index: int, raw: Any) -> str:
+    name = raw.get("name") if isinstance(raw, dict) else None
+    where = f"source {name!r}" if isinstance(name, str) else f"source #{index + 1}"
+    problems = []
+    for err in exc.errors():
+        field = ".".join(str(p) for p in err["loc"]) or "(the source itself)"
+        msg = err["msg"].removeprefix("Value error, ")
+        problems.append(f"field {field!r}: {msg}")
+    return f"{where}: " + "; ".join(problems)
+
+
+_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+
+def _expand(text: str) -> str:
+    """``${VAR}`` and ``${VAR:-default}`` from the environment (a mounted sources file can
+    name hosts and ports of its deployment)."""
+    return _ENV.sub(lambda m: os.environ.get(m.group(1)) or (m.group(2) or ""), text)
+
+
+def load_sources(path: str | Path | None = None) -> dict[str, Source]:
+    """The sources of a file, by name. ``${VAR:-default}`` is expanded from the environment."""
+    p = Path(path) if path else Path(os.environ.get("WIRETRACE_SOURCES", DEFAULT_SOURCES))
+    try:
+        data = yaml.safe_load(_expand(p.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        raise SourcesError(f"{p}: no such sources file (give --sources or set "
+                           "WIRETRACE_SOURCES)") from None
+    except yaml.YAMLError as exc:
+        raise SourcesError(f"{p}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("sources"), list):
+        raise SourcesError(f"{p}: expected a mapping with a `sources` list")
+    defaults = data.get("defaults") or {}
+    if not isinstance(defaults, dict):
+        raise SourcesError(f"{p}: `defaults` must be a mapping")
+    out: dict[str, Source] = {}
+    for i, raw in enumerate(data["sources"]):
+        if not isinstance(raw, dict):
+            raise SourcesError(f"{p}: source #{i + 1}: expected a mapping")
+        try:
+            source = Source.model_validate({**defaults, **raw})
+        except ValidationError as exc:
+            raise SourcesError(f"{p}: {_describe(exc, i, raw)}") from None
+        if source.name in out:
+            raise SourcesError(f"{p}: source {source.name!r}: field 'name': used twice")
+        if not (source.feeds or source.sitemaps or source.start_urls):
+            raise SourcesError(f"{p}: source {source.name!r}: field 'feeds': a source needs "
+                               "feeds, sitemaps or start_urls")
+        out[source.name] = source
+    return out

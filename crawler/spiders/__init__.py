@@ -1,0 +1,1 @@
+"""wiretrace's spiders."""
