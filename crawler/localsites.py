@@ -44,6 +44,11 @@ class SiteBuilder:
             "headers": {"Content-Type": content_type, **(headers or {})}}
         self.bodies.setdefault(host, {})[name] = data
 
+    def trickle(self, host: str, path: str, seconds_per_byte: float = 1.0) -> None:
+        """A page that sends its body one byte at a time, forever (a slow-loris server)."""
+        self.page(host, path, b"")
+        self.routes[host][path]["trickle"] = seconds_per_byte
+
     def redirect(self, host: str, path: str, location: str, status: int = 301) -> None:
         self.page(host, path, b"", status=status, headers={"Location": location})
 
@@ -104,6 +109,9 @@ class _Handler(BaseHTTPRequestHandler):
             if not head:
                 self.wfile.write(body)
             return
+        if route.get("trickle"):
+            self._trickle(float(route["trickle"]))
+            return
         data = b"" if not route["file"] else (self.root / host / route["file"]).read_bytes()
         self.send_response(route["status"])
         for k, v in route["headers"].items():
@@ -112,6 +120,20 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if not head:
             self.wfile.write(data)
+
+
+    def _trickle(self, pause: float) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.end_headers()
+        try:
+            self.wfile.write(b"<html><body><p>")
+            for _ in range(100_000):
+                self.wfile.write(b"a")
+                self.wfile.flush()
+                time.sleep(pause)
+        except OSError:
+            pass  # the client gave up: what a crawler with a timeout does
 
 
 def make_server(root: str | Path, port: int = 0, host: str = "127.0.0.1",

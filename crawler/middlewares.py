@@ -9,6 +9,7 @@ from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
+from crawler import safety
 from crawler.safety import private_allowed
 from dedup.netguard import blocked_reason, literal_ip
 
@@ -16,7 +17,8 @@ logger = logging.getLogger(__name__)
 
 
 class Skipped(IgnoreRequest):
-    """A request dropped on purpose; ``reason`` is the counter it is counted under."""
+    """A request dropped on purpose; ``reason`` is the counter it is counted under (by the
+    spider's errback, as ``wiretrace/skipped/<reason>``)."""
 
     def __init__(self, reason: str, message: str) -> None:
         super().__init__(message)
@@ -47,12 +49,13 @@ class AddressGuardMiddleware:
                 raise self._skip("blocked_address", f"{request.url}: {why}")
 
     def _skip(self, reason: str, message: str) -> Skipped:
-        self.crawler.stats.inc_value(f"wiretrace/skipped/{reason}")
         logger.info("skipped: %s", message)
         return Skipped(reason, message)
 
 
 class _Unavailable:
+    reason = "robots_unavailable"
+
     """The robots.txt of a host could not be read (5xx, timeout, connection error): nothing of
     the host is fetched in this run. A missing robots.txt (4xx) still allows everything."""
 
@@ -75,23 +78,26 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
         await super()._parse_robots(response, netloc, request)
 
     def _robots_error(self, exc: Exception, netloc: str) -> None:
-        self._settle(netloc, f"robots.txt could not be fetched: {exc or type(exc).__name__}")
-
-    def _settle(self, netloc: str, why: str) -> None:
-        logger.warning("%s: %s; not crawling this host in this run", netloc, why)
         rp = _Unavailable()
+        host = netloc.rsplit(":", 1)[0].strip("[]").lower()
+        if isinstance(exc, Skipped) or host in safety.REFUSED:
+            rp.reason = "blocked_address"  # the host itself may not be connected to
+        self._settle(netloc, f"robots.txt could not be fetched: {exc or type(exc).__name__}",
+                     rp)
+
+    def _settle(self, netloc: str, why: str, rp: "_Unavailable | None" = None) -> None:
+        logger.warning("%s: %s; not crawling this host in this run", netloc, why)
+        rp = rp or _Unavailable()
         pending = self._parsers.get(netloc)
         self._parsers[netloc] = rp  # type: ignore[assignment]
         if pending is not None and hasattr(pending, "callback"):
-            pending.callback(rp)
+            pending.callback(rp)  # type: ignore[arg-type]
 
     def process_request_2(self, rp: Any, request: Request) -> None:
         if isinstance(rp, _Unavailable):
-            self._stats.inc_value("wiretrace/skipped/robots_unavailable")
-            raise Skipped("robots_unavailable", f"{request.url}: robots.txt unavailable")
+            raise Skipped(rp.reason, f"{request.url}: robots.txt unavailable ({rp.reason})")
         try:
             super().process_request_2(rp, request)
         except IgnoreRequest:
-            self._stats.inc_value("wiretrace/skipped/robots_forbidden")
             raise Skipped("robots_forbidden", f"{request.url}: forbidden by robots.txt") \
                 from None

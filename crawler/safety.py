@@ -69,10 +69,10 @@ class _GuardedReceiver:
         self.receiver = receiver
         self.host = host
 
-    def resolutionBegan(self, resolution: IHostResolution) -> None:
+    def resolutionBegan(self, resolution: Any) -> None:
         self.receiver.resolutionBegan(resolution)
 
-    def addressResolved(self, address: IAddress) -> None:
+    def addressResolved(self, address: Any) -> None:
         why = blocked_reason(getattr(address, "host", "0.0.0.0"))
         if why and not private_allowed(self.host):
             REFUSED[self.host] = why

@@ -38,6 +38,7 @@ class CrawlState:
 
     def mark(self, urls: Iterable[str]) -> None:
         now = str(time.time())
-        mapping = {self._norm(u): now for u in urls}
+        mapping: dict[str | bytes, bytes | float | int | str] = {
+            self._norm(u): now for u in urls}
         if mapping:
             self.client.hset(self.key, mapping=mapping)

@@ -158,7 +158,7 @@ class ArticlesSpider(Spider):
     def parse_page(self, response: Response) -> Iterator[Any]:
         """An article or a listing: the pipeline decides; links are followed from pages
         reached through start_urls, up to the source's max_depth."""
-        ctype = response.headers.get(b"Content-Type", b"").split(b";")[0].strip().lower()
+        ctype = (response.headers.get(b"Content-Type") or b"").split(b";")[0].strip().lower()
         if not isinstance(response, TextResponse) or ctype not in _HTML_TYPES:
             self.crawler.stats.inc_value("wiretrace/skipped/not_html")
             return
@@ -215,7 +215,7 @@ def _reason(failure: Failure) -> str:
         url = getattr(getattr(failure, "request", None), "url", "")
         name = (urlsplit(url).hostname or "").lower()
         return "blocked_address" if name in safety.REFUSED else "dns_error"
-    if isinstance(exc, TimeoutError | TCPTimedOutError):
+    if isinstance(exc, TimeoutError | TCPTimedOutError) or "timeout" in type(exc).__name__.lower():
         return "timeout"
     if isinstance(exc, ConnectionRefusedError):
         return "connection_refused"

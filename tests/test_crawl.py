@@ -1,0 +1,169 @@
+"""The crawler end to end: `wiretrace crawl` (a real Scrapy process) against real HTTP servers
+on loopback serving real pages under their real host names, then lookups."""
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from crawler.localsites import ServerProcess, SiteBuilder, start_server, write_hosts
+from dedup.config import Settings
+from dedup.engine import Engine
+from tests.crawlsites import Web, build_web, sources_yaml
+
+WIRETRACE = str(Path(sys.executable).with_name("wiretrace"))
+
+
+def crawl(env: dict[str, str], sources: Path, *names: str) -> dict[str, dict]:
+    proc = subprocess.run([WIRETRACE, "crawl", "--json", "--sources", str(sources), *names],
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return {s["source"]: s for s in map(json.loads, proc.stdout.splitlines())}
+
+
+@pytest.fixture(scope="module")
+def served(shared_pages: Path, tmp_path_factory: pytest.TempPathFactory,
+           ) -> Iterator[tuple[Web, ServerProcess, Path]]:
+    tmp = tmp_path_factory.mktemp("web")
+    from crawler.localsites import free_port
+
+    port = free_port()
+    web = build_web(shared_pages, port)
+    hostile = _hostile(web.builder, tmp)
+    web.builder.write(tmp / "sites")
+    write_hosts(tmp / "hosts", [*web.builder.hosts(), "nosy.test"])
+    (tmp / "sources.yaml").write_text(sources_yaml(web, hostile.format(p=port)))
+    server = start_server(tmp / "sites", port)
+    yield web, server, tmp
+    server.stop()
+
+
+def _hostile(b: SiteBuilder, tmp: Path) -> str:
+    h = "hostile.test"
+    b.page(h, "/robots.txt", "User-agent: *\nAllow: /\n", "text/plain")
+    links = ["/bomb", "/huge", "/binary", "/charset", "/loop", "/trickle", "/empty"]
+    b.page(h, "/", "<html><body>" + "".join(f"<a href='{x}'>{x}</a>" for x in links)
+           + "</body></html>")
+    z = zlib.compressobj(9, zlib.DEFLATED, 31)  # gzip: 200 MB of zeros in ~200 KB
+    chunk = bytes(1 << 20)
+    bomb = b"".join(z.compress(chunk) for _ in range(200)) + z.flush()
+    b.page(h, "/bomb", bomb, headers={"Content-Encoding": "gzip"})
+    b.page(h, "/huge", b"<html><body>" + b"<p>lorem ipsum dolor</p>" * 2_300_000)  # ~50 MB
+    b.page(h, "/binary", os.urandom(200_000))
+    story = ("Café owners in the old town said the new parking rules had cut their trade by "
+             "a third since the spring, and the council promised to review them in June. ") * 8
+    b.page(h, "/charset", ("<html><head><title>Café</title></head><body><article><p>"
+                           + story + "</p></article></body></html>").encode("latin-1"),
+           content_type="text/html; charset=utf-8")
+    for i in range(12):  # a redirect chain that never ends on a page
+        b.redirect(h, "/loop" if i == 0 else f"/loop/{i}", f"/loop/{i + 1}")
+    b.trickle(h, "/trickle", 0.5)
+    b.page(h, "/empty", b"")
+    b.page("flaky.test", "/robots.txt", "down", status=503, content_type="text/plain")
+    b.page("flaky.test", "/", "<html><body>never fetched</body></html>")
+    return """
+  - name: hostile
+    start_urls: ["http://hostile.test:{p}/"]
+    follow: {{max_depth: 1}}
+    settings: {{DOWNLOAD_TIMEOUT: 4, RETRY_TIMES: 0, AUTOTHROTTLE_ENABLED: false}}
+  - name: flaky
+    start_urls: ["http://flaky.test:{p}/"]
+    settings: {{RETRY_TIMES: 0}}
+  - name: nosy
+    allow_private_addresses: false
+    start_urls: ["http://nosy.test:{p}/", "http://2130706433:{p}/", "http://[::1]:{p}/"]
+"""
+
+
+@pytest.fixture(scope="module")
+def env(served: tuple[Web, ServerProcess, Path], redis_url: str) -> Iterator[dict[str, str]]:
+    _, _, tmp = served
+    ns = f"wtcrawl-{os.getpid()}"
+    yield {**os.environ, "REDIS_URL": redis_url, "WIRETRACE_NAMESPACE": ns,
+           "WIRETRACE_HOSTS_FILE": str(tmp / "hosts"), "WIRETRACE_EXTRACT_WORKERS": "2"}
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    keys = list(client.scan_iter(match=f"{ns}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
+def test_copies_crawled_before_their_originals_are_linked_to_them(
+        served: tuple[Web, ServerProcess, Path], env: dict[str, str]) -> None:
+    web, _, tmp = served
+    first = crawl(env, tmp / "sources.yaml", "farm", "aggregator", "partner")
+    assert first["farm"]["skipped"].get("robots_forbidden", 0) >= 1  # /private/ is disallowed
+    assert first["farm"]["articles_indexed"] == len(web.originals)
+    second = crawl(env, tmp / "sources.yaml", "originals")
+    assert second["originals"]["articles_indexed"] == len(web.originals)
+
+    engine = Engine.from_settings(Settings(redis_url=env["REDIS_URL"],
+                                           namespace=env["WIRETRACE_NAMESPACE"]))
+    originals = {o.url: o for o in web.originals}
+    served_original = {o.url: f"http://{o.host}:{web.port}{o.path}" for o in web.originals}
+    wrong, roles = [], []
+    for url, res in zip(web.copies, engine.lookup(list(web.copies)), strict=True):
+        roles.append(res.role)
+        if res.role not in ("copy", "partial") or not res.original or \
+                res.original["url"] != engine.lookup([served_original[web.copies[url]]])[0].url:
+            wrong.append((url, res.role, res.original and res.original["url"]))
+    assert not wrong, wrong  # every full copy is linked to its own original
+    # Copies are built from the human ground truth of each page; where trafilatura extracts
+    # much more (or much less) of the original than that, a full copy reads as a partial.
+    assert roles.count("copy") >= 0.8 * len(roles), roles
+    for url, res in zip(web.partials, engine.lookup(list(web.partials)), strict=True):
+        assert res.role == "partial", (url, res.role)
+    for res in engine.lookup(list(served_original.values())):
+        assert res.role == "original", (res.url, res.role)
+        assert res.url in originals  # identity: its own canonical, not the served URL
+    for res in engine.lookup(web.listings):
+        assert not res.indexed  # listing pages are never indexed
+
+    # a second run fetches feeds, sitemaps and listings again, but no article
+    again = crawl(env, tmp / "sources.yaml", "farm", "aggregator", "partner", "originals")
+    assert sum(s["articles_indexed"] for s in again.values()) == 0
+    assert again["farm"]["skipped"]["fresh"] >= len(web.originals)
+    assert again["originals"]["pages_fetched"] < 3 * len(web.originals)
+
+
+def test_hostile_responses_are_counted_and_skipped(
+        served: tuple[Web, ServerProcess, Path], env: dict[str, str]) -> None:
+    _, _, tmp = served
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    out = crawl(env, tmp / "sources.yaml", "hostile", "flaky", "nosy")
+    skipped = out["hostile"]["skipped"]
+    assert skipped.get("too_large", 0) >= 2, skipped  # the gzip bomb and the 50 MB page
+    assert skipped.get("binary", 0) == 1, skipped
+    assert skipped.get("redirect_loop", 0) == 1, skipped
+    assert skipped.get("timeout", 0) == 1, skipped  # the page that trickles forever
+    assert out["hostile"]["articles_indexed"] == 1  # the mis-declared charset page
+    assert out["flaky"]["skipped"] == {"robots_unavailable": 1}
+    assert out["flaky"]["pages_fetched"] == 1  # its robots.txt only
+    assert out["nosy"]["skipped"].get("blocked_address", 0) == 3, out["nosy"]
+    assert out["nosy"]["pages_fetched"] == 0
+    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    assert peak < 1024 * 1024, f"peak RSS {peak} KiB"  # ru_maxrss is in KiB on Linux
+
+
+def test_invalid_sources_file_names_the_source_and_field(tmp_path: Path) -> None:
+    from crawler.sources import SourcesError, load_sources
+
+    bad = tmp_path / "s.yaml"
+    bad.write_text("sources:\n  - name: ok\n    feeds: [http://a.example/f]\n"
+                   "  - name: broken\n    feeds: [http://a.example/f]\n    refresh: soon\n")
+    with pytest.raises(SourcesError, match=r"source 'broken': field 'refresh'"):
+        load_sources(bad)
+    bad.write_text("sources:\n  - name: x\n    start_urls: [ftp://a.example/]\n")
+    with pytest.raises(SourcesError, match=r"source 'x': field 'start_urls'"):
+        load_sources(bad)
+    bad.write_text("sources:\n  - name: y\n    feeds: [http://a.example/f]\n"
+                   "    schedule: every day\n")
+    with pytest.raises(SourcesError, match=r"source 'y': field 'schedule'"):
+        load_sources(bad)
