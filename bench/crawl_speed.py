@@ -1,0 +1,88 @@
+"""Crawl throughput: `wiretrace crawl` (Scrapy, extraction in a process pool, indexing in
+Redis) vs one process running trafilatura with metadata on the same pages.
+
+The pages are the real pages of ../shared/data/article-pages, each served under several host
+names (mirror sites) so that there are at least 500 article pages; the server runs in its own
+process; AutoThrottle is off. Uses REDIS_URL when set, else the embedded server.
+
+    python -m bench.crawl_speed [MIRRORS]
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import trafilatura
+
+from bench.corpus import PAGES
+from crawler.localsites import SiteBuilder, free_port, start_server, write_hosts
+from tests.crawlsites import load_originals
+
+
+def main() -> None:
+    mirrors = int(sys.argv[1]) if len(sys.argv) > 1 else 6
+    originals = load_originals(PAGES, 10_000, min_words=0)
+    # one host per original and mirror: distinct hosts, no shared path
+    pages = [(f"m{k}.{o.host}", o) for k in range(mirrors) for o in originals]
+
+    # ---- baseline: one process, trafilatura with metadata ------------------------------
+    t = time.perf_counter()
+    for _, o in pages:
+        trafilatura.bare_extraction(o.html.decode("utf-8", "replace"), url=o.url,
+                                    with_metadata=True)
+    base = time.perf_counter() - t
+
+    # ---- wiretrace crawl ------------------------------------------------------------------
+    with tempfile.TemporaryDirectory(prefix="wt-crawlbench-") as tmp:
+        port = free_port()
+        b = SiteBuilder()
+        hosts = sorted({h for h, _ in pages})
+        by_host: dict[str, list[str]] = {}
+        for host, o in pages:
+            b.page(host, o.path, o.html)
+            by_host.setdefault(host, []).append(o.path)
+        for host, paths in by_host.items():
+            b.page(host, "/robots.txt", "User-agent: *\nAllow: /\n", "text/plain")
+            b.page(host, "/sitemap.xml", "<?xml version='1.0'?><urlset xmlns='http://www."
+                   "sitemaps.org/schemas/sitemap/0.9'>" + "".join(
+                       f"<url><loc>http://{host}:{port}{p.replace('&', '&amp;')}</loc></url>"
+                       for p in paths) + "</urlset>", "application/xml")
+        b.write(Path(tmp) / "sites")
+        write_hosts(Path(tmp) / "hosts", hosts)
+        sitemaps = [f"http://{h}:{port}/sitemap.xml" for h in hosts]
+        (Path(tmp) / "sources.yaml").write_text(json.dumps({"sources": [{
+            "name": "bench", "sitemaps": sitemaps, "allowed_domains": hosts,
+            "allow_private_addresses": True,
+            "settings": {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0,
+                         "CONCURRENT_REQUESTS": 64, "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+                         "ROBOTSTXT_OBEY": True}}]}))
+        server = start_server(Path(tmp) / "sites", port)
+        env = {**os.environ, "WIRETRACE_HOSTS_FILE": str(Path(tmp) / "hosts"),
+               "WIRETRACE_NAMESPACE": f"crawlbench-{port}",
+               "WIRETRACE_DATA_DIR": str(Path(tmp) / "data")}
+        try:
+            t = time.perf_counter()
+            proc = subprocess.run([str(Path(sys.executable).with_name("wiretrace")), "crawl",
+                                   "--json", "--sources", str(Path(tmp) / "sources.yaml")],
+                                  env=env, capture_output=True, text=True, check=True)
+            wall = time.perf_counter() - t
+        finally:
+            server.stop()
+    summary = json.loads(proc.stdout.splitlines()[0])
+    n = len(pages)
+    print(f"{n} article pages ({len(originals)} real pages x {mirrors} mirror hosts), "
+          f"{os.cpu_count()} CPUs")
+    print(f"  trafilatura, one process      {n / base:7.1f} pages/s")
+    print(f"  wiretrace crawl (spider time) {n / summary['seconds']:7.1f} pages/s   ratio "
+          f"{base / summary['seconds']:4.2f}x   ({summary['articles_indexed']} indexed, "
+          f"skipped {summary['skipped']})")
+    print(f"  wiretrace crawl (whole command, start-up included) {n / wall:7.1f} pages/s   "
+          f"ratio {base / wall:4.2f}x")
+
+
+if __name__ == "__main__":
+    main()
