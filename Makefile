@@ -24,7 +24,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 bench: $(STAMP)
-	sh scripts/with-redis.sh sh -c '$(BIN)/python bench/signature_speed.py && $(BIN)/python bench/index_vs_datasketch.py'
+	sh scripts/with-redis.sh sh -c '$(BIN)/python -m bench.signature_speed && $(BIN)/python -m bench.index_vs_datasketch && $(BIN)/python -m bench.crawl_speed'
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,9 +1,10 @@
 """Crawl throughput: `wiretrace crawl` (Scrapy, extraction in a process pool, indexing in
 Redis) vs one process running trafilatura with metadata on the same pages.
 
-The pages are the real pages of ../shared/data/article-pages, each served under several host
-names (mirror sites) so that there are at least 500 article pages; the server runs in its own
-process; AutoThrottle is off. Uses REDIS_URL when set, else the embedded server.
+The pages are the real pages of ../shared/data/article-pages, served by several mirror sites
+(each mirror holds every page, under /<original host>/<original path>) so that there are at
+least 500 article pages; the server runs in its own process; AutoThrottle is off. Uses
+REDIS_URL when set, else the embedded server.
 
     python -m bench.crawl_speed [MIRRORS]
 """
@@ -24,17 +25,19 @@ from tests.crawlsites import load_originals
 
 
 def main() -> None:
-    mirrors = int(sys.argv[1]) if len(sys.argv) > 1 else 6
+    mirrors = int(sys.argv[1]) if len(sys.argv) > 1 else 7
     originals = load_originals(PAGES, 10_000, min_words=0)
-    # one host per original and mirror: distinct hosts, no shared path
-    pages = [(f"m{k}.{o.host}", o) for k in range(mirrors) for o in originals]
+    pages = [(f"mirror{k}.test", o) for k in range(mirrors) for o in originals]
 
-    # ---- baseline: one process, trafilatura with metadata ------------------------------
-    t = time.perf_counter()
-    for _, o in pages:
-        trafilatura.bare_extraction(o.html.decode("utf-8", "replace"), url=o.url,
-                                    with_metadata=True)
-    base = time.perf_counter() - t
+    # ---- baseline: one process, trafilatura with metadata, best of 3 passes ---------------
+    passes = []
+    for _ in range(3):
+        t = time.perf_counter()
+        for o in originals:
+            trafilatura.bare_extraction(o.html.decode("utf-8", "replace"), url=o.url,
+                                        with_metadata=True)
+        passes.append(time.perf_counter() - t)
+    base = min(passes) * mirrors  # the same pages, as many times as the crawl sees them
 
     # ---- wiretrace crawl ------------------------------------------------------------------
     with tempfile.TemporaryDirectory(prefix="wt-crawlbench-") as tmp:
@@ -43,8 +46,9 @@ def main() -> None:
         hosts = sorted({h for h, _ in pages})
         by_host: dict[str, list[str]] = {}
         for host, o in pages:
-            b.page(host, o.path, o.html)
-            by_host.setdefault(host, []).append(o.path)
+            path = f"/{o.host}{o.path}"
+            b.page(host, path, o.html)
+            by_host.setdefault(host, []).append(path)
         for host, paths in by_host.items():
             b.page(host, "/robots.txt", "User-agent: *\nAllow: /\n", "text/plain")
             b.page(host, "/sitemap.xml", "<?xml version='1.0'?><urlset xmlns='http://www."
@@ -61,22 +65,26 @@ def main() -> None:
                          "CONCURRENT_REQUESTS": 64, "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
                          "ROBOTSTXT_OBEY": True}}]}))
         server = start_server(Path(tmp) / "sites", port)
-        env = {**os.environ, "WIRETRACE_HOSTS_FILE": str(Path(tmp) / "hosts"),
-               "WIRETRACE_NAMESPACE": f"crawlbench-{port}",
-               "WIRETRACE_DATA_DIR": str(Path(tmp) / "data")}
+        runs = []
         try:
-            t = time.perf_counter()
-            proc = subprocess.run([str(Path(sys.executable).with_name("wiretrace")), "crawl",
-                                   "--json", "--sources", str(Path(tmp) / "sources.yaml")],
-                                  env=env, capture_output=True, text=True, check=True)
-            wall = time.perf_counter() - t
+            for r in range(3):  # best of 3 runs, each on an empty index
+                env = {**os.environ, "WIRETRACE_HOSTS_FILE": str(Path(tmp) / "hosts"),
+                       "WIRETRACE_NAMESPACE": f"crawlbench-{port}-{r}",
+                       "WIRETRACE_DATA_DIR": str(Path(tmp) / f"data{r}")}
+                t = time.perf_counter()
+                proc = subprocess.run([str(Path(sys.executable).with_name("wiretrace")),
+                                       "crawl", "--json", "--sources",
+                                       str(Path(tmp) / "sources.yaml")],
+                                      env=env, capture_output=True, text=True, check=True)
+                runs.append((time.perf_counter() - t, json.loads(proc.stdout.splitlines()[0])))
         finally:
             server.stop()
-    summary = json.loads(proc.stdout.splitlines()[0])
+    wall = min(w for w, _ in runs)
+    summary = min((s for _, s in runs), key=lambda s: s["seconds"])
     n = len(pages)
-    print(f"{n} article pages ({len(originals)} real pages x {mirrors} mirror hosts), "
+    print(f"{n} article pages ({len(originals)} real pages x {mirrors} mirror sites), "
           f"{os.cpu_count()} CPUs")
-    print(f"  trafilatura, one process      {n / base:7.1f} pages/s")
+    print(f"  trafilatura, one process      {n / base:7.1f} pages/s   (best of 3 passes)")
     print(f"  wiretrace crawl (spider time) {n / summary['seconds']:7.1f} pages/s   ratio "
           f"{base / summary['seconds']:4.2f}x   ({summary['articles_indexed']} indexed, "
           f"skipped {summary['skipped']})")

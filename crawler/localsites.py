@@ -82,6 +82,7 @@ def _load(root: Path) -> dict[str, dict[str, dict[str, Any]]]:
 
 class _Handler(BaseHTTPRequestHandler):
     server_version = "wiretrace-localsites"
+    protocol_version = "HTTP/1.1"  # keep-alive, as real sites do (every answer has a length)
     sites: ClassVar[dict[str, dict[str, dict[str, Any]]]] = {}
     root: Path = Path(".")
 
@@ -123,8 +124,10 @@ class _Handler(BaseHTTPRequestHandler):
 
 
     def _trickle(self, pause: float) -> None:
+        self.close_connection = True
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Connection", "close")
         self.end_headers()
         try:
             self.wfile.write(b"<html><body><p>")

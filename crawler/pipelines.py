@@ -15,7 +15,7 @@ from typing import Any
 
 from scrapy.exceptions import DropItem
 
-from crawler.work import extract_page
+from crawler.work import extract_page, warm_up
 from dedup.plan import Outcome, Prepared
 
 logger = logging.getLogger(__name__)
@@ -39,21 +39,25 @@ class IndexPipeline:
         return cls(crawler)
 
     async def open_spider(self) -> None:
-        # spawn: a fork of a process that runs a reactor and threads is not safe
+        # spawn: a fork of a process that runs a reactor and threads is not safe. The workers
+        # start (and import trafilatura) while robots.txt, feeds and sitemaps are fetched.
         self.pool = ProcessPoolExecutor(self.workers,
                                         mp_context=multiprocessing.get_context("spawn"))
+        for _ in range(self.workers):
+            self.pool.submit(warm_up)
         spider = self.crawler.spider
         self.engine = spider.engine
         self.state = spider.state
         self.batch_size = self.engine.settings.batch_size
 
     async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
-        html = item.pop("html", None)
-        if html is None:
+        body = item.pop("body", None)
+        if body is None:
             return item
         assert self.pool is not None
-        fut = self.pool.submit(extract_page, item["url"], html, bool(item.get("noindex")))
-        del html
+        fut = self.pool.submit(extract_page, item["url"], body, bool(item.get("noindex")),
+                               item.pop("content_type", ""))
+        del body
         try:
             status, prepared, message = await asyncio.wait_for(asyncio.wrap_future(fut),
                                                                EXTRACT_TIMEOUT)

@@ -48,10 +48,19 @@ DOWNLOADER_MIDDLEWARES = {
 ITEM_PIPELINES = {
     "crawler.pipelines.IndexPipeline": 300,
 }
+# No control ports: a crawler is not a server
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
+    "scrapy.extensions.remote_control.RemoteControl": None,
 }
+# Broad-crawl settings (Scrapy's "broad crawls" advice): no cookies, a scheduler queue that
+# spreads requests over domains
+COOKIES_ENABLED = False
+SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
 
+# Pages wait for a free extraction worker in the scraper: let enough of them wait (Scrapy's
+# default of 5 MB holds back the downloader after a handful of real news pages)
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 64 * 1024 * 1024
 # Extraction runs in a process pool (0 = one process per CPU)
 WIRETRACE_EXTRACT_WORKERS = int(os.environ.get("WIRETRACE_EXTRACT_WORKERS", "0"))
 WIRETRACE_SOURCES = os.environ.get("WIRETRACE_SOURCES", "sources.yaml")

@@ -5,6 +5,8 @@ No Scrapy and no Twisted here: this module is what each worker process imports.
 
 from functools import cache
 
+from w3lib.encoding import html_to_unicode
+
 from dedup.config import Settings
 from dedup.errors import InputError
 from dedup.extraction import extract
@@ -20,9 +22,27 @@ def _settings() -> Settings:
     return Settings()
 
 
-def extract_page(url: str, html: str, noindex: bool = False) -> Result:
+def decode(body: bytes, content_type: str = "") -> str:
+    """A page's text: the charset its Content-Type header or its markup declares, else what
+    fits. A page whose declared charset does not fit its bytes (a common server mistake) is
+    decoded with UTF-8 if that fits, else Windows-1252, which decodes anything."""
+    _, text = html_to_unicode(content_type or None, body)
+    if text.count("\ufffd") <= 10:
+        return text
+    for enc in ("utf-8", "cp1252"):
+        try:
+            return body.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return text
+
+
+def extract_page(url: str, html: str | bytes, noindex: bool = False,
+                 content_type: str = "") -> Result:
     """("ok", prepared, "") for an article; (reason, None, message) for a skipped page."""
     try:
+        if isinstance(html, bytes):
+            html = decode(html, content_type)
         item = extract(html, url)
         if noindex:
             item.noindex = True
@@ -34,3 +54,10 @@ def extract_page(url: str, html: str, noindex: bool = False) -> Result:
         return reason, None, str(exc)
     except Exception as exc:  # a hostile page must not take the crawl down
         return "extract_error", None, f"{type(exc).__name__}: {exc}"
+
+
+def warm_up() -> None:
+    """Import what extraction needs, before the first page arrives."""
+    import trafilatura  # noqa: F401
+
+    _settings()

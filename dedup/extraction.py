@@ -10,9 +10,9 @@ import re
 from dataclasses import replace
 from typing import Any
 
-import lxml.html
 import trafilatura
 from lxml import etree
+from trafilatura.utils import load_html
 
 from dedup.attribution import attribution_lines, named_sources, wire_bylines
 from dedup.errors import InputError
@@ -200,17 +200,22 @@ def extract(html: str | bytes, url: str, base: ArticleInput | None = None) -> Ar
         raise InputError("page is empty", "empty")
     if _looks_binary(html):
         raise InputError("page is binary, not HTML", "binary")
+    # parsed once, the way trafilatura parses (its parser options change what it extracts)
     try:
-        tree = lxml.html.fromstring(html)
+        tree = load_html(html)
     except (etree.ParserError, ValueError) as exc:
         raise InputError(f"page does not parse as HTML: {exc}", "unparseable") from None
+    if tree is None:
+        raise InputError("page does not parse as HTML", "unparseable")
     signals = _signals(tree)
     listing = _listing_reason(tree, url, signals)
     if listing:
         raise InputError(f"not an article: {listing}", "not_article")
     page_lines, links = _page_attribution(tree)
+    # fast: no readability/justext fallbacks. On the 91 benchmark pages it scores as well
+    # as trafilatura's defaults (F1 0.97) at two thirds of the time (bench/extraction.py).
     doc = trafilatura.bare_extraction(
-        tree, url=url, with_metadata=True, include_comments=False, include_tables=False,
+        tree, url=url, with_metadata=True, include_comments=False, fast=True,
         date_extraction_params={"extensive_search": True, "original_date": True},
     )
     if not isinstance(doc, trafilatura.settings.Document) or not (doc.text or "").strip():

@@ -168,7 +168,11 @@ class ArticlesSpider(Spider):
                      if self._in_domains(link.url)]
             yield from self._articles(links, depth + 1)
         robots = b" ".join(response.headers.getlist(b"X-Robots-Tag")).lower()
-        yield {"url": response.url, "source": self.source.name, "html": _decode(response),
+        # the bytes and the declared type go to the extraction worker, which decodes them:
+        # decoding a large page is CPU work too
+        ctype_header = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+        yield {"url": response.url, "source": self.source.name, "body": response.body,
+               "content_type": ctype_header,
                "noindex": b"noindex" in robots, "kind": response.meta.get("wt_kind")}
 
     # -- failures ---------------------------------------------------------------------------
@@ -186,20 +190,6 @@ def _atom_link(entry: Any) -> list[str]:
         if link.get("rel", "alternate") == "alternate" and link.get("href"):
             return [link.get("href")]
     return []
-
-
-def _decode(response: TextResponse) -> str:
-    """The page's text; a page whose declared charset does not fit its bytes is decoded with
-    the encoding that fits best (UTF-8, then Windows-1252, which decodes anything)."""
-    text = response.text
-    if text.count("\ufffd") <= 10:
-        return text
-    for enc in ("utf-8", "cp1252"):
-        try:
-            return response.body.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    return text
 
 
 _TOO_LARGE = re.compile(r"larger than|max ?size|maxsize", re.IGNORECASE)
