@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench quality clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	sh scripts/with-redis.sh sh -c '$(BIN)/python -m bench.signature_speed && $(BIN)/python -m bench.index_vs_datasketch && $(BIN)/python -m bench.crawl_speed'
+
+# The syndication benchmark (report and plot in bench/out/) and the extraction benchmark
+quality: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	sh scripts/with-redis.sh sh -c '$(BIN)/python -m bench.syndication && $(BIN)/python -m bench.extraction'
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

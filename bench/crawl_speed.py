@@ -21,7 +21,7 @@ import trafilatura
 
 from bench.corpus import PAGES
 from crawler.localsites import SiteBuilder, free_port, start_server, write_hosts
-from tests.crawlsites import load_originals
+from tests.crawlsites import load_originals, sitemap_xml
 
 
 def main() -> None:
@@ -51,10 +51,8 @@ def main() -> None:
             by_host.setdefault(host, []).append(path)
         for host, paths in by_host.items():
             b.page(host, "/robots.txt", "User-agent: *\nAllow: /\n", "text/plain")
-            b.page(host, "/sitemap.xml", "<?xml version='1.0'?><urlset xmlns='http://www."
-                   "sitemaps.org/schemas/sitemap/0.9'>" + "".join(
-                       f"<url><loc>http://{host}:{port}{p.replace('&', '&amp;')}</loc></url>"
-                       for p in paths) + "</urlset>", "application/xml")
+            b.page(host, "/sitemap.xml",
+                   sitemap_xml([f"http://{host}:{port}{p}" for p in paths]), "application/xml")
         b.write(Path(tmp) / "sites")
         write_hosts(Path(tmp) / "hosts", hosts)
         sitemaps = [f"http://{h}:{port}/sitemap.xml" for h in hosts]

@@ -18,8 +18,11 @@ _CUES = (
     r"read (?:the )?(?:full|original) (?:article|story) (?:on|at)",
     r"source",
 )
+# "This article was first published on X", "The story has been republished from X"
+_LEAD = (r"(?:(?:this|the) (?:article|story|post|piece|content|report|column|interview) "
+         r"(?:was |has been |is |had been )?)?")
 _LINE_RE = re.compile(
-    rf"(?:^|[|•·\-–—(\[]\s*)(?P<cue>{'|'.join(_CUES)})\s*[:\-–—]?\s*(?P<name>[^\n|•()\[\]]{{2,80}})",
+    rf"(?:^|[|•·\-–—(\[]\s*){_LEAD}(?P<cue>{'|'.join(_CUES)})\s*[:\-–—]?\s*(?P<name>[^\n|•()\[\]]{{2,80}})",
     re.IGNORECASE,
 )
 _DOMAIN_RE = re.compile(r"\b((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24})\b", re.I)

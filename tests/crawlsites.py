@@ -52,6 +52,20 @@ def load_originals(pages: Path, n: int, min_words: int = 150) -> list[Original]:
     return out
 
 
+def sitemap_xml(urls: list[str]) -> str:
+    return ("<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+            + "".join(f"<url><loc>{html.escape(u)}</loc></url>" for u in urls) + "</urlset>")
+
+
+def serve_original(b: SiteBuilder, o: Original, port: int) -> str:
+    """An original on its own site: robots.txt, the page, a sitemap. Returns its served URL."""
+    url = f"http://{o.host}:{port}{o.path}"
+    b.page(o.host, "/robots.txt", "User-agent: *\nAllow: /\n", "text/plain")
+    b.page(o.host, o.path, o.html)
+    b.page(o.host, "/sitemap.xml", sitemap_xml([url]), "application/xml")
+    return url
+
+
 def _paragraphs(body: str) -> list[str]:
     return [p.strip() for p in body.split("\n") if p.strip()]
 
@@ -85,12 +99,7 @@ def build_web(pages: Path, port: int, n: int = 10) -> Web:
     ]
     farm_links, agg_items, partner_urls = [], [], []
     for i, o in enumerate(originals):
-        b.page(o.host, "/robots.txt", "User-agent: *\nAllow: /\n", "text/plain")
-        b.page(o.host, o.path, o.html)
-        b.page(o.host, "/sitemap.xml", "<?xml version='1.0'?><urlset xmlns="
-               "'http://www.sitemaps.org/schemas/sitemap/0.9'><url><loc>"
-               f"http://{o.host}:{port}{o.path.replace('&', '&amp;')}</loc></url></urlset>",
-               "application/xml")
+        serve_original(b, o, port)
         paras = _paragraphs(o.body)
         site = o.host.removeprefix("www.").capitalize()
         phrase = phrasings[i % len(phrasings)]

@@ -1,0 +1,377 @@
+"""The syndication benchmark: a local "syndication web" built from the real pages of
+../shared/data/article-pages, crawled with the real crawler, every page looked up.
+
+Each original is served under its real host name with its real HTML and date. Republishers,
+on templates written for the project, copy them the ways republishers do:
+
+  verbatim   the text in a content farm's template (navigation, ads, "You May Also Like",
+             "Leave a Reply", footer), attribution lines of many phrasings or none;
+             backdated or undated copies always say where they come from
+  canonical  a licensed copy whose cross-domain canonical (or only og:url) names the original
+  excerpt    the first 40% of the paragraphs and a "read more" link (expected: partial)
+  rewrite    a new headline and intro, a third of the paragraphs dropped, two swapped,
+             one added, quotes kept (expected: partial)
+  negative   hard negatives: another article on the farm's template (which carries a long
+             shared boilerplate block), and an article about the same event on another site
+             that shares one sentence with the original (expected: no link)
+
+The republishers are crawled before the originals. Results per copy type and overall, a
+Markdown report and a PNG plot (precision and recall against the containment and similarity
+thresholds) go to bench/out/.
+
+    python -m bench.syndication [N_ORIGINALS]     (make quality)
+"""
+
+import html
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from crawler.localsites import SiteBuilder, free_port, start_server, write_hosts
+from tests.crawlsites import Original, farm_page, load_originals, serve_original, sitemap_xml
+from tests.stories import story
+
+FARM, AGG, PARTNER, REWRITER, OTHER = ("dailyviralnews.test", "newsbrief-aggregator.test",
+                                       "partnerwire.test", "trendingnow.test",
+                                       "thecitypost.test")
+PHRASINGS = [
+    "Source: | This article originally belongs to {site}",
+    "This story originally appeared on {site}.",
+    "Source: {site}",
+    "Republished with permission from {site}.",
+    "This article was first published on {site}",
+    "(Story courtesy of {site})",
+    "",
+    "",
+]
+ABOUT = ("About Daily Viral News: we bring you the stories everyone is talking about, from "
+         "world news and politics to technology, money, health and entertainment. Our editors "
+         "pick the most shared articles of the day so you never miss what matters, and our "
+         "newsletter brings them to your inbox every morning. Follow us on social media, share "
+         "the stories you like with your friends and family, and tell us in the comments what "
+         "you think. Advertising enquiries, corrections and partnership requests can be sent "
+         "through the contact page; we read every message and answer within two working days.")
+
+
+@dataclass
+class Expected:
+    url: str  # the served URL
+    kind: str  # verbatim | canonical | excerpt | rewrite | negative | original
+    role: str | None  # copy | partial | None (no link) | original
+    original: str | None  # the original's real URL
+
+
+def _paragraphs(body: str) -> list[str]:
+    return [p.strip() for p in body.split("\n") if p.strip()]
+
+
+def _excerpt(paras: list[str], share: float) -> list[str]:
+    """The leading ``share`` of the words, paragraph breaks kept; the last paragraph is cut."""
+    budget = share * sum(len(p.split()) for p in paras)
+    out: list[str] = []
+    for p in paras:
+        words = p.split()
+        if len(words) >= budget:
+            out.append(" ".join(words[:max(1, int(budget))]) + " ...")
+            break
+        out.append(p)
+        budget -= len(words)
+    return out
+
+
+def _drop_share(paras: list[str], share: float) -> list[str]:
+    """Paragraphs with about ``share`` of the words dropped (every third one first)."""
+    total = sum(len(p.split()) for p in paras)
+    order = [j for j in range(len(paras)) if j % 3 == 2] + \
+        [j for j in range(len(paras)) if j % 3 == 1]
+    dropped, gone = set(), 0
+    for j in order:
+        if gone >= share * total:
+            break
+        dropped.add(j)
+        gone += len(paras[j].split())
+    kept = [p for j, p in enumerate(paras) if j not in dropped]
+    return kept if len(kept) >= 3 else paras[:3]
+
+
+def build(originals: list[Original], port: int, seed: int = 11,
+          ) -> tuple[SiteBuilder, list[Expected], list[str]]:
+    rng = random.Random(seed)
+    b = SiteBuilder()
+    truth: list[Expected] = []
+    rep: dict[str, list[str]] = defaultdict(list)
+
+    def serve(host: str, path: str, page: str, exp: Expected) -> None:
+        b.page(host, path, page)
+        rep[host].append(path)
+        truth.append(exp)
+
+    for i, o in enumerate(originals):
+        truth.append(Expected(serve_original(b, o, port), "original", "original", o.url))
+        paras = _paragraphs(o.body)
+        site = o.host.removeprefix("www.").capitalize()
+        # verbatim, in the farm's template
+        phrase = PHRASINGS[i % len(PHRASINGS)]
+        if phrase:
+            date = rng.choice(["2001-01-01T00:00:00Z", None, "2021-01-01T00:00:00Z"])
+        else:
+            date = "2021-01-01T00:00:00Z"
+        attribution = f"<p>{html.escape(phrase.format(site=site))}</p>" if phrase else ""
+        if i % 4 == 1:
+            attribution += f"<p><a href='{html.escape(o.url)}'>Original article</a></p>"
+        page = farm_page(f"You won't believe this: story {i}", paras, date,
+                         attribution + f"<div class='about'><p>{ABOUT}</p></div>")
+        serve(FARM, f"/{2019 + i % 3}/{i:03d}/story/", page,
+              Expected(f"http://{FARM}:{port}/{2019 + i % 3}/{i:03d}/story/", "verbatim",
+                       "copy", o.url))
+        # a licensed copy naming the original in its canonical (or og:url only)
+        if i % 3 == 0:
+            tag = "link rel='canonical' href" if i % 2 == 0 else "meta property='og:url' content"
+            page = farm_page(f"Licensed: {i}", paras, "2000-01-01T00:00:00Z", "").replace(
+                "<head>", f"<head><{tag}='{html.escape(o.url)}'>").replace(
+                "Daily Viral News", "Partner Wire")
+            serve(PARTNER, f"/licensed/{i}.html", page,
+                  Expected(f"http://{PARTNER}:{port}/licensed/{i}.html", "canonical", "copy",
+                           o.url))
+        # an excerpt with a "read more" link: the first paragraphs, about 40% of the words
+        if i % 2 == 0 and len(paras) >= 4:
+            more = f"<p>Read more at <a href='{html.escape(o.url)}'>{html.escape(site)}</a></p>"
+            page = farm_page(f"In brief: {i}", _excerpt(paras, 0.4), "2021-01-02T00:00:00Z",
+                             more)
+            serve(AGG, f"/brief/{i}", page.replace("Daily Viral News", "Newsbrief"),
+                  Expected(f"http://{AGG}:{port}/brief/{i}", "excerpt", "partial", o.url))
+        # a partial rewrite
+        if i % 2 == 1 and len(paras) >= 6:
+            kept = _drop_share(paras, 0.4)
+            kept[1], kept[2] = kept[2], kept[1]
+            intro = story(5000 + i, paragraphs=1)
+            extra = story(6000 + i, paragraphs=1)
+            body = [intro, *kept[:len(kept) // 2], extra, *kept[len(kept) // 2:]]
+            page = farm_page(f"What we know so far: {i}", body, "2021-01-03T00:00:00Z", "")
+            serve(REWRITER, f"/news/{i}-what-we-know", page.replace("Daily Viral News",
+                                                                   "Trending Now"),
+                  Expected(f"http://{REWRITER}:{port}/news/{i}-what-we-know", "rewrite",
+                           "partial", o.url))
+        # hard negatives: another story on the farm's template; the same event elsewhere
+        if i % 3 == 2:
+            other = story(7000 + i, paragraphs=6).split("\n\n")
+            page = farm_page(f"Also trending: {i}", other, "2021-01-04T00:00:00Z",
+                             f"<div class='about'><p>{ABOUT}</p></div>")
+            serve(FARM, f"/2021/{i:03d}/other/", page,
+                  Expected(f"http://{FARM}:{port}/2021/{i:03d}/other/", "negative", None,
+                           None))
+            quote = max(paras, key=len).split(". ")[0] + "."
+            event = story(8000 + i, paragraphs=6).split("\n\n")
+            event.insert(2, quote)
+            page = farm_page(f"City reacts: {i}", event, "2021-01-05T00:00:00Z", "").replace(
+                "Daily Viral News", "The City Post")
+            serve(OTHER, f"/local/{i}", page,
+                  Expected(f"http://{OTHER}:{port}/local/{i}", "negative", None, None))
+    for host, paths in rep.items():
+        b.page(host, "/robots.txt", "User-agent: *\nAllow: /\n", "text/plain")
+        b.page(host, "/sitemap.xml", sitemap_xml([f"http://{host}:{port}{p}" for p in paths]),
+               "application/xml")
+    return b, truth, sorted(rep)
+
+
+def sources(originals: list[Original], republishers: list[str], port: int) -> dict[str, Any]:
+    common = {"allow_private_addresses": True, "settings": {
+        "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 8}}
+    hosts = sorted({o.host for o in originals})
+    return {"sources": [
+        {"name": "republishers", "sitemaps": [f"http://{h}:{port}/sitemap.xml"
+                                              for h in republishers], **common},
+        {"name": "originals", "sitemaps": [f"http://{h}:{port}/sitemap.xml" for h in hosts],
+         "allowed_domains": hosts, **common},
+    ]}
+
+
+def crawl_and_look_up(originals: list[Original], workdir: Path,
+                      redis_url: str | None = None) -> tuple[list[Expected], list[dict], float]:
+    port = free_port()
+    b, truth, republishers = build(originals, port)
+    b.write(workdir / "sites")
+    write_hosts(workdir / "hosts", b.hosts())
+    (workdir / "sources.yaml").write_text(json.dumps(sources(originals, republishers, port)))
+    server = start_server(workdir / "sites", port)
+    env = {**os.environ, "WIRETRACE_HOSTS_FILE": str(workdir / "hosts"),
+           "WIRETRACE_NAMESPACE": f"syndbench-{port}",
+           "WIRETRACE_DATA_DIR": str(workdir / "data")}
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    exe = str(Path(sys.executable).with_name("wiretrace"))
+    t = time.perf_counter()
+    try:
+        for name in ("republishers", "originals"):  # copies are crawled first
+            subprocess.run([exe, "crawl", "--sources", str(workdir / "sources.yaml"), name],
+                           env=env, check=True, capture_output=True, text=True)
+    finally:
+        server.stop()
+    elapsed = time.perf_counter() - t
+    out = subprocess.run([exe, "lookup", "--json", *[e.url for e in truth]], env=env,
+                         check=True, capture_output=True, text=True)
+    results = [json.loads(line) for line in out.stdout.splitlines()]
+    return truth, results, elapsed
+
+
+def evaluate(truth: list[Expected], results: list[dict]) -> dict[str, Any]:
+    """Per copy type and overall: copy and partial precision and recall, right original,
+    false links."""
+    canon = {}  # real URL of an original -> the URL wiretrace names it by
+    for e, r in zip(truth, results, strict=True):
+        if e.kind == "original":
+            canon[e.original] = r["url"]
+    per: dict[str, Counter[str]] = defaultdict(Counter)
+    predicted: Counter[str] = Counter()
+    correct: Counter[str] = Counter()
+    false_links, misses = [], []
+    for e, r in zip(truth, results, strict=True):
+        role = r.get("role")
+        orig = (r.get("original") or {}).get("url")
+        c = per[e.kind]
+        c["pages"] += 1
+        if role in ("copy", "partial"):
+            predicted[role] += 1
+        if e.role in ("copy", "partial"):
+            right = orig is not None and orig == canon.get(e.original or "")
+            c["linked"] += role in ("copy", "partial")
+            c["right_original"] += right
+            c["role_ok"] += role == e.role and right
+            if role == e.role and right:
+                correct[role] += 1
+            if orig is not None and not right:
+                false_links.append((e.url, orig))
+            if not (role == e.role and right):
+                misses.append((e.kind, e.url, role, orig, r.get("containment")))
+        elif e.role is None:
+            if role in ("copy", "partial", "original"):
+                false_links.append((e.url, orig or "(as an original)"))
+                c["false_link"] += 1
+        elif e.role == "original":
+            c["role_ok"] += role == "original"
+    expected = Counter(e.role for e in truth if e.role in ("copy", "partial"))
+    linked = [e for e in truth if e.role in ("copy", "partial")]
+    return {
+        "per_type": {k: dict(v) for k, v in per.items()},
+        "copy_recall": correct["copy"] / max(1, expected["copy"]),
+        "copy_precision": correct["copy"] / max(1, predicted["copy"]),
+        "partial_recall": correct["partial"] / max(1, expected["partial"]),
+        "partial_precision": correct["partial"] / max(1, predicted["partial"]),
+        "right_original": sum(per[k]["right_original"] for k in per) / max(1, len(linked)),
+        "false_links": false_links,
+        "misses": misses,
+    }
+
+
+def plot(truth: list[Expected], results: list[dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    pairs = [(e, r) for e, r in zip(truth, results, strict=True) if e.kind != "original"]
+    ts = [i / 50 for i in range(51)]
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    for ax, key, title in ((axes[0], "containment", "containment threshold"),
+                           (axes[1], "similarity", "similarity (Jaccard) threshold")):
+        # a page counts as "copy" (or as linked at all) when its score reaches the threshold
+        for want, style in (("copy", "-"), ("linked", "--")):
+            def wanted(e: Expected, want: str = want) -> bool:
+                return e.role == "copy" if want == "copy" else e.role in ("copy", "partial")
+
+            total = [e for e, _ in pairs if wanted(e)]
+            prec, rec = [], []
+            for t in ts:
+                hit = [e for e, r in pairs if (r.get(key) or 0) >= t]
+                good = [e for e in hit if wanted(e)]
+                prec.append(len(good) / len(hit) if hit else 1.0)
+                rec.append(len(good) / len(total) if total else 0.0)
+            label = "copy" if want == "copy" else "copy or partial (linked)"
+            ax.plot(ts, prec, style, label=f"{label}: precision")
+            ax.plot(ts, rec, style, label=f"{label}: recall")
+        ax.set_xlabel(title)
+        ax.set_ylim(0, 1.05)
+        ax.grid(alpha=0.3)
+    axes[0].legend(fontsize=7, loc="lower left")
+    fig.suptitle("wiretrace on the syndication web: precision and recall against thresholds")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def report(ev: dict[str, Any], n: int, pages: int, elapsed: float) -> str:
+    lines = ["# Syndication benchmark\n", f"{n} real originals, {pages} pages, crawled with "
+             f"`wiretrace crawl` (republishers first) in {elapsed:.1f} s.\n",
+             "| metric | value | target |", "|---|---|---|"]
+    targets = {"copy_recall": 0.98, "copy_precision": 0.99, "partial_recall": 0.95,
+               "right_original": 0.97}
+    for k in ("copy_recall", "copy_precision", "partial_recall", "partial_precision",
+              "right_original"):
+        t = targets.get(k)
+        mark = "" if t is None else (" met" if ev[k] >= t else " **missed**")
+        lines.append(f"| {k.replace('_', ' ')} | {ev[k]:.3f} | {t or '-'}{mark} |")
+    lines.append(f"| false links between different articles | {len(ev['false_links'])} | 0 |")
+    lines += ["", "| copy type | pages | linked | right original | right role and original |"
+              " false links |", "|---|---|---|---|---|---|"]
+    for kind, c in sorted(ev["per_type"].items()):
+        lines.append(f"| {kind} | {c.get('pages', 0)} | {c.get('linked', '-')} | "
+                     f"{c.get('right_original', '-')} | {c.get('role_ok', 0)} | "
+                     f"{c.get('false_link', 0)} |")
+    if ev["misses"]:
+        lines += ["", "## Misses", "", "| type | page | role | original | containment |",
+                  "|---|---|---|---|---|"]
+        for kind, url, role, orig, cont in ev["misses"]:
+            lines.append(f"| {kind} | {url} | {role} | {orig} | {cont} |")
+        kinds = Counter((m[0], m[2]) for m in ev["misses"])
+        why = {
+            ("verbatim", "partial"): "full copies (built from each page's human ground truth) "
+            "read as partial where trafilatura extracts much more of the original page than "
+            "that ground truth (related stories, captions, comments): containment is "
+            "measured against the original's extracted text",
+            ("excerpt", "copy"): "an excerpt of 40% of the words that holds most of the "
+            "original's distinct 4-word shingles, because the original repeats itself "
+            "(recipes, lists), reads as a copy",
+            ("rewrite", "copy"): "a rewrite that kept the long paragraphs reads as a copy",
+        }
+        lines += ["", "Why:"] + [f"- {kind} as {role} ({n}): {why.get((kind, role), 'see above')}"
+                                 for (kind, role), n in sorted(kinds.items(),
+                                                               key=lambda x: str(x))]
+    if ev["false_links"]:
+        lines += ["", "## False links", ""] + [f"- {a} -> {b}" for a, b in ev["false_links"]]
+    lines += ["", "![precision and recall against thresholds](syndication.png)", ""]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 40
+    originals = load_originals_for_bench(n)
+    out = Path(__file__).resolve().parent / "out"
+    out.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="wt-synd-") as tmp:
+        truth, results, elapsed = crawl_and_look_up(originals, Path(tmp),
+                                                    os.environ.get("REDIS_URL"))
+    (out / "syndication.json").write_text(json.dumps(
+        [{"expected": vars(e), "got": r} for e, r in zip(truth, results, strict=True)],
+        indent=1))
+    ev = evaluate(truth, results)
+    (out / "syndication.md").write_text(report(ev, len(originals), len(truth), elapsed))
+    plot(truth, results, out / "syndication.png")
+    print((out / "syndication.md").read_text())
+
+
+def load_originals_for_bench(n: int) -> list[Original]:
+    from bench.corpus import PAGES
+
+    return load_originals(PAGES, n, min_words=120)
+
+
+if __name__ == "__main__":
+    main()
