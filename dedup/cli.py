@@ -246,6 +246,16 @@ def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if any(s["error"] for s in summaries) else 0
 
 
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from dedup.api.app import create_app
+
+    uvicorn.run(create_app(settings), host=args.host, port=args.port,
+                log_level="debug" if args.verbose else "info", timeout_graceful_shutdown=5)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="wiretrace", description="Where did this article first "
                                 "appear, and who else republished it?")
@@ -271,6 +281,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="sources file (default: $WIRETRACE_SOURCES, else sources.yaml)")
     s.add_argument("--json", action="store_true", help="one JSON summary per source")
     s.set_defaults(func=cmd_crawl)
+    s = sub.add_parser("serve", help="the HTTP API and the web page")
+    s.add_argument("--host", default=os.environ.get("WIRETRACE_HOST", "127.0.0.1"))
+    s.add_argument("--port", type=int, default=int(os.environ.get("WIRETRACE_PORT", "8000")))
+    s.set_defaults(func=cmd_serve)
     s = sub.add_parser("stats", help="counts and bytes per article")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_stats)

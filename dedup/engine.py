@@ -301,6 +301,22 @@ class Engine:
         rows = self.store.lookup(ids)
         return [self._result(i, row) for i, row in zip(ids, rows, strict=True)]
 
+    def text_of(self, article_id: str) -> str | None:
+        """The stored text of an article (the lookup service diffs texts)."""
+        raw = self.client.hget(self.keys.article(article_id), "t")
+        return zlib.decompress(raw).decode() if raw else None
+
+    def cluster(self, cluster_id: str) -> dict[str, Any] | None:
+        """A cluster: its original (or None) and every member with its role and scores."""
+        fields = self.client.hgetall(self.keys.cluster(cluster_id))
+        members = sorted(k.decode() for k in fields if len(k) == 16)
+        if not members:
+            return None
+        original = (fields.get(b"o") or b"").decode() or None
+        results = self.lookup_ids(members)
+        return {"id": cluster_id, "original": original,
+                "members": [r.to_dict() for r in results]}
+
     def _id_chunks(self, size: int = 200) -> Iterator[list[str]]:
         start = 0
         while True:
