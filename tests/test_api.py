@@ -62,7 +62,7 @@ class Target:
             def log_message(self, *a: Any) -> None:
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 outer.hits += 1
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
