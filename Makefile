@@ -11,6 +11,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@command -v redis-server >/dev/null || sh scripts/install-redis.sh
+	@sh scripts/install-browser.sh
 	@touch $(STAMP)
 
 demo: $(STAMP)

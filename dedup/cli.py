@@ -5,6 +5,7 @@ import json
 import logging
 import os
 import sys
+import time
 from collections.abc import Iterator
 from typing import Any, TextIO
 
@@ -164,13 +165,22 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     from dedup.engine import Engine
+    from dedup.keys import Keys
 
-    stats = Engine.from_settings(settings).stats()
+    engine = Engine.from_settings(settings)
+    stats: dict[str, object] = dict(engine.stats())
+    runs = [json.loads(r) for r in engine.client.lrange(Keys(settings.namespace).crawl_runs,
+                                                         0, 9)]
     if args.json:
-        print(json.dumps(stats))
-    else:
-        for k, v in stats.items():
-            print(f"{k:<36} {v}")
+        print(json.dumps({**stats, "crawl_runs": runs}))
+        return 0
+    for k, v in stats.items():
+        print(f"{k:<36} {v}")
+    for r in runs:
+        what = r.get("error") or r.get("skipped") or (
+            f"{r.get('pages_fetched', 0)} pages, {r.get('articles_indexed', 0)} articles, "
+            f"{r.get('copies', 0)} copies, {r.get('partials', 0)} partials")
+        print(f"crawl run  {r.get('source')}  {r.get('started')} .. {r.get('finished')}  {what}")
     return 0
 
 
@@ -246,6 +256,21 @@ def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if any(s["error"] for s in summaries) else 0
 
 
+def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
+    from crawler.schedule import print_slots, schedule
+    from crawler.sources import SourcesError
+
+    logging.getLogger("crawler").setLevel(logging.INFO)
+    try:
+        slots = schedule(args.sources, args.names or None,
+                         until=time.time() + args.seconds if args.seconds else None)
+    except SourcesError as exc:
+        print(f"wiretrace: error: {exc}", file=sys.stderr)
+        return 2
+    print_slots(slots)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
@@ -281,6 +306,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="sources file (default: $WIRETRACE_SOURCES, else sources.yaml)")
     s.add_argument("--json", action="store_true", help="one JSON summary per source")
     s.set_defaults(func=cmd_crawl)
+    s = sub.add_parser("schedule", help="crawl every source on its cron schedule")
+    s.add_argument("names", nargs="*", metavar="NAME", help="sources (default: all)")
+    s.add_argument("--sources", metavar="FILE",
+                   help="sources file (default: $WIRETRACE_SOURCES, else sources.yaml)")
+    s.add_argument("--seconds", type=float, help="stop after this long (default: never)")
+    s.set_defaults(func=cmd_schedule)
     s = sub.add_parser("serve", help="the HTTP API and the web page")
     s.add_argument("--host", default=os.environ.get("WIRETRACE_HOST", "127.0.0.1"))
     s.add_argument("--port", type=int, default=int(os.environ.get("WIRETRACE_PORT", "8000")))

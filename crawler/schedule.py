@@ -1,0 +1,109 @@
+"""`wiretrace schedule`: run every source on its cron schedule, forever.
+
+Each run is a `wiretrace crawl NAME` process of its own (a Twisted reactor cannot be started
+twice in one process). A source whose previous run is still going is not started again (the
+skipped start is recorded); a failed run is recorded with its error and the schedule goes
+on. Runs are recorded in Redis (`wiretrace stats`, the API's /v1/stats and /metrics).
+"""
+
+import json
+import logging
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from croniter import croniter
+
+from crawler.sources import Source, load_sources
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Slot:
+    source: Source
+    next_at: float
+    proc: subprocess.Popen[bytes] | None = None
+    started: float = 0.0
+    runs: int = 0
+    skipped: int = 0
+    failures: int = 0
+    log: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _next(expr: str, after: float) -> float:
+    return float(croniter(expr, datetime.fromtimestamp(after, UTC)).get_next(float))
+
+
+def _record(summary: dict[str, Any]) -> None:
+    from crawler.run import _record as record
+
+    record(summary)
+
+
+def schedule(sources_file: str | Path | None, names: list[str] | None = None,
+             until: float | None = None, tick: float = 0.2) -> dict[str, Slot]:
+    """Run until interrupted (or until the time ``until``); return what happened."""
+    sources = load_sources(sources_file)
+    chosen = names or list(sources)
+    now = time.time()
+    slots = {n: Slot(sources[n], _next(sources[n].schedule, now)) for n in chosen}
+    stop = False
+
+    def halt(*_: Any) -> None:
+        nonlocal stop
+        stop = True
+
+    signal.signal(signal.SIGTERM, halt)
+    signal.signal(signal.SIGINT, halt)
+    exe = str(Path(sys.executable).with_name("wiretrace"))
+    while not stop and (until is None or time.time() < until):
+        now = time.time()
+        for name, slot in slots.items():
+            if slot.proc is not None and slot.proc.poll() is not None:
+                rc = slot.proc.returncode
+                slot.proc = None
+                if rc != 0:
+                    slot.failures += 1
+                    _record({"source": name, "started": _iso(slot.started),
+                             "finished": _iso(now), "error": f"crawl exited with {rc}"})
+                    logger.error("run of %s failed (exit %s); the schedule goes on", name, rc)
+            if now < slot.next_at:
+                continue
+            slot.next_at = _next(slot.source.schedule, now)
+            if slot.proc is not None:
+                slot.skipped += 1
+                logger.warning("%s: previous run still going, this start is skipped", name)
+                _record({"source": name, "started": _iso(now), "finished": _iso(now),
+                         "skipped": "previous run still going"})
+                continue
+            args = [exe, "crawl", name] + (["--sources", str(sources_file)]
+                                           if sources_file else [])
+            slot.proc = subprocess.Popen(args)
+            slot.started = now
+            slot.runs += 1
+            logger.info("started a run of %s (pid %d)", name, slot.proc.pid)
+        time.sleep(tick)
+    for slot in slots.values():
+        if slot.proc is not None:
+            slot.proc.terminate()
+            try:
+                slot.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                slot.proc.kill()
+    return slots
+
+
+def _iso(t: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+
+
+def print_slots(slots: dict[str, Slot]) -> None:
+    for name, s in slots.items():
+        print(json.dumps({"source": name, "runs": s.runs, "skipped": s.skipped,
+                          "failures": s.failures}))
