@@ -22,6 +22,19 @@ SHARED_PAGES = Path(os.environ.get("WIRETRACE_SHARED_DATA",
                                    REPO.parent / "shared" / "data")) / "article-pages"
 
 
+def wait_for_redis(client: redis.Redis, seconds: float = 5.0) -> None:
+    """Return once the server answers PING; raise if it does not within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            client.ping()
+            return
+        except redis.ConnectionError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -43,13 +56,7 @@ def redis_url() -> Iterator[str]:
     proc = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
          "--dir", workdir], stdout=subprocess.DEVNULL)
-    client = redis.Redis(port=port, socket_timeout=1)
-    for _ in range(200):
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.02)
+    wait_for_redis(redis.Redis(port=port, socket_timeout=1))
     yield f"redis://127.0.0.1:{port}/0"
     proc.terminate()
     proc.wait(10)

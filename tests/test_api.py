@@ -23,6 +23,7 @@ from dedup.config import Settings
 from dedup.engine import Engine
 from dedup.fetch import FetchPolicy
 from dedup.models import ArticleInput
+from tests.conftest import wait_for_redis
 from tests.stories import story, wrapped_copy
 
 ORIG = "https://origin.example/news/story"
@@ -208,14 +209,8 @@ def test_redis_down_gives_503_quickly_and_recovers(tmp_path: Path) -> None:
         proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1",
                                  "--dir", workdir, "--appendonly", "yes", "--save", ""],
                                 stdout=subprocess.DEVNULL)
-        client = redis.Redis(port=port, socket_timeout=1)
-        for _ in range(200):
-            try:
-                client.ping()
-                return proc
-            except redis.ConnectionError:
-                time.sleep(0.02)
-        raise RuntimeError("redis-server did not start")
+        wait_for_redis(redis.Redis(port=port, socket_timeout=1))
+        return proc
 
     proc = start()
     s = Settings(redis_url=f"redis://127.0.0.1:{port}/0", namespace="wtapi")
