@@ -4,6 +4,7 @@ import argparse
 import json
 import logging
 import os
+import signal
 import sys
 import time
 from collections.abc import Iterator
@@ -276,6 +277,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from dedup.api.app import create_app
 
+    # uvicorn re-raises SIGTERM after its graceful shutdown: exit normally then, so that the
+    # embedded Redis is released (and shut down by its last user)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     uvicorn.run(create_app(settings), host=args.host, port=args.port,
                 log_level="debug" if args.verbose else "info", timeout_graceful_shutdown=5)
     return 0
@@ -349,6 +353,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `wiretrace export | head`
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

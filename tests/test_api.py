@@ -238,3 +238,32 @@ def test_redis_down_gives_503_quickly_and_recovers(tmp_path: Path) -> None:
             os.kill(proc.pid, signal.SIGCONT)
             proc.terminate()
             proc.wait(10)
+
+
+def test_redirects_to_private_addresses_are_refused(settings: Settings) -> None:
+    target = Target(b"<html><body>secret</body></html>")
+
+    class Hop(BaseHTTPRequestHandler):
+        def log_message(self, *a: Any) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            self.send_response(302)
+            self.send_header("Location", f"http://0x7f.0.0.1:{target.port}/admin")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    hop = ThreadingHTTPServer(("127.0.0.1", 0), Hop)
+    threading.Thread(target=hop.serve_forever, daemon=True).start()
+    policy = FetchPolicy(allow_private_hosts=frozenset({"hop.test"}),
+                         resolver=lambda host, port: ["127.0.0.1"])
+    served = Served(create_app(settings, ApiConfig(api_key=None), policy))
+    try:
+        r = httpx.post(served.url + "/v1/check",
+                       json={"url": f"http://hop.test:{hop.server_address[1]}/"}, timeout=10)
+        assert r.status_code == 403 and r.json()["reason"] == "blocked_address", r.text
+        assert target.hits == 0
+    finally:
+        served.stop()
+        hop.shutdown()
+        target.httpd.shutdown()

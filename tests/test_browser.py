@@ -40,6 +40,11 @@ def browser() -> Iterator[object]:
 
 def test_lookup_copies_and_diff_in_a_browser(settings: Settings, browser: object) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def wait_for(css: str) -> None:  # navigation after a click is not waited for
+        WebDriverWait(browser, 15).until(ec.presence_of_element_located((By.CSS_SELECTOR, css)))
 
     text = story(71)
     orig, farm, brief = ("https://origin.example/a", "https://farm.example/c",
@@ -58,6 +63,7 @@ def test_lookup_copies_and_diff_in_a_browser(settings: Settings, browser: object
         box = d.find_element(By.ID, "url")  # type: ignore[attr-defined]
         box.send_keys(orig)
         d.find_element(By.CSS_SELECTOR, "form.lookup button").click()  # type: ignore[attr-defined]
+        wait_for("table.copies")
         assert "ORIGINAL" in d.find_element(By.CSS_SELECTOR, ".role").text.upper()  # type: ignore[attr-defined]
         assert d.find_element(By.TAG_NAME, "h1").text == "Harbour <b>vote</b>"  # type: ignore[attr-defined]
         rows = d.find_elements(By.CSS_SELECTOR, "table.copies tbody tr")  # type: ignore[attr-defined]
@@ -65,6 +71,7 @@ def test_lookup_copies_and_diff_in_a_browser(settings: Settings, browser: object
         assert roles == ["copy", "partial"]
         farm_row = next(r for r in rows if farm in r.text)
         farm_row.find_element(By.CSS_SELECTOR, "a.diff-link").click()
+        wait_for(".columns")
         added = [e.text for e in d.find_elements(By.CSS_SELECTOR, ".col p.added")]  # type: ignore[attr-defined]
         assert any("originally belongs to" in a for a in added), added
         assert d.find_elements(By.CSS_SELECTOR, ".col p.same")  # type: ignore[attr-defined]
