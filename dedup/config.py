@@ -28,6 +28,10 @@ class Settings(BaseSettings):
 
     # Roles. containment = share of the original's shingles that the article reproduces.
     copy_containment: float = 0.75
+    # ... or at least this share when the article adds (almost) nothing of its own: the
+    # original's extracted text often carries more than its article (captions, related
+    # stories), so a full copy of the article reproduces less than all of it
+    copy_subset_containment: float = 0.65
     partial_containment: float = 0.2
     # Two texts are related only if they share at least this many shingles (estimated) ...
     min_shared_shingles: int = 12

@@ -250,7 +250,9 @@ def assign_roles(
             (o for o in members if o.id != m.id), key=lambda o: pair(m, o).shared)
         s = pair(m, other)
         containment = s.b_in_a  # share of the reference's text that m reproduces
-        role: Role = "copy" if containment >= settings.copy_containment else "partial"
+        full = containment >= settings.copy_containment or (
+            containment >= settings.copy_subset_containment and s.a_in_b >= 0.95)
+        role: Role = "copy" if full else "partial"
         evidence = [c.describe() for c in choice.names.get(m.id, [])]
         if choice.original:
             evidence += [e for e in choice.evidence if not e.endswith(f"(from {m.meta.site})")]
