@@ -127,6 +127,7 @@ def test_page_escapes_and_sends_csp(api: tuple[str, Engine]) -> None:
         assert "default-src 'none'" in r.headers["content-security-policy"]
         assert "<script>" not in r.text and "&lt;script&gt;" in r.text
         assert COPY in r.text
+        assert "<td class='evidence'>attribution: origin.example" in r.text  # in its row
         link = r.text.split("href='/diff?")[1].split("'")[0].replace("&amp;", "&")
         d = c.get("/diff?" + link)
         assert d.status_code == 200 and "class='added'" in d.text

@@ -256,8 +256,13 @@ def create_app(settings: Settings | None = None, config: ApiConfig | None = None
     def home(url: str | None = None) -> HTMLResponse:
         if not url:
             return HTMLResponse(page.home())
-        res = engine().lookup([_url_param(url)])[0]
-        return HTMLResponse(page.result(res))
+        e = engine()
+        res = e.lookup([_url_param(url)])[0]
+        evidence: dict[str, list[str]] = {}
+        if res.role == "original" and res.cluster:
+            cl = e.cluster(res.cluster) or {"members": []}
+            evidence = {m["url"]: m.get("evidence") or [] for m in cl["members"]}
+        return HTMLResponse(page.result(res, evidence))
 
     @app.post("/check", response_class=HTMLResponse, include_in_schema=False)
     async def check_form(request: Request) -> HTMLResponse:

@@ -52,7 +52,9 @@ def _num(x: float | None) -> str:
     return "—" if x is None else f"{x:.2f}"
 
 
-def result(res: LookupResult) -> str:
+def result(res: LookupResult, evidence: dict[str, list[str]] | None = None) -> str:
+    """The answer for one URL or text; ``evidence`` by copy URL for an original's list."""
+    evidence = evidence or {}
     parts = [_forms(), f'<section class="answer"><h1>{escape(res.title or res.url)}</h1>',
              f'<p class="url">{_link(res.url)}</p>']
     if res.role is None:
@@ -84,11 +86,14 @@ def result(res: LookupResult) -> str:
             f"<tr><td>{escape(c['role'])}</td><td>{escape(c['site'] or '')}</td>"
             f"<td>{escape(c.get('published') or '—')}</td><td>{_num(c['similarity'])}</td>"
             f"<td>{_num(c['containment'])}</td><td>{_link(c['url'])}</td>"
+            f"<td class='evidence'>{'<br>'.join(escape(x) for x in evidence.get(c['url'], []))}"
+            "</td>"
             f"<td><a class='diff-link' href='/diff?copy={quote(_id_of(c['url']))}&amp;"
             f"original={quote(res.id or '')}'>diff</a></td></tr>" for c in res.copies)
         parts.append(f"<h2>{len(res.copies)} copies and partials</h2><table class='copies'>"
                      "<thead><tr><th>role</th><th>site</th><th>published</th>"
-                     "<th>similarity</th><th>containment</th><th>URL</th><th></th></tr>"
+                     "<th>similarity</th><th>containment</th><th>URL</th><th>evidence</th>"
+                     "<th></th></tr>"
                      f"</thead><tbody>{rows}</tbody></table>")
     parts.append("</section>")
     return _layout(res.title or res.url, "".join(parts))
