@@ -87,7 +87,7 @@ def attribution_lines(text: str) -> list[str]:
             continue
         for m in _LINE_RE.finditer(line):
             name = m.group("name").strip(" .:;,")
-            if name and not _NOT_A_SOURCE.match(name):
+            if name and (_DOMAIN_RE.search(name) or not _NOT_A_SOURCE.match(name)):
                 found.append(line)
                 break
     return found

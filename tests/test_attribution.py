@@ -15,3 +15,11 @@ def test_wire_bylines() -> None:
     assert wire_bylines("WASHINGTON (AP) — The Senate voted.") == ["AP"]
     assert wire_bylines("By Reuters\nLONDON, Nov 3 - Shares fell.") == ["Reuters"]
     assert wire_bylines("A local story by our own reporter.") == []
+
+
+def test_a_domain_is_a_source_even_when_it_reads_like_a_person() -> None:
+    from dedup.attribution import attribution_lines
+
+    line = "Source: | This article originally belongs to Spokesman.com"
+    assert attribution_lines(line) == [line]
+    assert attribution_lines("Source: a spokesman for the ministry") == []
