@@ -64,7 +64,7 @@ def wt_insert(url: str, items: list[ArticleInput], ns: str, workers: int) -> tup
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 3000
-    rounds = int(os.environ.get("BENCH_ROUNDS", "3"))
+    rounds = int(os.environ.get("BENCH_ROUNDS", "5"))
     url = os.environ["REDIS_URL"]
     client = redis.Redis.from_url(url)
     corpus = texts(n)
