@@ -37,7 +37,14 @@ from pathlib import Path
 from typing import Any
 
 from crawler.localsites import SiteBuilder, free_port, start_server, write_hosts
-from tests.crawlsites import Original, farm_page, load_originals, serve_original, sitemap_xml
+from tests.crawlsites import (
+    Original,
+    farm_page,
+    load_originals,
+    paragraphs,
+    serve_original,
+    sitemap_xml,
+)
 from tests.stories import story
 
 FARM, AGG, PARTNER, REWRITER, OTHER = ("dailyviralnews.test", "newsbrief-aggregator.test",
@@ -68,10 +75,6 @@ class Expected:
     kind: str  # verbatim | canonical | excerpt | rewrite | negative | original
     role: str | None  # copy | partial | None (no link) | original
     original: str | None  # the original's real URL
-
-
-def _paragraphs(body: str) -> list[str]:
-    return [p.strip() for p in body.split("\n") if p.strip()]
 
 
 def _excerpt(paras: list[str], share: float) -> list[str]:
@@ -124,7 +127,7 @@ def build(originals: list[Original], port: int, seed: int = 11,
 
     for i, o in enumerate(originals):
         truth.append(Expected(serve_original(b, o, port), "original", "original", o.url))
-        paras = _paragraphs(o.body)
+        paras = paragraphs(o.body)
         site = o.host.removeprefix("www.").capitalize()
         # verbatim, in the farm's template
         phrase = PHRASINGS[i % len(PHRASINGS)]

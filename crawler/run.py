@@ -4,7 +4,6 @@ Every named source runs as one Scrapy crawler of the ``articles`` spider, all in
 CrawlerProcess (one reactor, one DNS resolver); each run is recorded in Redis.
 """
 
-import json
 import sys
 import time
 from dataclasses import dataclass, field
@@ -39,7 +38,7 @@ class SourceRun:
                    if k.startswith(PREFIX + "indexed/")}
         return {
             "source": self.source,
-            "started": _iso(self.started), "finished": _iso(self.finished),
+            "started": iso(self.started), "finished": iso(self.finished),
             "seconds": round(self.finished - self.started, 2),
             "pages_fetched": s.get("downloader/response_count", 0),
             "articles_indexed": sum(indexed.values()),
@@ -53,7 +52,8 @@ class SourceRun:
         }
 
 
-def _iso(t: float) -> str:
+def iso(t: float) -> str:
+    """A unix time as ISO 8601 UTC (empty for 0)."""
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t)) if t else ""
 
 
@@ -97,7 +97,7 @@ def crawl(sources_file: str | Path | None, names: list[str] | None = None,
     for run, _crawler in runs:
         summary = run.summary()
         out.append(summary)
-        _record(summary)
+        record_run(summary)
     return out
 
 
@@ -128,18 +128,13 @@ def _progress(runs: list[tuple[SourceRun, Any]]) -> None:
     loop.start(0.5)
 
 
-def _record(summary: dict[str, Any]) -> None:
+def record_run(summary: dict[str, Any]) -> None:
     """Keep the run in Redis (newest first, last 1000), for `wiretrace stats` and the API."""
     try:
         from dedup.config import Settings
-        from dedup.keys import Keys
-        from dedup.redisconn import connect
+        from dedup.engine import Engine
 
-        s = Settings()
-        client = connect(s)
-        key = Keys(s.namespace).crawl_runs
-        client.lpush(key, json.dumps(summary))
-        client.ltrim(key, 0, 999)
+        Engine.from_settings(Settings()).record_crawl_run(summary)
     except Exception as exc:  # a run that cannot be recorded is still a run
         print(f"wiretrace: could not record the crawl run: {exc}", file=sys.stderr)
 

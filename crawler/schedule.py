@@ -19,6 +19,7 @@ from typing import Any
 
 from croniter import croniter
 
+from crawler.run import iso, record_run
 from crawler.sources import Source, load_sources
 
 logger = logging.getLogger(__name__)
@@ -38,12 +39,6 @@ class Slot:
 
 def _next(expr: str, after: float) -> float:
     return float(croniter(expr, datetime.fromtimestamp(after, UTC)).get_next(float))
-
-
-def _record(summary: dict[str, Any]) -> None:
-    from crawler.run import _record as record
-
-    record(summary)
 
 
 def schedule(sources_file: str | Path | None, names: list[str] | None = None,
@@ -70,8 +65,8 @@ def schedule(sources_file: str | Path | None, names: list[str] | None = None,
                 slot.proc = None
                 if rc != 0:
                     slot.failures += 1
-                    _record({"source": name, "started": _iso(slot.started),
-                             "finished": _iso(now), "error": f"crawl exited with {rc}"})
+                    record_run({"source": name, "started": iso(slot.started),
+                             "finished": iso(now), "error": f"crawl exited with {rc}"})
                     logger.error("run of %s failed (exit %s); the schedule goes on", name, rc)
             if now < slot.next_at:
                 continue
@@ -79,7 +74,7 @@ def schedule(sources_file: str | Path | None, names: list[str] | None = None,
             if slot.proc is not None:
                 slot.skipped += 1
                 logger.warning("%s: previous run still going, this start is skipped", name)
-                _record({"source": name, "started": _iso(now), "finished": _iso(now),
+                record_run({"source": name, "started": iso(now), "finished": iso(now),
                          "skipped": "previous run still going"})
                 continue
             args = [exe, "crawl", name] + (["--sources", str(sources_file)]
@@ -97,10 +92,6 @@ def schedule(sources_file: str | Path | None, names: list[str] | None = None,
             except subprocess.TimeoutExpired:
                 slot.proc.kill()
     return slots
-
-
-def _iso(t: float) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
 
 
 def print_slots(slots: dict[str, Slot]) -> None:

@@ -49,8 +49,6 @@ def extract_page(url: str, html: str | bytes, noindex: bool = False,
         return "ok", prepare_article(item, _settings(), PARAMS), ""
     except InputError as exc:
         reason = exc.reason if exc.reason != "invalid" else "not_indexable"
-        if "too short" in str(exc):
-            reason = "too_short"
         return reason, None, str(exc)
     except Exception as exc:  # a hostile page must not take the crawl down
         return "extract_error", None, f"{type(exc).__name__}: {exc}"

@@ -166,12 +166,9 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     from dedup.engine import Engine
-    from dedup.keys import Keys
-
     engine = Engine.from_settings(settings)
     stats: dict[str, object] = dict(engine.stats())
-    runs = [json.loads(r) for r in engine.client.lrange(Keys(settings.namespace).crawl_runs,
-                                                         0, 9)]
+    runs = engine.crawl_runs(10)
     if args.json:
         print(json.dumps({**stats, "crawl_runs": runs}))
         return 0

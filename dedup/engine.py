@@ -9,6 +9,7 @@ Example:
     'copy'
 """
 
+import json
 import logging
 import math
 import random
@@ -316,6 +317,19 @@ class Engine:
         results = self.lookup_ids(members)
         return {"id": cluster_id, "original": original,
                 "members": [r.to_dict() for r in results]}
+
+    # -- crawl runs (recorded by the crawler, shown by stats, the API and the metrics) --------
+    def record_crawl_run(self, run: dict[str, Any], keep: int = 1000) -> None:
+        key = self.keys.crawl_runs
+        self.client.lpush(key, json.dumps(run))
+        self.client.ltrim(key, 0, keep - 1)
+
+    def crawl_runs(self, limit: int = 20) -> list[dict[str, Any]]:
+        """The most recent crawl runs, newest first."""
+        return [json.loads(r) for r in self.client.lrange(self.keys.crawl_runs, 0, limit - 1)]
+
+    def crawl_run_count(self) -> int:
+        return int(self.client.llen(self.keys.crawl_runs))
 
     def _id_chunks(self, size: int = 200) -> Iterator[list[str]]:
         start = 0

@@ -8,7 +8,9 @@ import json
 import logging
 import re
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import trafilatura
 from lxml import etree
@@ -136,8 +138,6 @@ def _timestamp(value: str | None) -> str | None:
     """An ISO 8601 timestamp as the page gives it, or None when it is not one."""
     if not value:
         return None
-    from datetime import datetime
-
     v = value.strip()
     try:
         datetime.fromisoformat(v.replace("Z", "+00:00"))
@@ -161,8 +161,6 @@ def _listing_reason(tree: Any, url: str, signals: dict[str, Any]) -> str | None:
     if signals.get("article_type"):
         return None
     og_type = (signals.get("og_type") or "").lower()
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url)
     if parts.path in ("", "/") and not parts.query:
         return "home page"

@@ -6,7 +6,6 @@ it read (guards) so that the single atomic write can refuse a stale plan.
 """
 
 import time
-import zlib
 from dataclasses import dataclass, field
 
 from dedup.config import Settings
@@ -28,11 +27,8 @@ class Prepared:
     text: str
     sig: Signature
     bands: bytes  # packed: per band a uint16 bucket and a 5-byte field
-    aliases: list[str] = field(default_factory=list)  # ids of other URLs of the same article
-    ztext: bytes = b""  # the text, zlib-compressed (done where the article is prepared)
-
-    def compressed(self) -> bytes:
-        return self.ztext or zlib.compress(self.text.encode(), 6)
+    aliases: list[str]  # ids of other URLs of the same article
+    ztext: bytes  # the text, zlib-compressed where the article is prepared (a worker)
 
 
 @dataclass(slots=True)
@@ -242,7 +238,7 @@ class Plan:
             ops.append(("S", k.sig(aid), "", art.sig.to_bytes()))
             ops += [("H", k.article(aid), "u", art.meta.url),
                     ("H", k.article(aid), "m", art.meta.to_json()),
-                    ("H", k.article(aid), "t", art.compressed())]
+                    ("H", k.article(aid), "t", art.ztext)]
             ops.append(("Z", k.ids, str(now), aid))
             ops.append(("B", k.prefix, art.bands, bytes.fromhex(aid)))
             for alias in art.aliases:

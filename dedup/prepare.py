@@ -65,7 +65,7 @@ def prepare_article(item: ArticleInput, settings: Settings,
     words = len(text.split())
     if words < settings.min_words:
         raise InputError(f"text too short to index ({words} words, at least "
-                         f"{settings.min_words})")
+                         f"{settings.min_words})", "too_short")
     url = identity_url(item.url, item.canonical_url)
     page = normalize_url(item.url)
     sig = signature(signature_text(text), params)

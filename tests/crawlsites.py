@@ -66,7 +66,7 @@ def serve_original(b: SiteBuilder, o: Original, port: int) -> str:
     return url
 
 
-def _paragraphs(body: str) -> list[str]:
+def paragraphs(body: str) -> list[str]:
     return [p.strip() for p in body.split("\n") if p.strip()]
 
 
@@ -100,7 +100,7 @@ def build_web(pages: Path, port: int, n: int = 10) -> Web:
     farm_links, agg_items, partner_urls = [], [], []
     for i, o in enumerate(originals):
         serve_original(b, o, port)
-        paras = _paragraphs(o.body)
+        paras = paragraphs(o.body)
         site = o.host.removeprefix("www.").capitalize()
         phrase = phrasings[i % len(phrasings)]
         # Every copy carries one signal at least: backdated or undated copies say where they

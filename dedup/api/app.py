@@ -7,7 +7,7 @@ import os
 import threading
 import time
 from collections import defaultdict, deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import redis
@@ -23,7 +23,6 @@ from dedup.config import Settings
 from dedup.engine import Engine
 from dedup.errors import IndexMismatchError, InputError, StoreUnavailableError
 from dedup.fetch import FetchFailed, FetchPolicy, fetch
-from dedup.keys import Keys
 from dedup.models import ArticleInput
 
 MAX_URL = 2048
@@ -39,11 +38,17 @@ class CheckBody(BaseModel):
 
 @dataclass
 class ApiConfig:
-    api_key: str | None = os.environ.get("WIRETRACE_API_KEY") or None
-    max_body: int = int(os.environ.get("WIRETRACE_MAX_BODY", str(5 * 1024 * 1024)))
-    fetch_per_minute: int = int(os.environ.get("WIRETRACE_FETCH_PER_MINUTE", "30"))
+    """Service options; the defaults are read from the environment when a config is made."""
+
+    api_key: str | None = field(
+        default_factory=lambda: os.environ.get("WIRETRACE_API_KEY") or None)
+    max_body: int = field(
+        default_factory=lambda: int(os.environ.get("WIRETRACE_MAX_BODY", str(5 << 20))))
+    fetch_per_minute: int = field(
+        default_factory=lambda: int(os.environ.get("WIRETRACE_FETCH_PER_MINUTE", "30")))
     # tests only: let fetch-by-URL reach loopback and private addresses
-    fetch_allow_private: bool = os.environ.get("WIRETRACE_FETCH_ALLOW_PRIVATE") == "1"
+    fetch_allow_private: bool = field(
+        default_factory=lambda: os.environ.get("WIRETRACE_FETCH_ALLOW_PRIVATE") == "1")
 
 
 class BodyLimit:
@@ -223,7 +228,7 @@ def create_app(settings: Settings | None = None, config: ApiConfig | None = None
     def stats() -> dict[str, Any]:
         e = engine()
         out: dict[str, Any] = dict(e.stats())
-        out["crawl_runs"] = _runs(e, settings)
+        out["crawl_runs"] = e.crawl_runs()
         return out
 
     @app.get("/healthz", summary="The process is up")
@@ -246,7 +251,7 @@ def create_app(settings: Settings | None = None, config: ApiConfig | None = None
             s = e.stats()
             for name, g in gauges.items():
                 g.set(float(s.get(name, 0)))
-            crawl_runs.set(float(e.client.llen(Keys(settings.namespace).crawl_runs)))
+            crawl_runs.set(float(e.crawl_run_count()))
         except (redis.RedisError, StoreUnavailableError):
             state.pop("engine", None)
         return Response(generate_latest(registry), media_type="text/plain; version=0.0.4")
@@ -290,10 +295,3 @@ def create_app(settings: Settings | None = None, config: ApiConfig | None = None
 def _authorise(request: Request, config: ApiConfig) -> None:
     if config.api_key and request.headers.get("X-API-Key") != config.api_key:
         raise InputError("this request needs the API key (header X-API-Key)", "unauthorised")
-
-
-def _runs(e: Engine, settings: Settings) -> list[dict[str, Any]]:
-    import json
-
-    raw = e.client.lrange(Keys(settings.namespace).crawl_runs, 0, 19)
-    return [json.loads(r) for r in raw]
