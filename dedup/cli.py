@@ -175,7 +175,8 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     for k, v in stats.items():
         print(f"{k:<36} {v}")
     for r in runs:
-        what = r.get("error") or r.get("skipped") or (
+        skipped = r.get("skipped")  # a reason (a start the scheduler skipped) or counts
+        what = r.get("error") or (skipped if isinstance(skipped, str) else None) or (
             f"{r.get('pages_fetched', 0)} pages, {r.get('articles_indexed', 0)} articles, "
             f"{r.get('copies', 0)} copies, {r.get('partials', 0)} partials")
         print(f"crawl run  {r.get('source')}  {r.get('started')} .. {r.get('finished')}  {what}")
