@@ -52,10 +52,17 @@ _WIRE_CANON = {
     "agence france-presse": "AFP", "bloomberg news": "Bloomberg", "upi": "UPI", "dpa": "dpa",
     "press association": "PA", "pa media": "PA",
 }
-# Ignore "Source:" lines that name a person or anonymous source rather than a publisher.
+# Ignore "Source:" lines that name a person or anonymous source rather than a publisher, and
+# "First published on November 19, 2019" (a date, not a place).
 _NOT_A_SOURCE = re.compile(
     r"^(?:a |an |the )?(?:person|people|official|officials|sources?|familiar|close|said|"
-    r"told|who|according|statement|spokes\w+|police|reports?)\b",
+    r"told|who|according|statement|spokes\w+|police|reports?|(?:news |wire )?agencies|"
+    r"agency reports|wires?|wire services|staff|our (?:reporters?|correspondents?|staff)|"
+    r"agencies)\b"
+    r"|^(?:on\s+)?(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
+    r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d"
+    r"|\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"|\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}|\d{4}\b|\d{1,2}:\d{2})",
     re.IGNORECASE,
 )
 

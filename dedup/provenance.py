@@ -18,11 +18,14 @@ from dedup.errors import InputError
 from dedup.models import ArticleMeta, Role, Verdict
 from dedup.scoring import PairScore, is_excerpt_of
 from dedup.signature import Signature
-from dedup.urls import normalize_url, same_site, site_of
+from dedup.urls import normalize_url, publisher_label, same_publisher, same_site, site_of
 
 URL_KINDS = ("canonical", "og:url", "original-source", "syndication-source", "isBasedOn")
 _SQUASH = re.compile(r"[^a-z0-9]")
 _DOMAIN_LIKE = re.compile(r"^[a-z0-9.-]+\.[a-z]{2,24}$")
+# Words a publisher adds to its name when it signs ("Al Jazeera News", "Gizmodo Staff").
+_SIGNATURE_WORDS = re.compile(r"(?:\s+(?:news|online|digital|staff|newsroom|desk|team|network|"
+                              r"media|editors?|editorial|web|english|\.com))+$", re.I)
 _STRONG_CUE = re.compile(r"originally|first (?:appeared|published)|republished|syndicated|"
                          r"reprinted|belongs to|courtesy|source\s*:", re.I)
 
@@ -58,6 +61,7 @@ class Choice:
     evidence: list[str]
     names: dict[str, list[Claim]] = field(default_factory=dict)  # member -> claims on original
     attributed_to: dict[str, str] = field(default_factory=dict)
+    self_credited: set[str] = field(default_factory=set)  # members naming a source themselves
 
 
 def claims_of(meta: ArticleMeta) -> list[Claim]:
@@ -69,7 +73,7 @@ def claims_of(meta: ArticleMeta) -> list[Claim]:
             url = normalize_url(value)
         except InputError:
             return
-        if not same_site(site_of(url), meta.site):
+        if not same_publisher(site_of(url), meta.site):  # another edition is no source
             out.append(Claim(kind, url, True, strong))
 
     for kind, value in (("canonical", meta.canonical_url), ("og:url", meta.og_url)):
@@ -100,19 +104,23 @@ def _names_site(name: str, site: str, site_name: str | None) -> bool:
     """Whether a source name (domain, publisher or wire name) designates this site."""
     n = name.strip().lower()
     if n.startswith(("http://", "https://")):
-        return same_site(site_of(n), site)
+        return same_publisher(site_of(n), site)
     n = n.removeprefix("www.")
     if _DOMAIN_LIKE.match(n):
-        return same_site(n, site)
+        return same_publisher(n, site)
     for wire_names in (WIRES.get(name), WIRES.get(name.upper())):
         if wire_names and any(_names_site(w, site, site_name) for w in wire_names):
             return True
-    squashed = _SQUASH.sub("", re.sub(r"^the\s+", "", n))
+    bare = re.sub(r"^the\s+", "", n)
+    label = _SQUASH.sub("", publisher_label(site))
+    own = _SQUASH.sub("", re.sub(r"^the\s+", "", site_name.lower())) if site_name else ""
+    for variant in (bare, _SIGNATURE_WORDS.sub("", bare)):
+        squashed = _SQUASH.sub("", variant)
+        if squashed and squashed in (label, own):
+            return True
+    squashed = _SQUASH.sub("", bare)
     if not squashed:
         return False
-    label = _SQUASH.sub("", site.split(".")[-2] if site.count(".") else site)
-    if squashed == label or (site_name and squashed == _SQUASH.sub("", site_name.lower())):
-        return True
     return any(_SQUASH.sub("", w) == squashed for w in _wire_names_of(site))
 
 
@@ -126,7 +134,7 @@ def _wire_names_of(site: str) -> tuple[str, ...]:
 def claim_names(claim: Claim, target: ArticleMeta) -> bool:
     """Whether a claim designates this article (its URL) or its site."""
     if claim.is_url:
-        return claim.value == target.url or same_site(site_of(claim.value), target.site)
+        return claim.value == target.url or same_publisher(site_of(claim.value), target.site)
     return _names_site(claim.value, target.site, target.site_name)
 
 
@@ -173,37 +181,60 @@ def choose_original(
                        external)
 
     eligible = [m for m in members if m.id not in external]
+    margin = timedelta(hours=settings.date_margin_hours)
+    # A member dated after a member that credits a source outside the index is not where the
+    # text first appeared either, whatever it says of itself.
+    credited = [d for m in members if m.id in external and (d := _parse_date(m.meta.published))]
+    if credited:
+        first_credited = min(credited)
+        eligible = [m for m in eligible if not (d := _parse_date(m.meta.published))
+                    or d - first_credited <= margin]
+    lead: list[str] = []
     if not eligible:
-        return _finish(Choice(None, 0.8, ["attribution: every member names a source that is "
-                                           "not indexed"]), members, names, external)
+        # A wire story (AP, Reuters, AFP) whose wire page is not indexed: its subscribers
+        # publish it as their own, and the earliest of them is where it first appeared here.
+        # A page that names another publication as its origin never becomes the original.
+        eligible = [m for m in members if m.id in external
+                    and all(c.kind == "wire" for c in claims[m.id] if c.strong)]
+        wires = sorted({external[m.id].value for m in eligible})
+        if not eligible or len(wires) > 1:
+            return _finish(Choice(None, 0.8, ["attribution: every member names a source that "
+                                               "is not indexed"]), members, names, external)
+        lead = [f"wire: every indexed publication carries the {wires[0]} byline and "
+                f"{wires[0]}'s own page is not indexed"]
     if len(eligible) > 1 and not all(m.meta.noindex for m in eligible):
         eligible = [m for m in eligible if not m.meta.noindex] or eligible
+    choice = _by_date_and_structure(eligible, pair, margin)
+    if lead:
+        choice.evidence[:0] = lead
+        choice.confidence = min(choice.confidence, 0.6)
+    return _finish(choice, members, names, external)
 
-    # 2. Published dates, when one is earlier than all others by more than the margin.
-    margin = timedelta(hours=settings.date_margin_hours)
+
+def _by_date_and_structure(eligible: list[Member], pair: Callable[[Member, Member], PairScore],
+                           margin: timedelta) -> Choice:
+    """The original among members that make no claim against it: the earliest published date
+    when it leads by more than the margin, else the fullest text first seen."""
     dated = sorted(((d, m) for m in eligible if (d := _parse_date(m.meta.published))),
                    key=lambda x: x[0])
+    fullest = sorted(eligible, key=lambda m: -m.sig.size)[:4]
     if len(dated) >= 2 and dated[1][0] - dated[0][0] > margin:
         first = dated[0][1]
-        fullest = sorted(eligible, key=lambda m: -m.sig.size)[:4]
         if not any(is_excerpt_of(pair(first, o)) for o in fullest if o.id != first.id):
             ev = [f"published: {first.meta.published} is earlier than "
                   f"{dated[1][1].meta.published} ({dated[1][1].meta.site})"]
-            return _finish(Choice(first.id, 0.75, ev), members, names, external)
-
-    # 3. Structure: an excerpt of another member is not the original of it. The fullest
-    # members are the only ones worth comparing with (bounded work in big clusters).
-    fullest = sorted(eligible, key=lambda m: -m.sig.size)[:4]
+            return Choice(first.id, 0.75, ev)
+    # An excerpt of another member is not the original of it. The fullest members are the
+    # only ones worth comparing with (bounded work in big clusters).
     full = [m for m in eligible
             if not any(o.id != m.id and is_excerpt_of(pair(m, o)) for o in fullest)]
     pool = full or eligible
-    # 4. First seen (ties: the earliest published date, then the id for stability).
+    # First seen (ties: the earliest published date, then the id for stability).
     first = min(pool, key=lambda m: (m.meta.first_seen, m.meta.published or "~", m.id))
     ev = [f"first_seen: {first.meta.first_seen} is the earliest"]
     if len(full) < len(eligible):
         ev.insert(0, "structure: the others are excerpts of it")
-    return _finish(Choice(first.id, 0.6 if len(full) < len(eligible) else 0.5, ev), members,
-                   names, external)
+    return Choice(first.id, 0.6 if len(full) < len(eligible) else 0.5, ev)
 
 
 def _first_seen_key(m: Member) -> float:
@@ -214,8 +245,12 @@ def _first_seen_key(m: Member) -> float:
 def _finish(choice: Choice, members: list[Member], names: dict[str, dict[str, list[Claim]]],
             external: dict[str, Claim]) -> Choice:
     by_id = {m.id: m for m in members}
+    sources = {c.value for c in external.values()}
+    choice.self_credited = set(external)
     for m in members:
         if m.id == choice.original:
+            if m.id in external:  # a wire story's first indexed publication
+                choice.attributed_to[m.id] = external[m.id].value
             continue
         if choice.original and choice.original in names[m.id]:
             choice.names[m.id] = names[m.id][choice.original]
@@ -224,6 +259,9 @@ def _finish(choice: Choice, members: list[Member], names: dict[str, dict[str, li
             choice.attributed_to[m.id] = external[m.id].value
         elif names[m.id]:
             choice.attributed_to[m.id] = by_id[next(iter(names[m.id]))].meta.site
+        elif choice.original is None and len(sources) == 1:
+            # says nothing of itself; the cluster's one named source is where its text is from
+            choice.attributed_to[m.id] = next(iter(sources))
     return choice
 
 
@@ -244,7 +282,8 @@ def assign_roles(
     for m in members:
         if choice.original and m.id == ref.id:
             verdicts[m.id] = Verdict("original", confidence=round(choice.confidence, 3),
-                                     evidence=list(choice.evidence))
+                                     evidence=list(choice.evidence),
+                                     attributed_to=choice.attributed_to.get(m.id))
             continue
         other = ref if m.id != ref.id else max(
             (o for o in members if o.id != m.id), key=lambda o: pair(m, o).shared)
@@ -257,7 +296,10 @@ def assign_roles(
         if choice.original:
             evidence += [e for e in choice.evidence if not e.endswith(f"(from {m.meta.site})")]
         elif m.id in choice.attributed_to:
-            evidence.append(f"attribution: names {choice.attributed_to[m.id]}, not indexed")
+            named = choice.attributed_to[m.id]
+            evidence.append(
+                f"attribution: names {named}, not indexed" if m.id in choice.self_credited
+                else f"attribution: the cluster names {named} as the source, not indexed")
         verdicts[m.id] = Verdict(
             role, original=choice.original, similarity=round(s.similarity, 3),
             containment=round(containment, 3), confidence=round(choice.confidence, 3),

@@ -71,6 +71,29 @@ def same_site(a: str, b: str) -> bool:
     return a == b or a.endswith("." + b) or b.endswith("." + a)
 
 
+# Second-level labels under which country domains register names (bbc.co.uk, abc.net.au).
+_SECOND_LEVEL = {"co", "com", "org", "net", "gov", "ac", "edu", "ne", "or", "go", "gob",
+                 "nic", "mil", "info", "biz", "nom", "ltd", "plc"}
+
+
+def publisher_label(host: str) -> str:
+    """The registered name of a host without its public suffix: ``telegraph`` for news.telegraph.co.uk,
+    ``businessinsider`` for businessinsider.de."""
+    parts = [p for p in host.lower().rstrip(".").split(".") if p]
+    if len(parts) >= 3 and parts[-2] in _SECOND_LEVEL and len(parts[-1]) == 2:
+        return parts[-3]
+    return parts[-2] if len(parts) >= 2 else (parts[0] if parts else "")
+
+
+def same_publisher(a: str, b: str) -> bool:
+    """One site, or one publisher's editions under other country domains (businessinsider.com
+    and businessinsider.de)."""
+    if same_site(a, b):
+        return True
+    la, lb = publisher_label(a), publisher_label(b)
+    return bool(la) and la == lb and len(la) >= 4
+
+
 def _strip_version(host: str) -> str:
     for prefix in ("www.", "m.", "amp.", "mobile."):
         if host.startswith(prefix):

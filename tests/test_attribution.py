@@ -23,3 +23,29 @@ def test_a_domain_is_a_source_even_when_it_reads_like_a_person() -> None:
     line = "Source: | This article originally belongs to Spokesman.com"
     assert attribution_lines(line) == [line]
     assert attribution_lines("Source: a spokesman for the ministry") == []
+
+
+def test_dates_and_anonymous_agencies_are_not_sources() -> None:
+    assert attribution_lines("First published on November 19, 2019 / 8:16 AM") == []
+    assert attribution_lines("First Published on Nov 20, 2019 01:38 pm") == []
+    assert attribution_lines("This story was first published on 12/03/2019.") == []
+    assert attribution_lines("SOURCE: News agencies") == []
+    assert named_sources("First published in The Guardian") == ["The Guardian"]
+
+
+def test_a_page_signing_with_its_own_name_or_edition_makes_no_claim() -> None:
+    from dedup.models import ArticleMeta
+    from dedup.provenance import claims_of
+    from dedup.urls import same_publisher
+
+    own = ArticleMeta(url="https://www.aljazeera.com/news/a", site="aljazeera.com",
+                      site_name="Al Jazeera", attribution=["SOURCE: Al Jazeera News"],
+                      canonical_url="https://www.aljazeera.net/news/a")
+    assert claims_of(own) == []
+    other = ArticleMeta(url="https://portal.example/a", site="portal.example",
+                        attribution=["SOURCE: Al Jazeera News"],
+                        canonical_url="https://www.cnn.com/2019/story")
+    assert {c.kind for c in claims_of(other)} == {"attribution", "canonical"}
+    assert same_publisher("news.telegraph.co.uk", "telegraph.com")
+    assert not same_publisher("abc.net.au", "abc.com")  # short names collide: not trusted
+    assert not same_publisher("abc.net.au", "abcnews.go.com")

@@ -63,6 +63,38 @@ def test_original_crawled_after_its_copies_takes_its_place(engine: Engine) -> No
     assert any(e.startswith("attribution: origin.example") for e in c.evidence)
 
 
+def test_wire_story_first_indexed_publication_is_its_original(engine: Engine) -> None:
+    text = story(5)
+    later = "https://paper-b.example/world/story"
+    engine.ingest([art(later, wrapped_copy(text), wire=["AP"],
+                       published="2024-03-04T15:00:00Z")])
+    engine.ingest([art(ORIG, text, wire=["AP"], published="2024-03-01T09:00:00Z")])
+    o, c = engine.lookup([ORIG, later])
+    assert o.role == "original" and o.attributed_to == "AP"
+    assert any(e.startswith("wire: ") for e in o.evidence)
+    assert c.role == "copy" and c.original and c.original["url"] == ORIG
+    assert c.attributed_to == "AP"
+
+
+def test_page_naming_an_outside_source_is_never_the_original_of_its_wire(
+        engine: Engine) -> None:
+    """A page that says "originally appeared on X" stays a copy of X even when every other
+    member only carries a wire byline; an unattributed copy dated after a page that credits an
+    outside source is not the original either."""
+    text = story(6)
+    credited = "https://portal.example/health/story"
+    silent = "https://farm.example/2024/silent-copy"
+    engine.ingest([art(silent, wrapped_copy(text), published="2024-06-10T00:00:00Z")])
+    engine.ingest([art(credited, text, canonical_url="https://elsewhere.example/story",
+                       published="2024-06-01T00:00:00Z")])
+    cr, si = engine.lookup([credited, silent])
+    assert cr.role in ("copy", "partial") and cr.original is None
+    assert cr.attributed_to == "https://elsewhere.example/story"
+    assert si.role in ("copy", "partial") and si.original is None
+    assert si.attributed_to == "https://elsewhere.example/story"
+    assert any("the cluster names" in e for e in si.evidence)
+
+
 def test_backdated_copy_with_canonical_does_not_win(engine: Engine) -> None:
     text = story(4)
     engine.ingest([art(COPY, wrapped_copy(text), published="2020-01-01T00:00:00Z",
