@@ -21,12 +21,15 @@ _MIN_WORDS = 5  # menus, headings of widgets, form labels
 
 
 def signature_text(text: str) -> str:
-    """The lines of a text that carry its content: template lines and very short lines
-    (menus, widget headings, form labels) are dropped, unless that would leave nothing."""
+    """The lines of a text that carry its content: template lines, very short lines (widget
+    headings, form labels) and menus are dropped, unless that would leave nothing. Table rows
+    (trafilatura writes them as ``| a | b |``) are content: results, prices, standings."""
     kept = []
     for line in text.splitlines():
         s = line.strip()
-        if not s or _TEMPLATE.match(s) or len(s.split()) < _MIN_WORDS or s.count("|") >= 2:
+        if not s or _TEMPLATE.match(s) or len(s.replace("|", " ").split()) < _MIN_WORDS:
             continue
+        if s.count("|") >= 2 and not s.startswith("|"):
+            continue  # "Home | World | Sport": a menu; "| 1 | Kyle Busch | 5040 |" is a table row
         kept.append(s)
     return "\n".join(kept) if kept else text

@@ -78,3 +78,14 @@ def test_packed_bands_equal_exactly_when_band_values_are_equal() -> None:
     assert len(pa) == 7 * PARAMS.bands
     same = [pa[i:i + 7] == pb[i:i + 7] for i in range(0, len(pa), 7)]
     assert same == [False] + [True] * (PARAMS.bands - 1)
+
+
+def test_table_rows_reach_the_signature_menus_and_widgets_do_not() -> None:
+    from dedup.boilerplate import signature_text
+
+    text = ("Final standings after 36 races:\n| Pos. | Driver | Points | Wins |\n"
+            "| 1 | Kyle Busch | 5040 | 5 |\n| 2 | Martin Truex Jr. | 5035 | 7 |\n"
+            "Home | World | Business | Sport | Tech\nLeave a Reply\nShare")
+    kept = signature_text(text).splitlines()
+    assert "| 1 | Kyle Busch | 5040 | 5 |" in kept and "| 2 | Martin Truex Jr. | 5035 | 7 |" in kept
+    assert not any(line.startswith(("Home", "Leave", "Share")) for line in kept)
