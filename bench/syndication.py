@@ -4,16 +4,21 @@
 Each original is served under its real host name with its real HTML and date. Republishers,
 on templates written for the project, copy them the ways republishers do:
 
-  verbatim   the text in a content farm's template (navigation, ads, "You May Also Like",
-             "Leave a Reply", footer), attribution lines of many phrasings or none;
+  verbatim   the text in one of three republisher templates: a WordPress content farm
+             (navigation, ads, "You May Also Like", "Leave a Reply", footer), a news portal
+             ("READ ALSO" links between the paragraphs, ticker, "Most Read", newsletter box,
+             cookie banner, legal footer) or an automated aggregator ("auto-generated from a
+             syndicated feed" disclaimer); attribution lines of many phrasings or none;
              backdated or undated copies always say where they come from
+  light-edit a copy edited lightly (synonyms, words dropped or doubled) on the portal
+             (expected: copy)
   canonical  a licensed copy whose cross-domain canonical (or only og:url) names the original
   excerpt    the first 40% of the paragraphs and a "read more" link (expected: partial)
   rewrite    a new headline and intro, a third of the paragraphs dropped, two swapped,
              one added, quotes kept (expected: partial)
-  negative   hard negatives: another article on the farm's template (which carries a long
-             shared boilerplate block), and an article about the same event on another site
-             that shares one sentence with the original (expected: no link)
+  negative   hard negatives: other articles on the farm's and the portal's templates (which
+             carry long shared boilerplate), and an article about the same event on another
+             site that shares one sentence with the original (expected: no link)
 
 The republishers are crawled before the originals. Results per copy type and overall, a
 Markdown report and a PNG plot (precision and recall against the containment and similarity
@@ -47,11 +52,13 @@ from tests.crawlsites import (
     serve_original,
     sitemap_xml,
 )
+from tests.republishers import hub_page, portal_page, typos
 from tests.stories import story
 
 FARM, AGG, PARTNER, REWRITER, OTHER = ("dailyviralnews.test", "newsbrief-aggregator.test",
                                        "partnerwire.test", "trendingnow.test",
                                        "thecitypost.test")
+PORTAL, HUB = "dailyledger.test", "newsnowhub.test"
 PHRASINGS = [
     "Source: | This article originally belongs to {site}",
     "This story originally appeared on {site}.",
@@ -171,11 +178,27 @@ def build(originals: list[Original], port: int, seed: int = 11,
         attribution = f"<p>{html.escape(phrase.format(site=site))}</p>" if phrase else ""
         if i % 4 == 1:
             attribution += f"<p><a href='{html.escape(o.url)}'>Original article</a></p>"
-        page = farm_page(f"You won't believe this: story {i}", paras, date,
-                         attribution + f"<div class='about'><p>{ABOUT}</p></div>")
-        serve(FARM, f"/{2019 + i % 3}/{i:03d}/story/", page,
-              Expected(f"http://{FARM}:{port}/{2019 + i % 3}/{i:03d}/story/", "verbatim",
-                       "copy", o.url, src))
+        title = f"You won't believe this: story {i}"
+        if i % 3 == 0:  # the WordPress farm
+            host, path = FARM, f"/{2019 + i % 3}/{i:03d}/story/"
+            page = farm_page(title, paras, date,
+                             attribution + f"<div class='about'><p>{ABOUT}</p></div>")
+        elif i % 3 == 1:  # the news portal, "READ ALSO" links between the paragraphs
+            host, path = PORTAL, f"/world/{i}/{i * 7919 % 100000}.html"
+            page = portal_page(title, paras, date, attribution)
+        else:  # the automated aggregator
+            host, path = HUB, f"/story/{i:04d}"
+            page = hub_page(title, paras, date, attribution)
+        serve(host, path, page,
+              Expected(f"http://{host}:{port}{path}", "verbatim", "copy", o.url, src))
+        # a lightly edited copy: synonyms, dropped and doubled words (expected: copy)
+        if i % 4 == 3:
+            edited = [typos(p, seed=i * 100 + k) for k, p in enumerate(paras)]
+            line = f"<p>{html.escape(PHRASINGS[(i + 3) % 6].format(site=site))}</p>"
+            page = portal_page(f"Edited: {i}", edited, "2021-02-01T00:00:00Z", line)
+            serve(PORTAL, f"/edited/{i}.html", page,
+                  Expected(f"http://{PORTAL}:{port}/edited/{i}.html", "light-edit", "copy",
+                           o.url, src))
         # a licensed copy naming the original in its canonical (or og:url only)
         if i % 3 == 0:
             tag = "link rel='canonical' href" if i % 2 == 0 else "meta property='og:url' content"
@@ -220,6 +243,13 @@ def build(originals: list[Original], port: int, seed: int = 11,
                 "Daily Viral News", "The City Post")
             serve(OTHER, f"/local/{i}", page,
                   Expected(f"http://{OTHER}:{port}/local/{i}", "negative", None, None))
+            # another story on the portal's template: same menus, ticker, "READ ALSO"
+            # headlines, sidebar, newsletter and footer as the portal's copies
+            other = story(9000 + i, paragraphs=7).split("\n\n")
+            page = portal_page(f"Portal story {i}", other, "2021-01-06T00:00:00Z", "")
+            serve(PORTAL, f"/local/{i}/own.html", page,
+                  Expected(f"http://{PORTAL}:{port}/local/{i}/own.html", "negative", None,
+                           None))
     for host, paths in rep.items():
         b.page(host, "/robots.txt", "User-agent: *\nAllow: /\n", "text/plain")
         b.page(host, "/sitemap.xml", sitemap_xml([f"http://{host}:{port}{p}" for p in paths]),

@@ -3,9 +3,16 @@
 Comment forms, "You May Also Like" lists, share bars and menus are shared by thousands of
 unrelated pages (every WordPress site asks to "Leave a Reply"); counted as text they make two
 different stories look related. The stored text keeps them; only the signature skips them.
+
+Besides the phrases every site uses, each site has lines of its own that leak through
+extraction on every page (a disclaimer, a newsletter plug, the same "READ ALSO" links): the
+engine learns them per site (dedup/templates.py) and hands them to :func:`signature_text`.
 """
 
 import re
+from collections.abc import Collection
+
+import xxhash
 
 _TEMPLATE = re.compile(
     r"^(?:leave a (?:reply|comment)|you may also like|related (?:posts|articles|stories)|"
@@ -18,12 +25,13 @@ _TEMPLATE = re.compile(
     re.IGNORECASE,
 )
 _MIN_WORDS = 5  # menus, headings of widgets, form labels
+_MIN_OWN_WORDS = 25  # what must remain once a site's template lines are left out
 
 
-def signature_text(text: str) -> str:
+def content_lines(text: str) -> list[str]:
     """The lines of a text that carry its content: template lines, very short lines (widget
-    headings, form labels) and menus are dropped, unless that would leave nothing. Table rows
-    (trafilatura writes them as ``| a | b |``) are content: results, prices, standings."""
+    headings, form labels) and menus are dropped. Table rows (trafilatura writes them as
+    ``| a | b |``) are content: results, prices, standings."""
     kept = []
     for line in text.splitlines():
         s = line.strip()
@@ -32,4 +40,21 @@ def signature_text(text: str) -> str:
         if s.count("|") >= 2 and not s.startswith("|"):
             continue  # "Home | World | Sport": a menu; "| 1 | Kyle Busch | 5040 |" is a table row
         kept.append(s)
+    return kept
+
+
+def line_key(line: str) -> bytes:
+    """8 bytes naming a content line, whatever its case and spacing."""
+    return xxhash.xxh3_64_digest(" ".join(line.lower().split()).encode())
+
+
+def signature_text(text: str, site_template: Collection[bytes] = ()) -> str:
+    """The text a signature is made of: :func:`content_lines`, less the lines learned as its
+    site's template (``site_template``: their :func:`line_key`). Falls back to all content
+    lines, then to the whole text, rather than leave nothing."""
+    kept = content_lines(text)
+    if site_template and kept:
+        own = [ln for ln in kept if line_key(ln) not in site_template]
+        if len(" ".join(own).split()) >= _MIN_OWN_WORDS:
+            kept = own
     return "\n".join(kept) if kept else text

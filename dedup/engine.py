@@ -1,7 +1,8 @@
 """The engine: ingest, look up, check, remove, reindex. The public API of wiretrace.
 
 Example:
-    >>> from dedup.config import Settings
+    >>> from dedup.boilerplate import content_lines, line_key, signature_text
+from dedup.config import Settings
     >>> from dedup.engine import Engine
     >>> engine = Engine.from_settings(Settings())                     # doctest: +SKIP
     >>> engine.ingest([ArticleInput(url="https://a.example/1", text=story)])  # doctest: +SKIP
@@ -17,11 +18,12 @@ import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import redis
 
+from dedup.boilerplate import content_lines, line_key, signature_text
 from dedup.config import Settings
 from dedup.errors import ConflictError, IndexMismatchError, InputError
 from dedup.keys import Keys
@@ -31,7 +33,7 @@ from dedup.plan import Outcome, Plan, Prepared
 from dedup.prepare import prepare_article, prepared_batches
 from dedup.redisconn import connect
 from dedup.scoring import MIN_SIMILARITY
-from dedup.signature import Signature, earlier_band_neighbours, packed_bands
+from dedup.signature import Signature, earlier_band_neighbours, packed_bands, signature
 from dedup.store import Store
 from dedup.urls import article_id, normalize_url
 
@@ -135,6 +137,7 @@ class Engine:
         another writer changed what was read."""
         self.check_index()
         batch = list({p.id: p for p in batch}.values())  # the last version of a URL wins
+        batch = self.without_site_templates(batch, learn=True)
         for attempt in range(self.settings.write_retries):
             plan, outcomes, old_bands = self._plan(batch)
             failed = self.store.apply(plan.guards_list(), plan.ops(old_bands))
@@ -144,6 +147,30 @@ class Engine:
             time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
         raise ConflictError(f"gave up after {self.settings.write_retries} retries: other "
                             "writers kept changing the same clusters")
+
+    def without_site_templates(self, batch: list[Prepared], learn: bool) -> list[Prepared]:
+        """The batch with each article signed without its site's template lines: the lines
+        ``template_min_pages`` distinct articles of the site carry (counted in Redis, this
+        batch included when ``learn``). Only articles that carry such a line are signed
+        again. One round trip."""
+        if not self.settings.template_min_pages or not batch:
+            return batch
+        keys_of: dict[str, list[bytes]] = {}
+        sites: dict[str, list[tuple[bytes, bytes]]] = {}
+        for p in batch:
+            keys = list(dict.fromkeys(line_key(ln) for ln in content_lines(p.text)))
+            keys_of[p.id] = keys
+            sites.setdefault(p.meta.site, []).append((bytes.fromhex(p.id)[:4], b"".join(keys)))
+        template = self.store.site_templates(sites, self.settings.template_min_pages,
+                                             self.settings.template_cap, learn)
+        out = []
+        for p in batch:
+            lines = template.get(p.meta.site)
+            if lines and not lines.isdisjoint(keys_of[p.id]):
+                sig = signature(signature_text(p.text, lines), self.params)
+                p = replace(p, sig=sig, bands=packed_bands(sig, self.params))
+            out.append(p)
+        return out
 
     def _plan(self, batch: list[Prepared]) -> tuple[Plan, list[Outcome], dict[str, bytes]]:
         raw = self.store.read_state([self._read_item(p) for p in batch],
@@ -247,7 +274,7 @@ class Engine:
     def check(self, item: ArticleInput) -> LookupResult:
         """The answer for a text or page that may not be indexed; writes nothing."""
         self.check_index(claim=False)
-        art = self.prepare(item)
+        art = self.without_site_templates([self.prepare(item)], learn=False)[0]
         raw = self.store.read_state([self._read_item(art)], min_equal=self._min_equal)
         plan = Plan(raw, self.keys, self.settings)
         already = art.id in plan.members

@@ -1,4 +1,4 @@
-"""The Redis side of the engine: three Lua scripts and the raw data they return.
+"""The Redis side of the engine: four Lua scripts and the raw data they return.
 
 Reads and writes go through these scripts only, so an ingest is one read round trip and one
 atomic, guarded write; a lookup is one round trip. Nothing read back is unpickled: values are
@@ -50,6 +50,7 @@ class Store:
         self._read = client.register_script(_script("read_state.lua"))
         self._apply = client.register_script(_script("apply.lua"))
         self._lookup = client.register_script(_script("lookup.lua"))
+        self._templates = client.register_script(_script("templates.lua"))
 
     def read_state(self, articles: list[tuple[str, bytes, bytes]], cap: int = 50,
                    min_equal: int = 8) -> RawState:
@@ -84,6 +85,21 @@ class Store:
             flat += o
         res = self._call(self._apply, [msgpack.packb(flat, use_bin_type=False)])
         return None if res[0] == 1 else int(res[1]) - 1
+
+    def site_templates(self, sites: dict[str, list[tuple[bytes, bytes]]], min_pages: int,
+                       cap: int, learn: bool) -> dict[str, set[bytes]]:
+        """Per site, the template line keys among the given articles' lines (each article:
+        a 4-byte tag and its concatenated 8-byte line keys); with ``learn``, the articles are
+        counted first. One round trip."""
+        args: list[str | bytes | int | float] = [self.keys.prefix, min_pages, cap,
+                                                 1 if learn else 0, len(sites)]
+        for site, articles in sites.items():
+            args += [site, len(articles)]
+            for tag, lines in articles:
+                args += [tag, lines]
+        res = self._call(self._templates, args)
+        return {site: {raw[k:k + 8] for k in range(0, len(raw), 8)}
+                for site, raw in zip(sites, res, strict=True) if raw}
 
     def lookup(self, ids: list[str]) -> list[list[object]]:
         return list(self._call(self._lookup, [self.keys.prefix, *ids]))

@@ -77,8 +77,8 @@ _SECOND_LEVEL = {"co", "com", "org", "net", "gov", "ac", "edu", "ne", "or", "go"
 
 
 def publisher_label(host: str) -> str:
-    """The registered name of a host without its public suffix: ``telegraph`` for news.telegraph.co.uk,
-    ``businessinsider`` for businessinsider.de."""
+    """The registered name of a host without its public suffix: ``telegraph`` for
+    news.telegraph.co.uk, ``businessinsider`` for businessinsider.de."""
     parts = [p for p in host.lower().rstrip(".").split(".") if p]
     if len(parts) >= 3 and parts[-2] in _SECOND_LEVEL and len(parts[-1]) == 2:
         return parts[-3]

@@ -183,6 +183,35 @@ def test_check_answers_without_writing(engine: Engine) -> None:
     assert not engine.lookup(["https://new.example/x"])[0].indexed
 
 
+DISCLAIMER = ("(This story has not been edited by Hub staff and is auto-generated from a "
+              "syndicated feed. Only the headline and picture may have been reworked by our "
+              "staff; the rest of the content is auto-generated from the wire.)")
+RELATED = [f"Related: {story(300 + k, paragraphs=1)}" for k in range(2)]
+
+
+def test_a_sites_template_lines_are_learned_and_left_out_of_its_signatures(
+        engine: Engine) -> None:
+    """A republisher prints the same long disclaimer under every story. Once three of its
+    articles carry it, it is left out of the site's signatures: a full copy of an original
+    whose extracted text carries a block of related stories (so the copy reproduces about
+    70% of it) is a copy, not a partial, because it adds nothing else of its own."""
+    hub = "https://hub.example/story/"
+    for k in range(3):  # the hub's other stories; each counted once however often it is seen
+        for _ in range(2):
+            engine.ingest([art(f"{hub}other-{k}", f"{story(200 + k)}\n\n{DISCLAIMER}")])
+    text = story(7, paragraphs=6)
+    engine.ingest([art(ORIG, "\n\n".join([text, *RELATED]),
+                       published="2024-01-01T00:00:00Z")])
+    engine.ingest([art(f"{hub}copy", f"{text}\n\n{DISCLAIMER}",
+                       published="2024-02-01T00:00:00Z")])
+    o, c = engine.lookup([ORIG, f"{hub}copy"])
+    assert o.role == "original"
+    assert c.role == "copy" and c.containment is not None and c.containment < 0.75, c
+    # a line two articles of a site share is no template yet
+    tpl = engine.client.hgetall(engine.keys.prefix + "tpl:hub.example")
+    assert sum(len(v) >= 12 for v in tpl.values()) == 1  # the disclaimer, on 3+ articles
+
+
 def test_round_trips_per_batch_and_per_lookup(engine: Engine) -> None:
     calls: list[str] = []
     real = engine.client.execute_command
@@ -194,7 +223,8 @@ def test_round_trips_per_batch_and_per_lookup(engine: Engine) -> None:
     engine.check_index()
     engine.client.execute_command = counting  # type: ignore[method-assign]
     engine.ingest([art(f"https://s{i}.example/a", story(20 + i)) for i in range(10)])
-    assert len(calls) == 2, calls  # one read script, one guarded write script
+    # the site templates script, one read script, one guarded write script
+    assert len(calls) == 3, calls
     calls.clear()
     engine.lookup([f"https://s{i}.example/a" for i in range(10)])
     assert len(calls) == 1
