@@ -107,6 +107,9 @@ def main() -> None:
     for key in client.scan_iter(match=f"{ns}:v1:a:*", count=5000):
         pipe.memory_usage(key, samples=0)
     text_meta = sum(x or 0 for x in pipe.execute()) / n
+    for key in client.scan_iter(match=f"{ns}:v1:tpl:*", count=5000):
+        pipe.memory_usage(key, samples=0)
+    templates = sum(x or 0 for x in pipe.execute())
     t = time.perf_counter()
     wt_hits = 0
     for q in queries:
@@ -126,9 +129,12 @@ def main() -> None:
           f"   ratio {ds_ins / wt_single:5.1f}x   (all in one process)")
     print(f"  queries/s     wiretrace {len(queries) / wt_query:8.0f}   datasketch "
           f"{len(queries) / ds_query:8.0f}   ratio {ds_query / wt_query:5.1f}x")
-    print(f"  bytes/article wiretrace index+signature {total - text_meta:6.0f}   datasketch "
-          f"index alone {ds_bytes:6.0f}   ratio 1/{ds_bytes / max(1, total - text_meta):.1f}")
+    index = total - text_meta - templates / n
+    print(f"  bytes/article wiretrace index+signature {index:6.0f}   datasketch "
+          f"index alone {ds_bytes:6.0f}   ratio 1/{ds_bytes / max(1, index):.1f}")
     print(f"                wiretrace text+metadata {text_meta:6.0f}")
+    print(f"  bytes/site    wiretrace learned site templates {templates / 50:6.0f} "
+          "(bounded per site, not per article)")
     print(f"  found         wiretrace {wt_hits}/{len(queries)}   datasketch (any candidate) "
           f"{ds_hits}/{len(queries)}")
 

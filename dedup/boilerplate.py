@@ -6,7 +6,7 @@ different stories look related. The stored text keeps them; only the signature s
 
 Besides the phrases every site uses, each site has lines of its own that leak through
 extraction on every page (a disclaimer, a newsletter plug, the same "READ ALSO" links): the
-engine learns them per site (dedup/templates.py) and hands them to :func:`signature_text`.
+engine learns them per site (dedup/lua/templates.lua) and hands them to :func:`signature_text`.
 """
 
 import re
@@ -44,8 +44,8 @@ def content_lines(text: str) -> list[str]:
 
 
 def line_key(line: str) -> bytes:
-    """8 bytes naming a content line, whatever its case and spacing."""
-    return xxhash.xxh3_64_digest(" ".join(line.lower().split()).encode())
+    """8 bytes naming a content line (as :func:`content_lines` gives it: stripped)."""
+    return xxhash.xxh3_64_digest(line.encode())
 
 
 def signature_text(text: str, site_template: Collection[bytes] = ()) -> str:

@@ -40,11 +40,12 @@ class Settings(BaseSettings):
     # Published dates closer than this are "unknown order" (dates are often wrong).
     date_margin_hours: float = 36.0
 
-    # A line that this many distinct articles of one site carry is that site's template (a
-    # disclaimer, a newsletter plug) and is left out of its signatures; 0 = do not learn.
+    # A line that this many distinct articles of one site carry after its first sighting is
+    # that site's template (a disclaimer, a newsletter plug) and is left out of its
+    # signatures; 0 = do not learn.
     template_min_pages: int = 3
-    # Line keys remembered per site (about 30 bytes each in Redis).
-    template_cap: int = 4096
+    # Repeated lines remembered per site (about 30 bytes each in Redis, plus a 4 KB bitmap).
+    template_cap: int = 2048
 
     min_words: int = 25
     max_text_chars: int = 2_000_000

@@ -1,8 +1,7 @@
 """The engine: ingest, look up, check, remove, reindex. The public API of wiretrace.
 
 Example:
-    >>> from dedup.boilerplate import content_lines, line_key, signature_text
-from dedup.config import Settings
+    >>> from dedup.config import Settings
     >>> from dedup.engine import Engine
     >>> engine = Engine.from_settings(Settings())                     # doctest: +SKIP
     >>> engine.ingest([ArticleInput(url="https://a.example/1", text=story)])  # doctest: +SKIP
@@ -23,7 +22,7 @@ from typing import Any
 
 import redis
 
-from dedup.boilerplate import content_lines, line_key, signature_text
+from dedup.boilerplate import signature_text
 from dedup.config import Settings
 from dedup.errors import ConflictError, IndexMismatchError, InputError
 from dedup.keys import Keys
@@ -59,6 +58,7 @@ class Engine:
         self.keys = Keys(settings.namespace)
         self.store = Store(client, self.keys)
         self._index_checked = False
+        self._templates: dict[str, tuple[float, set[bytes]]] = {}  # site -> (read at, lines)
         # Candidates with fewer equal MinHash values cannot be related (see scoring.related).
         self._min_equal = math.ceil(MIN_SIMILARITY * params.num_perm)
 
@@ -150,27 +150,45 @@ class Engine:
 
     def without_site_templates(self, batch: list[Prepared], learn: bool) -> list[Prepared]:
         """The batch with each article signed without its site's template lines: the lines
-        ``template_min_pages`` distinct articles of the site carry (counted in Redis, this
-        batch included when ``learn``). Only articles that carry such a line are signed
-        again. One round trip."""
+        that ``template_min_pages`` distinct articles of the site carry after their first
+        sighting (counted in Redis, this batch included when ``learn``). Only articles that
+        carry such a line are signed again. One round trip."""
         if not self.settings.template_min_pages or not batch:
             return batch
-        keys_of: dict[str, list[bytes]] = {}
         sites: dict[str, list[tuple[bytes, bytes]]] = {}
         for p in batch:
-            keys = list(dict.fromkeys(line_key(ln) for ln in content_lines(p.text)))
-            keys_of[p.id] = keys
-            sites.setdefault(p.meta.site, []).append((bytes.fromhex(p.id)[:4], b"".join(keys)))
-        template = self.store.site_templates(sites, self.settings.template_min_pages,
-                                             self.settings.template_cap, learn)
+            sites.setdefault(p.meta.site, []).append((bytes.fromhex(p.id)[:4], p.line_keys))
+        if learn:
+            template = self.store.site_templates(sites, self.settings.template_min_pages,
+                                                 self.settings.template_cap, True)
+        else:
+            template = self._cached_templates(sites)
         out = []
         for p in batch:
             lines = template.get(p.meta.site)
-            if lines and not lines.isdisjoint(keys_of[p.id]):
+            if lines and any(p.line_keys[k:k + 8] in lines
+                             for k in range(0, len(p.line_keys), 8)):
                 sig = signature(signature_text(p.text, lines), self.params)
                 p = replace(p, sig=sig, bands=packed_bands(sig, self.params))
             out.append(p)
         return out
+
+    def _cached_templates(self, sites: dict[str, list[tuple[bytes, bytes]]],
+                          ttl: float = 60.0) -> dict[str, set[bytes]]:
+        """Template lines for answers that write nothing (check): read at most once a minute
+        per site, so a service answering many queries about one site does not ask each time."""
+        now = time.monotonic()
+        stale = {s: a for s, a in sites.items()
+                 if s not in self._templates or self._templates[s][0] < now - ttl}
+        if stale:
+            fresh = self.store.site_templates({s: [] for s in stale},
+                                              self.settings.template_min_pages,
+                                              self.settings.template_cap, False)
+            if len(self._templates) > 4096:
+                self._templates.clear()
+            for s in stale:
+                self._templates[s] = (now, fresh.get(s, set()))
+        return {s: self._templates[s][1] for s in sites}
 
     def _plan(self, batch: list[Prepared]) -> tuple[Plan, list[Outcome], dict[str, bytes]]:
         raw = self.store.read_state([self._read_item(p) for p in batch],

@@ -17,8 +17,9 @@ keeps them on one node.
 | ns:v1:ids                | zset   | every article id by first-seen time (export, reindex)      |
 | ns:v1:epoch              | string | write counter: bumped by every write; a write that finds   |
 |                          |        | it unchanged since its read skips re-reading band entries  |
-| ns:v1:tpl:<site>         | hash   | a site's template lines: field = 8-byte line key, value =  |
+| ns:v1:tpl:<site>         | hash   | a site's repeated lines: field = 8-byte line key, value =  |
 |                          |        | 4-byte tags of up to N distinct articles that carry it     |
+| ns:v1:tpl:<site>:seen    | string | 4 KB bitmap of the site's lines seen once                  |
 | ns:v1:crawl:f:<source>   | hash   | crawler: article URL -> when it was last fetched (unix s)  |
 | ns:v1:crawl:runs         | list   | crawler: one JSON record per crawl run, newest first       |
 """

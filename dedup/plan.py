@@ -29,6 +29,7 @@ class Prepared:
     bands: bytes  # packed: per band a uint16 bucket and a 5-byte field
     aliases: list[str]  # ids of other URLs of the same article
     ztext: bytes  # the text, zlib-compressed where the article is prepared (a worker)
+    line_keys: bytes = b""  # its distinct content lines' keys, 8 bytes each (site templates)
 
 
 @dataclass(slots=True)

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from multiprocessing.pool import AsyncResult, Pool
 
 from dedup.attribution import attribution_lines, wire_bylines
-from dedup.boilerplate import signature_text
+from dedup.boilerplate import content_lines, line_key
 from dedup.config import Settings
 from dedup.errors import InputError
 from dedup.models import ArticleInput, ArticleMeta
@@ -68,7 +68,8 @@ def prepare_article(item: ArticleInput, settings: Settings,
                          f"{settings.min_words})", "too_short")
     url = identity_url(item.url, item.canonical_url)
     page = normalize_url(item.url)
-    sig = signature(signature_text(text), params)
+    lines = content_lines(text)
+    sig = signature("\n".join(lines) if lines else text, params)
     attribution = list(dict.fromkeys([*item.attribution, *attribution_lines(text)]))
     wire = list(dict.fromkeys([*item.wire, *wire_bylines(text)]))
     meta = ArticleMeta(
@@ -84,7 +85,8 @@ def prepare_article(item: ArticleInput, settings: Settings,
     )
     aliases = [article_id(page)] if page != url else []
     return Prepared(article_id(url), meta, text, sig, packed_bands(sig, params), aliases,
-                    zlib.compress(text.encode(), 6))
+                    zlib.compress(text.encode(), 6),
+                    b"".join(dict.fromkeys(line_key(ln) for ln in lines)))
 
 
 def prepare_batch(items: list[Numbered], settings: Settings, params: SignatureParams) -> Batch:

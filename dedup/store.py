@@ -89,8 +89,8 @@ class Store:
     def site_templates(self, sites: dict[str, list[tuple[bytes, bytes]]], min_pages: int,
                        cap: int, learn: bool) -> dict[str, set[bytes]]:
         """Per site, the template line keys among the given articles' lines (each article:
-        a 4-byte tag and its concatenated 8-byte line keys); with ``learn``, the articles are
-        counted first. One round trip."""
+        a 4-byte tag and its concatenated 8-byte line keys), the articles counted first; or,
+        without ``learn``, all the site's template line keys. One round trip."""
         args: list[str | bytes | int | float] = [self.keys.prefix, min_pages, cap,
                                                  1 if learn else 0, len(sites)]
         for site, articles in sites.items():

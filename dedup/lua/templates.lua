@@ -1,11 +1,16 @@
 -- Learn the lines each site repeats on its pages (its template), and name those of a batch.
 -- ARGV: prefix, min_pages, cap, learn (1 or 0), n_sites, then per site:
 --   site, n_articles, then per article: tag (4 bytes of its id), its line keys (8 bytes each)
--- Key prefix .. 'tpl:' .. site, a hash: field = line key, value = the tags (4 bytes each) of up
--- to min_pages distinct articles that carried the line. An article counted again (a re-crawl)
--- adds nothing. Past `cap` fields, the lines seen on one page only are forgotten first.
--- Returns per site the concatenated keys of the batch's lines that min_pages distinct
--- articles of the site carry (this batch included when learning).
+-- Keys, per site:
+--   prefix .. 'tpl:' .. site .. ':seen'  a 4 KB bitmap: the lines seen once (15 bits of the key)
+--   prefix .. 'tpl:' .. site             a hash: field = line key of a line seen before, value
+--                                        = the tags (4 bytes each) of up to min_pages distinct
+--                                        articles that carried it since
+-- A line becomes a field only when seen a second time, so the lines of one article (nearly
+-- all of them) cost a bit each. An article counted again (a re-crawl) adds no tag. Past `cap`
+-- fields, the fields with one tag are dropped and the bitmap cleared.
+-- Returns per site the concatenated keys of the batch's lines with min_pages tags, this batch
+-- included; without learning (learn 0), of all the site's lines with min_pages tags.
 local prefix, need, cap = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local learn, n = ARGV[4] == '1', tonumber(ARGV[5])
 local full = need * 4
@@ -13,6 +18,7 @@ local i = 6
 local out = {}
 for s = 1, n do
   local key = prefix .. 'tpl:' .. ARGV[i]
+  local seen_key = key .. ':seen'
   local n_articles = tonumber(ARGV[i + 1])
   i = i + 2
   local size = 0
@@ -26,30 +32,46 @@ for s = 1, n do
           size = size - 1
         end
       end
+      redis.call('DEL', seen_key)
     end
   end
-  local found, seen = {}, {}
+  local found, named = {}, {}
+  if not learn then
+    local all = redis.call('HGETALL', key)
+    for j = 1, #all, 2 do
+      if #all[j + 1] >= full then found[#found + 1] = all[j] end
+    end
+    i = i + 2 * n_articles
+    n_articles = 0
+  end
   for _ = 1, n_articles do
     local tag, lines = ARGV[i], ARGV[i + 1]
     i = i + 2
     for p = 1, #lines - 7, 8 do
       local f = string.sub(lines, p, p + 7)
       local v = redis.call('HGET', key, f)
-      if learn and (not v or #v < full) and (v or size < cap) then
-        local present = false
-        if v then
+      if learn then
+        if not v then
+          local b1, b2 = string.byte(f, 1, 2)
+          local bit = (b1 % 128) * 256 + b2
+          if redis.call('SETBIT', seen_key, bit, 1) == 1 and size < cap then
+            v = tag
+            size = size + 1
+            redis.call('HSET', key, f, v)
+          end
+        elseif #v < full then
+          local present = false
           for q = 1, #v - 3, 4 do
             if string.sub(v, q, q + 3) == tag then present = true; break end
           end
-        end
-        if not present then
-          if not v then size = size + 1 end
-          v = (v or '') .. tag
-          redis.call('HSET', key, f, v)
+          if not present then
+            v = v .. tag
+            redis.call('HSET', key, f, v)
+          end
         end
       end
-      if v and #v >= full and not seen[f] then
-        seen[f] = true
+      if v and #v >= full and not named[f] then
+        named[f] = true
         found[#found + 1] = f
       end
     end
