@@ -436,15 +436,16 @@ def report(ev: dict[str, Any], n: int, pages: int, elapsed: float) -> str:
             "original's distinct 4-word shingles, because the original repeats itself "
             "(recipes, lists), reads as a copy",
             ("rewrite", "copy"): "a rewrite that kept the long paragraphs reads as a copy",
-            ("verbatim", "copy (no original)"): "the page copied is itself a wire story (an "
-            "AP or Reuters byline): wiretrace names the wire as the source, not indexed, so "
-            "the cluster has no original",
-            ("excerpt", "partial (no original)"): "an excerpt of such a wire story: same",
-            ("verbatim", "original"): "the page copied is itself a syndicated copy of "
-            "another site's story (an MSN republication) whose text extracts short: it reads "
-            "as an excerpt of the full copy, and the full copy is taken as the original",
+            ("light-edit", "partial"): "the edits touch more than a quarter of the "
+            "original's 4-word shingles",
+            ("verbatim", "copy (no original)"): "the copy is linked to no original: the page "
+            "copied names a source outside the index, or the copy names one",
+            ("verbatim", "original"): "the copy is taken for the original: it says nothing "
+            "of where it comes from and its date, if any, is not later than the original's",
+            ("excerpt", "partial (no original)"): "the excerpt is linked to no original (see "
+            "above)",
             ("excerpt", "partial"): "the excerpt is linked to the wrong original of its "
-            "cluster (see the row above)",
+            "cluster",
         }
         lines += ["", "Why:"] + [f"- {kind} as {role} ({n}): {why.get((kind, role), 'see above')}"
                                  for (kind, role), n in sorted(kinds.items(),

@@ -192,9 +192,9 @@ RELATED = [f"Related: {story(300 + k, paragraphs=1)}" for k in range(2)]
 def test_a_sites_template_lines_are_learned_and_left_out_of_its_signatures(
         engine: Engine) -> None:
     """A republisher prints the same long disclaimer under every story. Once three of its
-    articles carry it after the first, it is left out of the site's signatures: a full copy of an original
-    whose extracted text carries a block of related stories (so the copy reproduces about
-    70% of it) is a copy, not a partial, because it adds nothing else of its own."""
+    articles carry it after the first, it is left out of the site's signatures: a full copy
+    of an original whose extracted text carries a block of related stories (so the copy
+    reproduces about 70% of it) is a copy, not a partial, as it adds nothing of its own."""
     hub = "https://hub.example/story/"
     for k in range(3):  # the hub's other stories; each counted once however often it is seen
         for _ in range(2):
