@@ -49,6 +49,10 @@ class SiteBuilder:
         self.page(host, path, b"")
         self.routes[host][path]["trickle"] = seconds_per_byte
 
+    def delay(self, host: str, path: str, seconds: float) -> None:
+        """Answer this page after a pause (a slow server, not a hostile one)."""
+        self.routes[host][path]["delay"] = seconds
+
     def redirect(self, host: str, path: str, location: str, status: int = 301) -> None:
         self.page(host, path, b"", status=status, headers={"Location": location})
 
@@ -113,6 +117,8 @@ class _Handler(BaseHTTPRequestHandler):
         if route.get("trickle"):
             self._trickle(float(route["trickle"]))
             return
+        if route.get("delay"):
+            time.sleep(float(route["delay"]))
         data = b"" if not route["file"] else (self.root / host / route["file"]).read_bytes()
         self.send_response(route["status"])
         for k, v in route["headers"].items():

@@ -42,8 +42,12 @@ def _next(expr: str, after: float) -> float:
 
 
 def schedule(sources_file: str | Path | None, names: list[str] | None = None,
-             until: float | None = None, tick: float = 0.2) -> dict[str, Slot]:
-    """Run until interrupted (or until the time ``until``); return what happened."""
+             until: float | None = None, tick: float = 0.2,
+             shared: bool = False) -> dict[str, Slot]:
+    """Run until interrupted (or until the time ``until``); return what happened.
+
+    ``shared``: each run is `crawl --shared-queue` with the scheduled time as the run's name,
+    so the schedulers of several machines that start it at that time share its pages."""
     sources = load_sources(sources_file)
     chosen = names or list(sources)
     now = time.time()
@@ -70,6 +74,7 @@ def schedule(sources_file: str | Path | None, names: list[str] | None = None,
                     logger.error("run of %s failed (exit %s); the schedule goes on", name, rc)
             if now < slot.next_at:
                 continue
+            due = slot.next_at
             slot.next_at = _next(slot.source.schedule, now)
             if slot.proc is not None:
                 slot.skipped += 1
@@ -79,6 +84,8 @@ def schedule(sources_file: str | Path | None, names: list[str] | None = None,
                 continue
             args = [exe, "crawl", name] + (["--sources", str(sources_file)]
                                            if sources_file else [])
+            if shared:
+                args += ["--shared-queue", f"at-{int(due)}"]
             slot.proc = subprocess.Popen(args)
             slot.started = now
             slot.runs += 1

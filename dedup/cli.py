@@ -4,6 +4,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import signal
 import sys
 import time
@@ -243,7 +244,13 @@ def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
     logging.root.handlers.clear()  # Scrapy installs its own log handler (LOG_LEVEL)
     level = "DEBUG" if args.verbose else os.environ.get("WIRETRACE_LOG_LEVEL", "WARNING")
     try:
-        summaries = crawl(args.sources, args.names or None, {"LOG_LEVEL": level})
+        overrides = {"LOG_LEVEL": level}
+        if args.shared_queue:
+            if not re.fullmatch(r"[A-Za-z0-9._-]{1,64}", args.shared_queue):
+                raise ValueError("--shared-queue: a run name of letters, digits, '.', '_' "
+                                 "and '-' (at most 64)")
+            overrides["WIRETRACE_SHARED_RUN"] = args.shared_queue
+        summaries = crawl(args.sources, args.names or None, overrides)
     except (SourcesError, ValueError) as exc:
         print(f"wiretrace: error: {exc}", file=sys.stderr)
         return 2
@@ -262,7 +269,8 @@ def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
     logging.getLogger("crawler").setLevel(logging.INFO)
     try:
         slots = schedule(args.sources, args.names or None,
-                         until=time.time() + args.seconds if args.seconds else None)
+                         until=time.time() + args.seconds if args.seconds else None,
+                         shared=args.shared)
     except SourcesError as exc:
         print(f"wiretrace: error: {exc}", file=sys.stderr)
         return 2
@@ -307,12 +315,19 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--sources", metavar="FILE",
                    help="sources file (default: $WIRETRACE_SOURCES, else sources.yaml)")
     s.add_argument("--json", action="store_true", help="one JSON summary per source")
+    s.add_argument("--shared-queue", metavar="RUN",
+                   help="share this run's request queue and duplicate filter in Redis "
+                   "(scrapy-redis) with every process started with the same RUN, on any "
+                   "machine: each page is fetched once; use a new RUN for each crawl")
     s.set_defaults(func=cmd_crawl)
     s = sub.add_parser("schedule", help="crawl every source on its cron schedule")
     s.add_argument("names", nargs="*", metavar="NAME", help="sources (default: all)")
     s.add_argument("--sources", metavar="FILE",
                    help="sources file (default: $WIRETRACE_SOURCES, else sources.yaml)")
     s.add_argument("--seconds", type=float, help="stop after this long (default: never)")
+    s.add_argument("--shared", action="store_true",
+                   help="each run shares its queue with the runs that other schedulers (on "
+                   "other machines) start at the same scheduled time: `crawl --shared-queue`")
     s.set_defaults(func=cmd_schedule)
     s = sub.add_parser("serve", help="the HTTP API and the web page")
     s.add_argument("--host", default=os.environ.get("WIRETRACE_HOST", "127.0.0.1"))

@@ -21,6 +21,10 @@ keeps them on one node.
 |                          |        | 4-byte tags of up to N distinct articles that carry it     |
 | ns:v1:tpl:<site>:seen    | string | 4 KB bitmap of the site's lines seen once                  |
 | ns:v1:crawl:f:<source>   | hash   | crawler: article URL -> when it was last fetched (unix s)  |
+| ns:v1:crawl:shared:<source>:<run>:{q,df,busy} | list, set, zset | a crawl shared by several |
+|                          |        | processes (`--shared-queue RUN`): scrapy-redis request     |
+|                          |        | queue (MessagePack), duplicate filter, busy workers;       |
+|                          |        | expire a day after the run                                 |
 | ns:v1:crawl:runs         | list   | crawler: one JSON record per crawl run, newest first       |
 """
 
@@ -57,6 +61,10 @@ class Keys:
 
     def crawl_fetched(self, source: str) -> str:
         return f"{self.prefix}crawl:f:{source}"
+
+    def crawl_shared(self, source: str, run: str) -> str:
+        """Prefix of a shared crawl's keys (scrapy-redis queue and duplicate filter)."""
+        return f"{self.prefix}crawl:shared:{source}:{run}:"
 
     @property
     def crawl_runs(self) -> str:

@@ -120,12 +120,18 @@ def _open_lock(path: Path) -> int:
 _EMBEDDED: dict[Path, str] = {}
 
 
-def connect(settings: Settings) -> redis.Redis:
-    """The client for ``settings``: REDIS_URL if set, else the embedded server."""
+def server_url(settings: Settings) -> str:
+    """The server for ``settings``: REDIS_URL if set, else the embedded server (started
+    when no wiretrace process runs it)."""
     url = settings.redis_url
     if not url:
         key = settings.data_dir.resolve()
         url = _EMBEDDED.get(key)
         if url is None:
             url = _EMBEDDED[key] = EmbeddedRedis(key, settings.redis_timeout).start()
-    return client_from_url(url, settings.redis_timeout)
+    return url
+
+
+def connect(settings: Settings) -> redis.Redis:
+    """The client for ``settings``: REDIS_URL if set, else the embedded server."""
+    return client_from_url(server_url(settings), settings.redis_timeout)

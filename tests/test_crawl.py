@@ -167,3 +167,74 @@ def test_invalid_sources_file_names_the_source_and_field(tmp_path: Path) -> None
                    "    schedule: every day\n")
     with pytest.raises(SourcesError, match=r"source 'y': field 'schedule'"):
         load_sources(bad)
+
+
+def test_a_crawl_shared_by_two_processes_fetches_each_page_once(
+        redis_url: str, tmp_path: Path) -> None:
+    """Two `wiretrace crawl --shared-queue RUN` processes (as on two machines) share one
+    scrapy-redis queue and duplicate filter: both work, every article is fetched by one of
+    them and indexed once, and the sitemap is fetched once."""
+    from crawler.localsites import free_port
+    from tests.crawlsites import sitemap_xml
+    from tests.stories import story
+
+    port, host, n = free_port(), "slowpress.test", 60
+    b = SiteBuilder()
+    b.page(host, "/robots.txt", "User-agent: *\nAllow: /\n", "text/plain")
+    urls = []
+    for i in range(n):
+        paras = "".join(f"<p>{p}</p>" for p in story(400 + i).split("\n\n"))
+        b.page(host, f"/news/{i}", f"<html><head><title>Story {i}</title></head><body>"
+               f"<article><h1>Story {i}</h1>{paras}</article></body></html>")
+        b.delay(host, f"/news/{i}", 0.3)
+        urls.append(f"http://{host}:{port}/news/{i}")
+    b.page(host, "/sitemap.xml", sitemap_xml(urls), "application/xml")
+    b.write(tmp_path / "sites")
+    write_hosts(tmp_path / "hosts", b.hosts())
+    (tmp_path / "sources.yaml").write_text(json.dumps({"sources": [{
+        "name": "slow", "sitemaps": [f"http://{host}:{port}/sitemap.xml"],
+        "allow_private_addresses": True,
+        "settings": {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0,
+                     "CONCURRENT_REQUESTS": 2, "CONCURRENT_REQUESTS_PER_DOMAIN": 2}}]}))
+    ns = f"shared-{port}"
+    env = {**os.environ, "REDIS_URL": redis_url, "WIRETRACE_NAMESPACE": ns,
+           "WIRETRACE_HOSTS_FILE": str(tmp_path / "hosts"), "WIRETRACE_EXTRACT_WORKERS": "1"}
+    server = start_server(tmp_path / "sites", port)
+    try:
+        cmd = [WIRETRACE, "crawl", "--json", "--sources", str(tmp_path / "sources.yaml"),
+               "--shared-queue", "run-1", "slow"]
+        procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True) for _ in range(2)]
+        outs = [p.communicate(timeout=300) for p in procs]
+    finally:
+        server.stop()
+    for p, (_, err) in zip(procs, outs, strict=True):
+        assert p.returncode == 0, err[-3000:]
+    runs = [json.loads(out) for out, _ in outs]
+    indexed = [r["articles_indexed"] for r in runs]
+    # pages fetched: robots.txt by each, the sitemap by one, every article by one of them
+    fetched = sum(r["pages_fetched"] for r in runs)
+    assert sum(indexed) == n and all(k > 0 for k in indexed), runs
+    assert fetched == n + 1 + 2, runs
+    engine = Engine.from_settings(Settings(redis_url=redis_url, namespace=ns))
+    assert engine.stats()["articles"] == n
+    # the shared keys expire after the run; the queue holds MessagePack, never pickle
+    keys = list(engine.client.scan_iter(match=f"{ns}:v1:crawl:shared:*"))
+    assert keys and all(0 < engine.client.ttl(k) <= 86400 for k in keys)
+
+
+def test_shared_queue_requests_travel_as_msgpack_never_pickle() -> None:
+    import pickle
+
+    from scrapy import Request
+
+    from crawler import requestcodec
+
+    req = Request("http://example.test/a?b=1", headers={"Accept": "text/html"},
+                  meta={"wt_kind": "article", "wt_depth": 2}, dont_filter=False)
+    d = req.to_dict()
+    back = requestcodec.loads(requestcodec.dumps(d))
+    assert back["url"] == d["url"] and back["meta"] == d["meta"]
+    assert back["headers"][b"Accept"] == [b"text/html"]
+    with pytest.raises(Exception):  # noqa: B017 - any refusal will do, never an object
+        requestcodec.loads(pickle.dumps(d))

@@ -8,14 +8,17 @@ to the item pipeline, which extracts them in worker processes and indexes the ar
 """
 
 import logging
+import os
 import re
+import socket
+import time
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
-from scrapy import Request, Spider
-from scrapy.exceptions import IgnoreRequest
+from scrapy import Request, Spider, signals
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -35,6 +38,7 @@ from crawler.sources import Source, load_sources
 from crawler.state import CrawlState
 from dedup.config import Settings
 from dedup.engine import Engine
+from dedup.redisconn import server_url
 
 logger = logging.getLogger(__name__)
 
@@ -71,8 +75,12 @@ class ArticlesSpider(Spider):
             crawler.settings.setdict(source.settings, priority="spider")
         if source.allow_private_addresses:
             safety.PRIVATE_ALLOWED.update(self.allowed_domains)
-        self.engine = Engine.from_settings(Settings())
+        wt_settings = Settings()
+        self.engine = Engine.from_settings(wt_settings)
         self.engine.check_index()
+        self.shared = crawler.settings.get("WIRETRACE_SHARED_RUN") or None
+        if self.shared:
+            self._share_frontier(crawler, wt_settings)
         self.state = CrawlState(self.engine.client, self.engine.keys, source.name,
                                 source.refresh.total_seconds())
         follow = source.follow
@@ -80,16 +88,71 @@ class ArticlesSpider(Spider):
         # with host:port and drops every link of a site served on a non-default port
         self.links = LinkExtractor(allow=follow.allow, deny=follow.deny, unique=True)
 
-    # -- starting points, fetched on every run --------------------------------------------
+    # -- a crawl shared by several processes (scrapy-redis) --------------------------------
+    def _share_frontier(self, crawler: Any, settings: Settings) -> None:
+        """Requests go to a queue and a duplicate filter in Redis that every process started
+        with the same run shares (scrapy-redis); each page is fetched by one of them."""
+        if crawler.settings.frozen:
+            raise RuntimeError("a shared crawl must be configured before the crawl starts")
+        base = self.engine.keys.crawl_shared(self.source.name, str(self.shared))
+        self.shared_keys = (base + "q", base + "df", base + "busy")
+        self.worker = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
+        self._busy_at = 0.0
+        crawler.settings.setdict({
+            "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
+            "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.FifoQueue",
+            "SCHEDULER_QUEUE_KEY": self.shared_keys[0],
+            "SCHEDULER_DUPEFILTER_KEY": self.shared_keys[1],
+            "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+            "SCHEDULER_SERIALIZER": "crawler.requestcodec",
+            "SCHEDULER_PERSIST": True,  # the first process to finish must not clear it
+            "SCHEDULER_IDLE_BEFORE_CLOSE": 0,  # a blocking pop would block the reactor
+            "REDIS_URL": server_url(settings),
+            "REDIS_PARAMS": {"socket_timeout": settings.redis_timeout,
+                             "socket_connect_timeout": settings.redis_timeout},
+        }, priority="spider")
+        crawler.signals.connect(self._still_busy, signal=signals.spider_opened)
+        crawler.signals.connect(self._still_busy, signal=signals.response_received)
+        crawler.signals.connect(self._on_idle, signal=signals.spider_idle)
+        crawler.signals.connect(self._on_closed, signal=signals.spider_closed)
+
+    _BUSY_FOR = 30.0  # a process that got no response for this long counts as idle
+
+    def _still_busy(self, **_: Any) -> None:
+        now = time.time()
+        if now - self._busy_at > 2:
+            self._busy_at = now
+            self.engine.client.zadd(self.shared_keys[2], {self.worker: now})
+
+    def _on_idle(self, **_: Any) -> None:
+        """Stay while another process of the run works (it may queue more pages)."""
+        client = self.engine.client
+        q, _df, busy = self.shared_keys
+        client.zrem(busy, self.worker)
+        self._busy_at = 0.0
+        others = client.zcount(busy, time.time() - self._BUSY_FOR, "+inf")
+        if client.llen(q) or others:
+            raise DontCloseSpider
+
+    def _on_closed(self, **_: Any) -> None:
+        client = self.engine.client
+        pipe = client.pipeline(transaction=False)
+        pipe.zrem(self.shared_keys[2], self.worker)
+        for key in self.shared_keys:
+            pipe.expire(key, 86400)
+        pipe.execute()
+
+    # -- starting points, fetched on every run (once per run when shared) -----------------
     async def start(self) -> AsyncIterator[Request]:
+        refetch = not self.shared  # shared: the first process to ask fetches it
         for url in self.source.feeds:
-            yield Request(url, self.parse_feed, errback=self.failed, dont_filter=True,
+            yield Request(url, self.parse_feed, errback=self.failed, dont_filter=refetch,
                           meta={"wt_kind": "feed"})
         for url in self.source.sitemaps:
-            yield Request(url, self.parse_sitemap, errback=self.failed, dont_filter=True,
+            yield Request(url, self.parse_sitemap, errback=self.failed, dont_filter=refetch,
                           meta={"wt_kind": "sitemap"})
         for url in self.source.start_urls:
-            yield Request(url, self.parse_page, errback=self.failed, dont_filter=True,
+            yield Request(url, self.parse_page, errback=self.failed, dont_filter=refetch,
                           meta={"wt_kind": "start", "wt_depth": 0})
 
     def _articles(self, urls: list[str], depth: int | None = None,
@@ -148,8 +211,8 @@ class ArticlesSpider(Spider):
         locs = [urljoin(response.url, e["loc"]) for e in sitemap if e.get("loc")]
         if sitemap.type == "sitemapindex":
             for url in locs:
-                yield Request(url, self.parse_sitemap, errback=self.failed, dont_filter=True,
-                              meta={"wt_kind": "sitemap"})
+                yield Request(url, self.parse_sitemap, errback=self.failed,
+                              dont_filter=not self.shared, meta={"wt_kind": "sitemap"})
             return
         self.crawler.stats.inc_value("wiretrace/sitemap_entries", len(locs))
         yield from self._articles(locs)

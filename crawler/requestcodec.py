@@ -1,0 +1,20 @@
+"""How requests travel through the shared Redis queue (scrapy-redis ``SCHEDULER_SERIALIZER``).
+
+MessagePack of Scrapy's own request dict (``Request.to_dict``: the URL, the callback's name,
+headers, meta): bytes stay bytes, and nothing read back from Redis is unpickled.
+"""
+
+from typing import Any
+
+import msgpack
+
+
+def dumps(obj: dict[str, Any]) -> bytes:
+    return msgpack.packb(obj, use_bin_type=True)  # type: ignore[no-any-return]
+
+
+def loads(data: bytes) -> dict[str, Any]:
+    obj = msgpack.unpackb(data, raw=False, strict_map_key=False)
+    if not isinstance(obj, dict) or not isinstance(obj.get("url"), str):
+        raise ValueError("not a request written by wiretrace")
+    return obj
