@@ -10,6 +10,9 @@ on templates written for the project, copy them the ways republishers do:
              cookie banner, legal footer) or an automated aggregator ("auto-generated from a
              syndicated feed" disclaimer); attribution lines of many phrasings or none;
              backdated or undated copies always say where they come from
+  silent     for one original in five, the only copy: on the farm, with no date and no
+             attribution, crawled before its original (expected: copy; only the farm's
+             other pages, which credit other publishers, give it away)
   light-edit a copy edited lightly (synonyms, words dropped or doubled) on the portal
              (expected: copy)
   canonical  a licensed copy whose cross-domain canonical (or only og:url) names the original
@@ -169,6 +172,16 @@ def build(originals: list[Original], port: int, seed: int = 11,
                               "republished" if src else "original", o.url, src))
         paras = paragraphs(o.body)
         site = o.host.removeprefix("www.").capitalize()
+        # a story that one farm copies silently, and nobody else: no date, no attribution,
+        # crawled before its original; only what wiretrace knows of the farm (its other pages
+        # credit other publishers) tells the copy from the original (expected: copy)
+        if i % 5 == 4:
+            page = farm_page(f"Must read: story {i}", paras, None,
+                             f"<div class='about'><p>{ABOUT}</p></div>")
+            serve(FARM, f"/2021/{i:03d}/must-read/", page,
+                  Expected(f"http://{FARM}:{port}/2021/{i:03d}/must-read/", "silent", "copy",
+                           o.url, src))
+            continue
         # verbatim, in the farm's template
         phrase = PHRASINGS[i % len(PHRASINGS)]
         if phrase:

@@ -39,6 +39,12 @@ class Settings(BaseSettings):
     same_site_min_similarity: float = 0.5
     # Published dates closer than this are "unknown order" (dates are often wrong).
     date_margin_hours: float = 36.0
+    # A site with at least this many copies (or partials, or articles that credit another
+    # publication; wire stories do not count) that make at least this share of its articles
+    # mostly republishes: when neither attribution nor dates decide, it is not taken for the
+    # original of a story another site also carries. 0 = no such prior.
+    republisher_min_copies: int = 5
+    republisher_share: float = 0.3
 
     # A line that this many distinct articles of one site carry after its first sighting is
     # that site's template (a disclaimer, a newsletter plug) and is left out of its

@@ -59,6 +59,7 @@ class Engine:
         self.store = Store(client, self.keys)
         self._index_checked = False
         self._templates: dict[str, tuple[float, set[bytes]]] = {}  # site -> (read at, lines)
+        self._republishers: dict[str, tuple[float, bool]] = {}  # site -> (read at, verdict)
         # Candidates with fewer equal MinHash values cannot be related (see scoring.related).
         self._min_equal = math.ceil(MIN_SIMILARITY * params.num_perm)
 
@@ -173,6 +174,27 @@ class Engine:
             out.append(p)
         return out
 
+    def _prior(self) -> Callable[[str], bool] | None:
+        return self.is_republisher if self.settings.republisher_min_copies > 0 else None
+
+    def is_republisher(self, site: str, ttl: float = 5.0) -> bool:
+        """Whether a site mostly republishes others' articles: at least
+        ``republisher_min_copies`` of its articles, and ``republisher_share`` of them, are
+        copies or partials, or credit another publication. From its counters in Redis, read
+        at most every few seconds per site."""
+        now = time.monotonic()
+        hit = self._republishers.get(site)
+        if hit is None or hit[0] < now - ttl:
+            articles, copies, credited = (int(v or 0) for v in self.client.hmget(
+                self.keys.site(site), ["articles", "copies", "credited"]))
+            republished = max(copies, credited)
+            verdict = republished >= self.settings.republisher_min_copies and \
+                republished >= self.settings.republisher_share * max(1, articles)
+            if len(self._republishers) > 65536:
+                self._republishers.clear()
+            hit = self._republishers[site] = (now, verdict)
+        return hit[1]
+
     def _cached_templates(self, sites: dict[str, list[tuple[bytes, bytes]]],
                           ttl: float = 60.0) -> dict[str, set[bytes]]:
         """Template lines for answers that write nothing (check): read at most once a minute
@@ -193,7 +215,7 @@ class Engine:
     def _plan(self, batch: list[Prepared]) -> tuple[Plan, list[Outcome], dict[str, bytes]]:
         raw = self.store.read_state([self._read_item(p) for p in batch],
                                     min_equal=self._min_equal)
-        plan = Plan(raw, self.keys, self.settings)
+        plan = Plan(raw, self.keys, self.settings, self._prior())
         old_bands = {rid: self._bands_of(m.sig) for rid, m in plan.members.items()
                      if rid in {p.id for p in batch}}
         local = earlier_band_neighbours([p.bands for p in batch])
@@ -222,7 +244,7 @@ class Engine:
             raw = self.store.read_state([(aid, b"", b"")])
             if aid not in raw.records:
                 return False
-            plan = Plan(raw, self.keys, self.settings)
+            plan = Plan(raw, self.keys, self.settings, self._prior())
             plan.guards[("g", self.keys.sig(aid), "")] = raw.records[aid].sig
             old_bands = {aid: self._bands_of(plan.members[aid].sig)}
             plan.detach(aid)
@@ -294,7 +316,7 @@ class Engine:
         self.check_index(claim=False)
         art = self.without_site_templates([self.prepare(item)], learn=False)[0]
         raw = self.store.read_state([self._read_item(art)], min_equal=self._min_equal)
-        plan = Plan(raw, self.keys, self.settings)
+        plan = Plan(raw, self.keys, self.settings, self._prior())
         already = art.id in plan.members
         plan.add(art, *raw.bands[0])
         cid = plan.cluster_of.get(art.id)

@@ -146,6 +146,15 @@ def _timestamp(value: str | None) -> str | None:
     return v
 
 
+def _found_date(value: str | None) -> str | None:
+    """A date htmldate found in the page, less its guess from a copyright line: with nothing
+    better it reads "Copyright 2019" as 2019-01-01, which would make a farm's undated copy
+    look older than its original."""
+    if not value or re.fullmatch(r"\d{4}-01-01", value.strip()):
+        return None
+    return value
+
+
 def _looks_binary(html: str) -> bool:
     """Control characters (other than whitespace) in the first 4 KiB: binary, not a page."""
     head = html[:4096]
@@ -223,7 +232,7 @@ def extract(html: str | bytes, url: str, base: ArticleInput | None = None) -> Ar
     out = ArticleInput(
         # a full timestamp from the page's structured data beats trafilatura's date
         url=url, text=text, title=doc.title, author=doc.author,
-        published=_timestamp(signals["published"]) or doc.date,
+        published=_timestamp(signals["published"]) or _found_date(doc.date),
         modified=_timestamp(signals["modified"]),
         site_name=signals["site_name"] or doc.sitename, language=doc.language,
         canonical_url=signals["canonical_url"], og_url=signals["og_url"],

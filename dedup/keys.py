@@ -17,6 +17,8 @@ keeps them on one node.
 | ns:v1:ids                | zset   | every article id by first-seen time (export, reindex)      |
 | ns:v1:epoch              | string | write counter: bumped by every write; a write that finds   |
 |                          |        | it unchanged since its read skips re-reading band entries  |
+| ns:v1:site:<site>        | hash   | a site's counters: articles, copies (copy or partial),     |
+|                          |        | credited (articles that credit another publication)        |
 | ns:v1:tpl:<site>         | hash   | a site's repeated lines: field = 8-byte line key, value =  |
 |                          |        | 4-byte tags of up to N distinct articles that carry it     |
 | ns:v1:tpl:<site>:seen    | string | 4 KB bitmap of the site's lines seen once                  |
@@ -61,6 +63,9 @@ class Keys:
 
     def crawl_fetched(self, source: str) -> str:
         return f"{self.prefix}crawl:f:{source}"
+
+    def site(self, site: str) -> str:
+        return f"{self.prefix}site:{site}"
 
     def crawl_shared(self, source: str, run: str) -> str:
         """Prefix of a shared crawl's keys (scrapy-redis queue and duplicate filter)."""

@@ -6,12 +6,13 @@ it read (guards) so that the single atomic write can refuse a stale plan.
 """
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from dedup.config import Settings
 from dedup.keys import Keys
 from dedup.models import ArticleMeta, Verdict
-from dedup.provenance import Member, assign_roles, choose_original
+from dedup.provenance import Member, assign_roles, choose_original, credits_another_site
 from dedup.scoring import PairScore, related, score
 from dedup.signature import Signature
 from dedup.store import Guard, Op, RawState
@@ -54,9 +55,11 @@ class Outcome:
 class Plan:
     """Decisions for one batch over one snapshot."""
 
-    def __init__(self, raw: RawState, keys: Keys, settings: Settings) -> None:
+    def __init__(self, raw: RawState, keys: Keys, settings: Settings,
+                 republisher: Callable[[str], bool] | None = None) -> None:
         self.keys = keys
         self.settings = settings
+        self.republisher = republisher
         self.raw = raw
         self.members: dict[str, Member] = {}
         self.cluster_of: dict[str, str] = {}
@@ -81,6 +84,7 @@ class Plan:
         self.deleted_clusters: set[str] = set()
         self.written: dict[str, Prepared] = {}
         self.removed: dict[str, Member] = {}
+        self.credit_deltas: dict[str, int] = {}  # site -> change in articles crediting others
         self.band_ops: list[Op] = []
         self._scores: dict[tuple[str, str], PairScore] = {}
 
@@ -129,6 +133,7 @@ class Plan:
                                self.cluster_of[art.id])
             self.detach(art.id)
             status = "updated"
+        self._count_credit(art.meta, 1)
         member = Member(art.id, art.sig, art.meta)
         candidates: dict[str, Member] = {}
         self.guards.setdefault(("b", self.keys.prefix, art.bands), band_digest)
@@ -162,7 +167,8 @@ class Plan:
             if art.id in other_ids:
                 continue
             trial = [self.members[i] for i in [*other_ids, art.id]]
-            if choose_original(trial, self.pair, self.settings).original == art.id:
+            if choose_original(trial, self.pair, self.settings,
+                               self.republisher).original == art.id:
                 ids += other_ids  # art is the source of that cluster too: one story
                 self._drop_cluster(other)
         self._set_cluster(target, ids)
@@ -185,7 +191,7 @@ class Plan:
                 self.cluster_of[i] = i
             return
         members = [self.members[i] for i in ids]
-        choice = choose_original(members, self.pair, self.settings)
+        choice = choose_original(members, self.pair, self.settings, self.republisher)
         verdicts = assign_roles(members, choice, self.pair, self.settings)
         cm = self.clusters.get(cid)
         version = cm.version if cm else 0
@@ -202,10 +208,15 @@ class Plan:
             self.dirty_clusters.add(cid)
             del self.clusters[cid]
 
+    def _count_credit(self, meta: ArticleMeta, delta: int) -> None:
+        if credits_another_site(meta):
+            self.credit_deltas[meta.site] = self.credit_deltas.get(meta.site, 0) + delta
+
     def detach(self, article_id: str) -> None:
         """Take an article out of the model (before an update or a removal)."""
         cid = self.cluster_of.get(article_id)
         old = self.members[article_id]
+        self._count_credit(old.meta, -1)
         rest = [i for i in self.members_of(cid) if i != article_id] if cid else []
         if cid == article_id and rest:
             # The cluster was named after this article; the rest keep the name's key but it
@@ -259,11 +270,34 @@ class Plan:
                 ops.append(("H", key, mid, verdict.to_json()))
         ops += [("I", k.stats, name, delta) for name, delta in self.stat_deltas().items()
                 if delta]
+        ops += [("I", k.site(site), name, delta)
+                for (site, name), delta in sorted(self.site_deltas().items()) if delta]
         return ops
 
     def raw_cluster(self, aid: str) -> str | None:
         r = self.raw.records.get(aid)
         return r.cluster if r else None
+
+    def site_deltas(self) -> dict[tuple[str, str], int]:
+        """Per site: articles, copies (copy or partial: the site republished it) and articles
+        that credit another publication."""
+        deltas: dict[tuple[str, str], int] = {}
+        for aid in set(self.initial_roles) | set(self.members) | set(self.removed):
+            m = self.members.get(aid) or self.removed.get(aid)
+            if m is None:
+                continue
+            before, after = self.initial_roles.get(aid), self.role_of(aid)
+            if before == after:
+                continue
+            site = m.meta.site
+            a = int(after is not None) - int(before is not None)
+            c = int(after in ("copy", "partial")) - int(before in ("copy", "partial"))
+            for name, d in (("articles", a), ("copies", c)):
+                if d:
+                    deltas[(site, name)] = deltas.get((site, name), 0) + d
+        for site, d in self.credit_deltas.items():
+            deltas[(site, "credited")] = d
+        return deltas
 
     def stat_deltas(self) -> dict[str, int]:
         deltas = {"articles": 0, "clusters": 0, "copies": 0, "partials": 0, "originals": 0}

@@ -12,7 +12,7 @@ import os
 import zlib
 from collections import deque
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from multiprocessing.pool import AsyncResult, Pool
 
 from dedup.attribution import attribution_lines, wire_bylines
@@ -33,14 +33,21 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+# No news article on the web is older than this; earlier dates are template defaults.
+_EARLIEST = datetime(1990, 1, 1)
+
+
 def iso_utc(value: str | None) -> str | None:
-    """An ISO 8601 date or datetime in UTC, or None when it does not parse."""
+    """An ISO 8601 date or datetime in UTC, or None when it does not parse or cannot be an
+    article's date (before 1990, or after tomorrow)."""
     if not value:
         return None
     try:
         dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         return None
+    if not _EARLIEST <= dt.replace(tzinfo=None) <= datetime.now() + timedelta(days=2):
+        return None  # "0001-01-01" from a template, a year typed wrong: no date at all
     if dt.tzinfo is None:
         return dt.isoformat()  # a bare date or local time: keep what the page said
     return dt.astimezone(UTC).isoformat().replace("+00:00", "Z")

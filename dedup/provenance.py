@@ -100,6 +100,13 @@ def claims_of(meta: ArticleMeta) -> list[Claim]:
     return out
 
 
+def credits_another_site(meta: ArticleMeta) -> bool:
+    """Whether a page says its text comes from another publication (a canonical elsewhere,
+    original-source, "originally appeared on X"); a wire byline does not count: newspapers
+    publish wire stories as their own."""
+    return any(c.strong and c.kind != "wire" for c in claims_of(meta))
+
+
 def _names_site(name: str, site: str, site_name: str | None) -> bool:
     """Whether a source name (domain, publisher or wire name) designates this site."""
     n = name.strip().lower()
@@ -152,8 +159,12 @@ def choose_original(
     members: list[Member],
     pair: Callable[[Member, Member], PairScore],
     settings: Settings,
+    republisher: Callable[[str], bool] | None = None,
 ) -> Choice:
-    """Pick the original of a cluster with a confidence and the evidence behind it."""
+    """Pick the original of a cluster with a confidence and the evidence behind it.
+
+    ``republisher(site)``: whether a site mostly republishes others' articles; without
+    explicit attribution, such a site's member is the original only when no other can be."""
     by_id = {m.id: m for m in members}
     claims = {m.id: claims_of(m.meta) for m in members}
     names: dict[str, dict[str, list[Claim]]] = {m.id: {} for m in members}
@@ -204,7 +215,7 @@ def choose_original(
                 f"{wires[0]}'s own page is not indexed"]
     if len(eligible) > 1 and not all(m.meta.noindex for m in eligible):
         eligible = [m for m in eligible if not m.meta.noindex] or eligible
-    choice = _by_date_and_structure(eligible, pair, margin)
+    choice = _by_date_and_structure(eligible, pair, margin, republisher)
     if lead:
         choice.evidence[:0] = lead
         choice.confidence = min(choice.confidence, 0.6)
@@ -212,9 +223,11 @@ def choose_original(
 
 
 def _by_date_and_structure(eligible: list[Member], pair: Callable[[Member, Member], PairScore],
-                           margin: timedelta) -> Choice:
+                           margin: timedelta,
+                           republisher: Callable[[str], bool] | None = None) -> Choice:
     """The original among members that make no claim against it: the earliest published date
-    when it leads by more than the margin, else the fullest text first seen."""
+    when it leads by more than the margin; else, leaving out sites that mostly republish when
+    another site carries the story too, the fullest text first seen."""
     dated = sorted(((d, m) for m in eligible if (d := _parse_date(m.meta.published))),
                    key=lambda x: x[0])
     fullest = sorted(eligible, key=lambda m: -m.sig.size)[:4]
@@ -224,6 +237,13 @@ def _by_date_and_structure(eligible: list[Member], pair: Callable[[Member, Membe
             ev = [f"published: {first.meta.published} is earlier than "
                   f"{dated[1][1].meta.published} ({dated[1][1].meta.site})"]
             return Choice(first.id, 0.75, ev)
+    lead = []
+    if republisher is not None and len({m.meta.site for m in eligible}) > 1:
+        farms = sorted({m.meta.site for m in eligible if republisher(m.meta.site)})
+        if farms and len(farms) < len({m.meta.site for m in eligible}):
+            eligible = [m for m in eligible if m.meta.site not in farms]
+            fullest = sorted(eligible, key=lambda m: -m.sig.size)[:4]
+            lead.append(f"prior: {', '.join(farms)} mostly republishes other sites' articles")
     # An excerpt of another member is not the original of it. The fullest members are the
     # only ones worth comparing with (bounded work in big clusters).
     full = [m for m in eligible
@@ -231,10 +251,10 @@ def _by_date_and_structure(eligible: list[Member], pair: Callable[[Member, Membe
     pool = full or eligible
     # First seen (ties: the earliest published date, then the id for stability).
     first = min(pool, key=lambda m: (m.meta.first_seen, m.meta.published or "~", m.id))
-    ev = [f"first_seen: {first.meta.first_seen} is the earliest"]
+    ev = [*lead, f"first_seen: {first.meta.first_seen} is the earliest"]
     if len(full) < len(eligible):
-        ev.insert(0, "structure: the others are excerpts of it")
-    return Choice(first.id, 0.6 if len(full) < len(eligible) else 0.5, ev)
+        ev.insert(len(lead), "structure: the others are excerpts of it")
+    return Choice(first.id, 0.6 if len(full) < len(eligible) or lead else 0.5, ev)
 
 
 def _first_seen_key(m: Member) -> float:

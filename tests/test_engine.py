@@ -215,6 +215,30 @@ def test_a_sites_template_lines_are_learned_and_left_out_of_its_signatures(
     assert sorted(len(v) for v in tpl.values())[-2:] == [4, 12]  # re-seen lines: one tag
 
 
+def test_a_site_that_mostly_republishes_is_not_taken_for_an_original(engine: Engine) -> None:
+    """A farm's copy with no date and no attribution, crawled before its original, is the
+    first seen: without a prior it would be the original. The farm's five other articles
+    credit other publications, so it is known to republish, and the original site is
+    preferred."""
+    farm = "https://farm.example/2024/"
+    for k in range(5):  # their originals are not indexed: the farm is known by its credits
+        engine.ingest([art(f"{farm}copy-{k}", wrapped_copy(story(500 + k),
+                                                        f"Source: news{k}.example"))])
+    text = story(8)
+    engine.ingest([art(f"{farm}silent", wrapped_copy(text))])
+    engine.ingest([art(ORIG, text)])
+    o, c = engine.lookup([ORIG, f"{farm}silent"])
+    assert o.role == "original" and c.role == "copy", (o, c)
+    assert c.original and c.original["url"] == ORIG
+    assert any(e.startswith("prior: farm.example") for e in c.evidence)
+    counts = engine.client.hgetall(engine.keys.prefix + "site:farm.example")
+    assert counts == {b"articles": b"6", b"copies": b"1", b"credited": b"5"}
+    engine.remove(f"{farm}copy-0")
+    engine.ingest([art(f"{farm}copy-1", wrapped_copy(story(501)))])  # the credit is gone
+    counts = engine.client.hgetall(engine.keys.prefix + "site:farm.example")
+    assert counts == {b"articles": b"5", b"copies": b"1", b"credited": b"3"}
+
+
 def test_round_trips_per_batch_and_per_lookup(engine: Engine) -> None:
     calls: list[str] = []
     real = engine.client.execute_command
