@@ -455,6 +455,10 @@ def report(ev: dict[str, Any], n: int, pages: int, elapsed: float) -> str:
             "copied names a source outside the index, or the copy names one",
             ("verbatim", "original"): "the copy is taken for the original: it says nothing "
             "of where it comes from and its date, if any, is not later than the original's",
+            ("silent", "original"): "the silent copy, seen first, is taken for the original: "
+            "when the original arrived, the farm was not (yet) known to republish (below "
+            "WIRETRACE_REPUBLISHER_SHARE of its articles were copies or credited another "
+            "publication, as the farm also runs stories of its own)",
             ("excerpt", "partial (no original)"): "the excerpt is linked to no original (see "
             "above)",
             ("excerpt", "partial"): "the excerpt is linked to the wrong original of its "
