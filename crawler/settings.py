@@ -23,6 +23,9 @@ AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 CONCURRENT_REQUESTS = 32
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
+# Scrapy starts this many tasks for every response's output; a page yields one item and a
+# sitemap many requests, so the default (100) costs 100 task creations per page for nothing.
+CONCURRENT_ITEMS = 16
 DOWNLOAD_DELAY = 0.25
 
 # Bounds on every download: size (also after decompression), time (whole transfer)

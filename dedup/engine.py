@@ -418,12 +418,14 @@ class Engine:
                     yield aid, zlib.decompress(t).decode(), ArticleMeta.from_json(m)
 
     def reindex(self) -> int:
-        """Rebuild signatures, bands and clusters from the stored texts (after a parameter
-        change). Articles keep their metadata and first-seen times."""
+        """Rebuild signatures, bands, clusters, site templates and counters from the stored
+        texts (after a parameter change). Articles keep their metadata and first-seen times;
+        the crawlers' state and run history are kept."""
         items = list(self.texts())
         pattern = f"{self.keys.prefix}*"
         for key in self.client.scan_iter(match=pattern, count=1000):
-            if not key.decode().startswith((self.keys.article(""), self.keys.alias(""))):
+            if not key.decode().startswith((self.keys.article(""), self.keys.alias(""),
+                                            f"{self.keys.prefix}crawl:")):
                 self.client.delete(key)
         for aid, _, _ in items:
             self.client.hdel(self.keys.article(aid), "c")

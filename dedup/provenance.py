@@ -100,6 +100,12 @@ def claims_of(meta: ArticleMeta) -> list[Claim]:
     return out
 
 
+def _specific(claim: Claim) -> bool:
+    """Whether a claim names its source so that no member can be it unrecognised."""
+    return claim.is_url or claim.kind == "wire" or bool(
+        _DOMAIN_LIKE.match(claim.value.lower().removeprefix("www.")))
+
+
 def credits_another_site(meta: ArticleMeta) -> bool:
     """Whether a page says its text comes from another publication (a canonical elsewhere,
     original-source, "originally appeared on X"); a wire byline does not count: newspapers
@@ -193,9 +199,12 @@ def choose_original(
 
     eligible = [m for m in members if m.id not in external]
     margin = timedelta(hours=settings.date_margin_hours)
-    # A member dated after a member that credits a source outside the index is not where the
-    # text first appeared either, whatever it says of itself.
-    credited = [d for m in members if m.id in external and (d := _parse_date(m.meta.published))]
+    # A member dated after a member that credits a named site outside the index (a canonical
+    # there, its domain, a wire) is not where the text first appeared either, whatever it
+    # says of itself. A credit by a publisher's name is not enough: it may be this member's
+    # site under a name wiretrace cannot match, credited by a copier that backdates.
+    credited = [d for m in members if m.id in external and _specific(external[m.id])
+                and (d := _parse_date(m.meta.published))]
     if credited:
         first_credited = min(credited)
         eligible = [m for m in eligible if not (d := _parse_date(m.meta.published))

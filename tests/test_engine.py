@@ -95,6 +95,19 @@ def test_page_naming_an_outside_source_is_never_the_original_of_its_wire(
     assert any("the cluster names" in e for e in si.evidence)
 
 
+def test_backdated_copy_crediting_a_name_wiretrace_cannot_match_does_not_win(
+        engine: Engine) -> None:
+    """"Originally appeared on The Morning Ledger" may name the original's own site (its
+    domain says nothing of that name): the copy's early date does not rule the original out."""
+    text = story(9)
+    engine.ingest([art(COPY, wrapped_copy(text, "This story originally appeared on The "
+                                                "Morning Ledger."),
+                       published="2001-01-01T00:00:00Z")])
+    engine.ingest([art(ORIG, text, published="2024-01-01T00:00:00Z")])
+    o, c = engine.lookup([ORIG, COPY])
+    assert o.role == "original" and c.original and c.original["url"] == ORIG
+
+
 def test_backdated_copy_with_canonical_does_not_win(engine: Engine) -> None:
     text = story(4)
     engine.ingest([art(COPY, wrapped_copy(text), published="2020-01-01T00:00:00Z",
