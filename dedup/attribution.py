@@ -76,7 +76,7 @@ def _scan_lines(text: str) -> list[str]:
 
 
 # Every cue contains one of these: lines without any skip the full pattern.
-_CUE_HINTS = ("original", "first ", "published", "syndicated", "reprinted", "courtesy",
+CUE_HINTS = ("original", "first ", "published", "syndicated", "reprinted", "courtesy",
               "provided", "read ", "source")
 
 
@@ -90,7 +90,7 @@ def attribution_lines(text: str) -> list[str]:
     found = []
     for line in _scan_lines(text):
         lowered = line.lower()
-        if not any(h in lowered for h in _CUE_HINTS):
+        if not any(h in lowered for h in CUE_HINTS):
             continue
         for m in _LINE_RE.finditer(line):
             name = m.group("name").strip(" .:;,")

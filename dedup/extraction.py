@@ -16,7 +16,7 @@ import trafilatura
 from lxml import etree
 from trafilatura.utils import load_html
 
-from dedup.attribution import attribution_lines, named_sources, wire_bylines
+from dedup.attribution import CUE_HINTS, attribution_lines, named_sources, wire_bylines
 from dedup.errors import InputError
 from dedup.models import ArticleInput
 
@@ -115,6 +115,9 @@ def _page_attribution(tree: Any) -> tuple[list[str], list[str]]:
         text = " ".join(el.text_content().split())
         if not 8 <= len(text) <= 240:
             continue
+        lowered = text.lower()
+        if not any(h in lowered for h in CUE_HINTS):
+            continue  # most blocks: no cue, no need to scan them
         found = attribution_lines(text)
         if found:
             lines += found
