@@ -58,7 +58,7 @@ _NOT_A_SOURCE = re.compile(
     r"^(?:a |an |the )?(?:person|people|official|officials|sources?|familiar|close|said|"
     r"told|who|according|statement|spokes\w+|police|reports?|(?:news |wire )?agencies|"
     r"agency reports|wires?|wire services|staff|our (?:reporters?|correspondents?|staff)|"
-    r"agencies)\b"
+    r"agencies|company (?:reports|data|filings)|data)\b"
     r"|^(?:on\s+)?(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
     r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d"
     r"|\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
@@ -66,6 +66,14 @@ _NOT_A_SOURCE = re.compile(
     re.IGNORECASE,
 )
 
+# ... and picture credits ("Source: Getty Images", "Source: AP Photo/John Smith").
+_PICTURE_CREDIT = re.compile(r"\b(?:images?|photos?|photography|pictures|illustrations?|"
+                             r"graphics?|shutterstock|istock\w*|getty|alamy|unsplash|pexels)\b",
+                             re.IGNORECASE)
+
+
+def _not_a_source(name: str) -> bool:
+    return bool(_NOT_A_SOURCE.match(name) or _PICTURE_CREDIT.search(name))
 
 def _scan_lines(text: str) -> list[str]:
     """Short lines and the last lines of the text: where attribution lives."""
@@ -94,7 +102,7 @@ def attribution_lines(text: str) -> list[str]:
             continue
         for m in _LINE_RE.finditer(line):
             name = m.group("name").strip(" .:;,")
-            if name and (_DOMAIN_RE.search(name) or not _NOT_A_SOURCE.match(name)):
+            if name and (_DOMAIN_RE.search(name) or not _not_a_source(name)):
                 found.append(line)
                 break
     return found
@@ -109,7 +117,7 @@ def named_sources(line: str) -> list[str]:
     names = []
     for m in _LINE_RE.finditer(line):
         name = re.split(r"[.;,]\s|\s[-–—]\s", m.group("name").strip())[0].strip(" .:;,\"'")
-        if name and not _NOT_A_SOURCE.match(name):
+        if name and not _not_a_source(name):
             names.append(name)
     return names
 

@@ -26,8 +26,11 @@ _DOMAIN_LIKE = re.compile(r"^[a-z0-9.-]+\.[a-z]{2,24}$")
 # Words a publisher adds to its name when it signs ("Al Jazeera News", "Gizmodo Staff").
 _SIGNATURE_WORDS = re.compile(r"(?:\s+(?:news|online|digital|staff|newsroom|desk|team|network|"
                               r"media|editors?|editorial|web|english|\.com))+$", re.I)
+# Cues that say the text comes from elsewhere. A bare "Source: X" says so only when X is a
+# site's domain: under charts and photos it names data and picture agencies ("Source: Bureau
+# of Labor Statistics", "Source: Getty Images"), which must not make a page a copy.
 _STRONG_CUE = re.compile(r"originally|first (?:appeared|published)|republished|syndicated|"
-                         r"reprinted|belongs to|courtesy|source\s*:", re.I)
+                         r"reprinted|belongs to|courtesy", re.I)
 
 
 @dataclass(slots=True)
@@ -93,7 +96,8 @@ def claims_of(meta: ArticleMeta) -> list[Claim]:
         strong = bool(_STRONG_CUE.search(line))
         for name in named_sources(line):
             if not _names_site(name, meta.site, meta.site_name):
-                out.append(Claim("attribution", name, False, strong))
+                domain = bool(_DOMAIN_LIKE.match(name.lower().removeprefix("www.")))
+                out.append(Claim("attribution", name, False, strong or domain))
     for wire in meta.wire:
         if not any(_names_site(n, meta.site, meta.site_name) for n in WIRES.get(wire, ())):
             out.append(Claim("wire", wire, False, True))

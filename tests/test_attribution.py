@@ -49,3 +49,20 @@ def test_a_page_signing_with_its_own_name_or_edition_makes_no_claim() -> None:
     assert same_publisher("news.telegraph.co.uk", "telegraph.com")
     assert not same_publisher("abc.net.au", "abc.com")  # short names collide: not trusted
     assert not same_publisher("abc.net.au", "abcnews.go.com")
+
+
+def test_picture_and_data_credits_do_not_make_a_page_a_copy() -> None:
+    from dedup.models import ArticleMeta
+    from dedup.provenance import claims_of, credits_another_site
+
+    assert attribution_lines("Source: Getty Images") == []
+    assert attribution_lines("Source: AP Photo/John Smith") == []
+    chart = ArticleMeta(url="https://paper.example/a", site="paper.example",
+                        attribution=["Source: Bureau of Labor Statistics"])
+    assert [c.strong for c in claims_of(chart)] == [False]  # a name, not a site: weak
+    assert not credits_another_site(chart)
+    copy = ArticleMeta(url="https://farm.example/a", site="farm.example",
+                       attribution=["Source: nbcnews.com",
+                                    "This story originally appeared on The Verge."])
+    assert [c.strong for c in claims_of(copy)] == [True, True]
+    assert credits_another_site(copy)
