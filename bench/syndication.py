@@ -13,6 +13,9 @@ on templates written for the project, copy them the ways republishers do:
   silent     for one original in five, the only copy: on the farm, with no date and no
              attribution, crawled before its original (expected: copy; only the farm's
              other pages, which credit other publishers, give it away)
+  real-template  a copy on another real site's page (one of the corpus's own pages, its
+             article replaced, its identity and dates removed): templates wiretrace has never
+             seen, with their real navigation, sidebars and footers (expected: copy)
   light-edit a copy edited lightly (synonyms, words dropped or doubled) on the portal
              (expected: copy)
   canonical  a licensed copy whose cross-domain canonical (or only og:url) names the original
@@ -154,6 +157,53 @@ def _drop_share(paras: list[str], share: float) -> list[str]:
     return kept if len(kept) >= 3 else paras[:3]
 
 
+def transplant(template: Original, paras: list[str], extra_html: str,
+               date: str | None = None) -> str | None:
+    """Another real site's page as a republisher's template: the element that holds its
+    article (all paragraphs of its human ground truth) emptied and filled with ``paras``,
+    its identity and dates (canonical,
+    og:url, JSON-LD, date meta, <time>) removed; everything else of the real page stays
+    (navigation, sidebars, related links, footers), and ``date`` becomes its date. None when
+    its article is not found."""
+    import lxml.html
+
+    try:
+        tree = lxml.html.fromstring(template.html)
+    except (ValueError, lxml.etree.ParserError):
+        return None
+    for el in tree.xpath("//link[@rel='canonical'] | //meta[@property='og:url'] | "
+                         "//script[@type='application/ld+json'] | //time | "
+                         "//meta[contains(@property, 'time') or contains(@name, 'date') or "
+                         "contains(@itemprop, 'date') or contains(@property, 'date')]"):
+        el.drop_tree()
+    body = " ".join(template.body.split())
+    ours = [el for el in tree.iter("p")
+            if len(t := " ".join(el.text_content().split())) >= 40 and t in body]
+    if len(ours) < 2:
+        return None
+    # the article's container: the lowest element holding all of its paragraphs; all of it
+    # goes (the article's other paragraphs, captions, in-article links), the page around stays
+    chains = [list(el.iterancestors()) for el in ours]
+    common = [a for a in chains[0] if all(a in c for c in chains[1:])]
+    if not common or common[0].tag in ("body", "html"):
+        return None
+    parent = common[0]
+    for child in list(parent):
+        parent.remove(child)
+    parent.text = None
+    for text in paras:
+        p = lxml.html.Element("p")
+        p.text = text
+        parent.append(p)
+    if extra_html:
+        parent.append(lxml.html.fragment_fromstring(extra_html))
+    head = tree.find("head")
+    if date and head is not None:  # the republisher's own date, as its pages give one
+        head.insert(0, lxml.html.Element("meta", property="article:published_time",
+                                         content=date))
+    return lxml.html.tostring(tree, encoding="unicode")
+
+
 def build(originals: list[Original], port: int, seed: int = 11,
           ) -> tuple[SiteBuilder, list[Expected], list[str]]:
     rng = random.Random(seed)
@@ -204,6 +254,20 @@ def build(originals: list[Original], port: int, seed: int = 11,
             page = hub_page(title, paras, date, attribution)
         serve(host, path, page,
               Expected(f"http://{host}:{port}{path}", "verbatim", "copy", o.url, src))
+        # a copy on another real site's page, a template wiretrace has never seen: that
+        # page's own article replaced by this one, its identity and dates removed
+        if i % 4 == 2:
+            tpl = originals[(i + 7) % len(originals)]
+            line = PHRASINGS[(i // 4) % len(PHRASINGS)].format(site=site)
+            # dated after the original, as a republisher's page is; one that names its
+            # source may also be undated
+            page = transplant(tpl, paras, f"<p>{html.escape(line)}</p>" if line else "",
+                              None if line and i % 8 < 4 else "2021-02-02T00:00:00Z")
+            if page:
+                host = "copy-of-" + tpl.host.removeprefix("www.").replace(".", "-") + ".test"
+                serve(host, f"/stories/{i}.html", page,
+                      Expected(f"http://{host}:{port}/stories/{i}.html", "real-template",
+                               "copy", o.url, src))
         # a lightly edited copy: synonyms, dropped and doubled words (expected: copy)
         if i % 4 == 3:
             edited = [typos(p, seed=i * 100 + k) for k, p in enumerate(paras)]
@@ -352,7 +416,10 @@ def evaluate(truth: list[Expected], results: list[dict]) -> dict[str, Any]:
         elif e.role == "original":
             c["role_ok"] += role == "original"
         elif e.role == "republished":  # a copy of its declared source, which is not indexed
-            ok = role in ("copy", "partial") and orig is None and credits(r, e.source or "")
+            # right: attributed to its declared source, as a copy with no indexed original,
+            # or as the original of the copies that name it
+            ok = credits(r, e.source or "") and (
+                role == "original" or (role in ("copy", "partial") and orig is None))
             c["role_ok"] += ok
             if not ok and role in ("copy", "partial"):
                 predicted[role] += 1
@@ -425,7 +492,8 @@ def report(ev: dict[str, Any], n: int, pages: int, elapsed: float) -> str:
                   "original-source on another publisher's site) that they republish another "
                   "publisher's story are not originals: for them and their copies the right "
                   "answer is \"original not indexed\", with the declared source named "
-                  "(`attributed_to`):", ""]
+                  "(`attributed_to`); where a copy names such a page, that page may be the "
+                  "original of its copies, still attributed to its declared source:", ""]
         lines += [f"- {url} names {src}" for url, src in ev["republished"]]
     lines += ["", "| copy type | pages | linked | right original | right role and original |"
               " false links |", "|---|---|---|---|---|---|"]
