@@ -22,6 +22,9 @@ on templates written for the project, copy them the ways republishers do:
   excerpt    the first 40% of the paragraphs and a "read more" link (expected: partial)
   rewrite    a new headline and intro, a third of the paragraphs dropped, two swapped,
              one added, quotes kept (expected: partial)
+  digest     half of this story and a quarter of the next one, undated, crawled before
+             both (expected: partial of either story, as it reuses both; the two stories'
+             other pages are never drawn into one cluster through it)
   negative   hard negatives: other articles on the farm's and the portal's templates (which
              carry long shared boilerplate), and an article about the same event on another
              site that shares one sentence with the original (expected: no link)
@@ -91,6 +94,7 @@ class Expected:
     role: str | None  # copy | partial | None (no link) | original
     original: str | None  # the original's real URL
     source: str | None = None  # the publisher the "original" itself names as its source
+    also: str | None = None  # a second story the page reuses (a digest): linking to it is right
 
 
 def declared_source(o: Original) -> str | None:
@@ -305,6 +309,16 @@ def build(originals: list[Original], port: int, seed: int = 11,
                                                                    "Trending Now"),
                   Expected(f"http://{REWRITER}:{port}/news/{i}-what-we-know", "rewrite",
                            "partial", o.url, src))
+        # a digest quoting this story and the next one, crawled with the republishers:
+        # a partial of this story (it quotes more of it); the other story's copies must not
+        # be drawn into this story's cluster through it
+        if i % 6 == 1:
+            nxt = paragraphs(originals[(i + 1) % len(originals)].body)
+            body = _excerpt(paras, 0.5) + _excerpt(nxt, 0.25)
+            page = farm_page(f"Morning digest {i}", body, None, "")
+            serve(AGG, f"/digest/{i}", page.replace("Daily Viral News", "Newsbrief"),
+                  Expected(f"http://{AGG}:{port}/digest/{i}", "digest", "partial", o.url, src,
+                           originals[(i + 1) % len(originals)].url))
         # hard negatives: another story on the farm's template; the same event elsewhere
         if i % 3 == 2:
             other = story(7000 + i, paragraphs=6).split("\n\n")
@@ -398,14 +412,15 @@ def evaluate(truth: list[Expected], results: list[dict]) -> dict[str, Any]:
         if e.role in ("copy", "partial"):
             # the page copied, or, when that page declares itself a republication, "original
             # not indexed" with its declared source named
-            right = (orig is not None and orig == canon.get(e.original or "")) or bool(
+            right = (orig is not None and orig in (canon.get(e.original or ""),
+                                                   canon.get(e.also or ""))) or bool(
                 e.source and orig is None and credits(r, e.source))
             c["linked"] += role in ("copy", "partial")
             c["right_original"] += right
             c["role_ok"] += role == e.role and right
             if role == e.role and right:
                 correct[role] += 1
-            if orig is not None and story.get(orig) != e.original:
+            if orig is not None and story.get(orig) not in (e.original, e.also):
                 false_links.append((e.url, orig))  # linked to another story
             if not (role == e.role and right):
                 misses.append((e.kind, e.url, role, orig, r.get("containment")))

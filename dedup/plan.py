@@ -150,6 +150,8 @@ class Plan:
         # releases sharing an "About us" block, linked through a copy of one of them).
         rel = [(shared, cid) for shared, cid in rel
                if not self._holds_other_story_of_site(member, self.cluster_of[cid])]
+        linked = {cid for _, cid in rel}
+        rel = [(shared, cid) for shared, cid in rel if self._joins_story(member, cid, linked)]
         self.members[art.id] = member
         self.written[art.id] = art
         self.texts[art.id] = art.text
@@ -174,6 +176,17 @@ class Plan:
         self._set_cluster(target, ids)
         return Outcome(art.id, art.meta.url, status, self.role_of(art.id) or "", target)
 
+    def _joins_story(self, member: Member, via: str, linked: set[str]) -> bool:
+        """Whether relating to ``via`` makes this article part of via's story: it is inside
+        via, or via inside it, or it also relates to another member of via's cluster. What a
+        page that mixes two stories (a roundup, a digest) shares with an article may be the
+        other story: through it alone, the article does not join."""
+        cm = self.clusters.get(self.cluster_of[via])
+        if cm is None or len(cm.members) < 2 or linked & (set(cm.members) - {via}):
+            return True
+        s = self.pair(member, self.members[via])
+        return max(s.a_in_b, s.b_in_a) >= 0.85
+
     def _holds_other_story_of_site(self, member: Member, cid: str) -> bool:
         for mid in self.members_of(cid):
             other = self.members[mid]
@@ -192,6 +205,19 @@ class Plan:
             return
         members = [self.members[i] for i in ids]
         choice = choose_original(members, self.pair, self.settings, self.republisher)
+        if choice.original:
+            # A cluster is one story: members that share nothing with its original came in
+            # through a page that carries two stories (a digest seen first); they form their
+            # own cluster.
+            o = self.members[choice.original]
+            stray = [m.id for m in members if m.id != o.id and not related(
+                self.pair(m, o), same_site(m.meta.site, o.meta.site), self.settings)]
+            if stray:
+                keep = [i for i in ids if i not in stray]
+                name = next(i for i in stray if i != cid)
+                self._set_cluster(cid, keep)
+                self._set_cluster(name, stray)
+                return
         verdicts = assign_roles(members, choice, self.pair, self.settings)
         cm = self.clusters.get(cid)
         version = cm.version if cm else 0

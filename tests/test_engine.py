@@ -148,6 +148,44 @@ def test_roundup_is_partial_of_the_story_it_reuses_most_and_merges_nothing(
     assert one.cluster != two.cluster and two.role == "unique"
 
 
+def test_a_roundup_seen_first_does_not_chain_two_stories(engine: Engine) -> None:
+    """A digest that quotes two stories, crawled before both: each story's copy relates to
+    it through its own part only, so neither joins through it; the digest stays a partial
+    of one story and the two stories never share a cluster."""
+    s1, s2 = story(10), story(11)
+    p1, p2 = s1.split("\n\n"), s2.split("\n\n")
+    engine.ingest([art("https://roundup.example/r", "\n\n".join(p1[:5] + p2[:4]))])
+    engine.ingest([art("https://farm.example/c1", wrapped_copy(s1),
+                       published="2024-02-01T00:00:00Z")])
+    engine.ingest([art("https://farm2.example/c2", wrapped_copy(s2),
+                       published="2024-02-01T00:00:00Z")])
+    engine.ingest([art("https://one.example/s1", s1, published="2024-01-01T00:00:00Z"),
+                   art("https://two.example/s2", s2, published="2024-01-01T00:00:00Z")])
+    r, c1, c2, one, two = engine.lookup([
+        "https://roundup.example/r", "https://farm.example/c1", "https://farm2.example/c2",
+        "https://one.example/s1", "https://two.example/s2"])
+    assert one.cluster != two.cluster and one.role == two.role == "original"
+    assert c1.original and c1.original["url"] == "https://one.example/s1"
+    assert c2.original and c2.original["url"] == "https://two.example/s2"
+    assert r.role == "partial" and r.original and r.original["url"] == "https://one.example/s1"
+
+
+def test_an_original_arriving_last_joins_the_clusters_of_its_disjoint_excerpts(
+        engine: Engine) -> None:
+    paras = story(12, paragraphs=10).split("\n\n")
+    first, second = "\n\n".join(paras[:4]), "\n\n".join(paras[6:])
+    engine.ingest([art("https://a.example/1", first), art("https://b.example/1", first + "\nok"),
+                   art("https://c.example/2", second), art("https://d.example/2", second)])
+    assert len({r.cluster for r in engine.lookup(["https://a.example/1",
+                                                  "https://c.example/2"])}) == 2
+    engine.ingest([art(ORIG, "\n\n".join(paras))])
+    res = engine.lookup([ORIG, "https://a.example/1", "https://b.example/1",
+                         "https://c.example/2", "https://d.example/2"])
+    assert res[0].role == "original" and len({r.cluster for r in res}) == 1
+    assert all(r.role == "partial" and r.original and r.original["url"] == ORIG
+               for r in res[1:])
+
+
 def test_reingest_same_text_changes_nothing_changed_text_updates(engine: Engine) -> None:
     text = story(10)
     engine.ingest([art(ORIG, text), art(COPY, wrapped_copy(text))])
