@@ -39,10 +39,13 @@ class IndexPipeline:
         return cls(crawler)
 
     async def open_spider(self) -> None:
-        # spawn: a fork of a process that runs a reactor and threads is not safe. The workers
-        # start (and import trafilatura) while robots.txt, feeds and sitemaps are fetched.
-        self.pool = ProcessPoolExecutor(self.workers,
-                                        mp_context=multiprocessing.get_context("spawn"))
+        # forkserver: a fork of a process that runs a reactor and threads is not safe, so
+        # workers fork from a fresh server process that imports the extraction code once
+        # (each spawned worker would import trafilatura and lxml again). They start while
+        # robots.txt, feeds and sitemaps are fetched.
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["crawler.work", "trafilatura", "dedup.extraction"])
+        self.pool = ProcessPoolExecutor(self.workers, mp_context=ctx)
         for _ in range(self.workers):
             self.pool.submit(warm_up)
         spider = self.crawler.spider
