@@ -214,9 +214,10 @@ class Plan:
                 self.pair(m, o), same_site(m.meta.site, o.meta.site), self.settings)]
             if stray:
                 keep = [i for i in ids if i not in stray]
-                name = next(i for i in stray if i != cid)
-                self._set_cluster(cid, keep)
-                self._set_cluster(name, stray)
+                # the cluster keeps its name unless the member it is named after strays
+                keep_name, stray_name = (keep[0], cid) if cid in stray else (cid, stray[0])
+                self._set_cluster(stray_name, stray)
+                self._set_cluster(keep_name, keep)
                 return
         verdicts = assign_roles(members, choice, self.pair, self.settings)
         cm = self.clusters.get(cid)
