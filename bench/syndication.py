@@ -125,6 +125,22 @@ def credits(result: dict[str, Any], source: str) -> bool:
     return bool(host) and same_publisher(host, source)
 
 
+KINDS = {
+    "verbatim": "the full text on a farm, portal or aggregator template, attribution lines "
+                "of many phrasings or none (expected: copy)",
+    "light-edit": "synonyms, dropped and doubled words (copy)",
+    "canonical": "a licensed copy whose canonical or og:url names the original (copy)",
+    "real-template": "the text on another real site's page, its article replaced (copy)",
+    "silent": "the only copy of a story: no date, no attribution, crawled first (copy)",
+    "excerpt": "the first 40% with a \"read more\" link (partial)",
+    "rewrite": "new headline and intro, a third dropped, paragraphs swapped and added "
+               "(partial)",
+    "digest": "half of one story and a quarter of the next, crawled first (partial of either)",
+    "negative": "another story on the same template, or about the same event (no link)",
+    "original": "the real page itself (original)",
+}
+
+
 def _excerpt(paras: list[str], share: float) -> list[str]:
     """The leading part of the text that holds ``share`` of its distinct 4-word runs (what a
     "40% excerpt" means: it reproduces 40% of the text, also of a text that repeats itself),
@@ -516,6 +532,8 @@ def report(ev: dict[str, Any], n: int, pages: int, elapsed: float) -> str:
         lines.append(f"| {kind} | {c.get('pages', 0)} | {c.get('linked', '-')} | "
                      f"{c.get('right_original', '-')} | {c.get('role_ok', 0)} | "
                      f"{c.get('false_link', 0)} |")
+    lines += ["", "Copy types (module docstring of bench/syndication.py for the details):", ""]
+    lines += [f"- **{k}**: {v}" for k, v in KINDS.items()]
     if ev["misses"]:
         lines += ["", "## Misses", "", "| type | page | role | original | containment |",
                   "|---|---|---|---|---|"]
