@@ -58,7 +58,7 @@ _NOT_A_SOURCE = re.compile(
     r"^(?:a |an |the )?(?:person|people|official|officials|sources?|familiar|close|said|"
     r"told|who|according|statement|spokes\w+|police|reports?|(?:news |wire )?agencies|"
     r"agency reports|wires?|wire services|staff|our (?:reporters?|correspondents?|staff)|"
-    r"agencies|company (?:reports|data|filings)|data)\b"
+    r"company (?:reports|data|filings)|data)\b"
     r"|^(?:on\s+)?(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
     r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d"
     r"|\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
@@ -75,6 +75,7 @@ _PICTURE_CREDIT = re.compile(r"\b(?:images?|photos?|photography|pictures|illustr
 def _not_a_source(name: str) -> bool:
     return bool(_NOT_A_SOURCE.match(name) or _PICTURE_CREDIT.search(name))
 
+
 def _scan_lines(text: str) -> list[str]:
     """Short lines and the last lines of the text: where attribution lives."""
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
@@ -85,7 +86,7 @@ def _scan_lines(text: str) -> list[str]:
 
 # Every cue contains one of these: lines without any skip the full pattern.
 CUE_HINTS = ("original", "first ", "published", "syndicated", "reprinted", "courtesy",
-              "provided", "read ", "source")
+             "provided", "read ", "source")
 
 
 def attribution_lines(text: str) -> list[str]:

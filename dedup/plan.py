@@ -305,23 +305,27 @@ class Plan:
         r = self.raw.records.get(aid)
         return r.cluster if r else None
 
+    def _role_changes(self) -> list[tuple[Member, str | None, str | None]]:
+        """Every article whose role this plan changes: (article, role before, role after);
+        None is "not indexed"."""
+        out = []
+        for aid in set(self.initial_roles) | set(self.members) | set(self.removed):
+            m = self.members.get(aid) or self.removed.get(aid)
+            before, after = self.initial_roles.get(aid), self.role_of(aid)
+            if m is not None and before != after:
+                out.append((m, before, after))
+        return out
+
     def site_deltas(self) -> dict[tuple[str, str], int]:
         """Per site: articles, copies (copy or partial: the site republished it) and articles
         that credit another publication."""
         deltas: dict[tuple[str, str], int] = {}
-        for aid in set(self.initial_roles) | set(self.members) | set(self.removed):
-            m = self.members.get(aid) or self.removed.get(aid)
-            if m is None:
-                continue
-            before, after = self.initial_roles.get(aid), self.role_of(aid)
-            if before == after:
-                continue
-            site = m.meta.site
+        for m, before, after in self._role_changes():
             a = int(after is not None) - int(before is not None)
             c = int(after in ("copy", "partial")) - int(before in ("copy", "partial"))
             for name, d in (("articles", a), ("copies", c)):
                 if d:
-                    deltas[(site, name)] = deltas.get((site, name), 0) + d
+                    deltas[(m.meta.site, name)] = deltas.get((m.meta.site, name), 0) + d
         for site, d in self.credit_deltas.items():
             deltas[(site, "credited")] = d
         return deltas
@@ -329,12 +333,7 @@ class Plan:
     def stat_deltas(self) -> dict[str, int]:
         deltas = {"articles": 0, "clusters": 0, "copies": 0, "partials": 0, "originals": 0}
         plural = {"copy": "copies", "partial": "partials", "original": "originals"}
-        touched = set(self.initial_roles) | set(self.members) | set(self.removed)
-        for aid in touched:
-            before = self.initial_roles.get(aid)
-            after = self.role_of(aid)
-            if before == after:
-                continue
+        for _, before, after in self._role_changes():
             if before is None:
                 deltas["articles"] += 1
             if after is None:

@@ -96,18 +96,20 @@ def claims_of(meta: ArticleMeta) -> list[Claim]:
         strong = bool(_STRONG_CUE.search(line))
         for name in named_sources(line):
             if not _names_site(name, meta.site, meta.site_name):
-                domain = bool(_DOMAIN_LIKE.match(name.lower().removeprefix("www.")))
-                out.append(Claim("attribution", name, False, strong or domain))
+                out.append(Claim("attribution", name, False, strong or _is_domain(name)))
     for wire in meta.wire:
         if not any(_names_site(n, meta.site, meta.site_name) for n in WIRES.get(wire, ())):
             out.append(Claim("wire", wire, False, True))
     return out
 
 
+def _is_domain(name: str) -> bool:
+    return bool(_DOMAIN_LIKE.match(name.strip().lower().removeprefix("www.")))
+
+
 def _specific(claim: Claim) -> bool:
     """Whether a claim names its source so that no member can be it unrecognised."""
-    return claim.is_url or claim.kind == "wire" or bool(
-        _DOMAIN_LIKE.match(claim.value.lower().removeprefix("www.")))
+    return claim.is_url or claim.kind == "wire" or _is_domain(claim.value)
 
 
 def credits_another_site(meta: ArticleMeta) -> bool:
@@ -123,7 +125,7 @@ def _names_site(name: str, site: str, site_name: str | None) -> bool:
     if n.startswith(("http://", "https://")):
         return same_publisher(site_of(n), site)
     n = n.removeprefix("www.")
-    if _DOMAIN_LIKE.match(n):
+    if _is_domain(n):
         return same_publisher(n, site)
     for wire_names in (WIRES.get(name), WIRES.get(name.upper())):
         if wire_names and any(_names_site(w, site, site_name) for w in wire_names):
@@ -251,9 +253,10 @@ def _by_date_and_structure(eligible: list[Member], pair: Callable[[Member, Membe
                   f"{dated[1][1].meta.published} ({dated[1][1].meta.site})"]
             return Choice(first.id, 0.75, ev)
     lead = []
-    if republisher is not None and len({m.meta.site for m in eligible}) > 1:
-        farms = sorted({m.meta.site for m in eligible if republisher(m.meta.site)})
-        if farms and len(farms) < len({m.meta.site for m in eligible}):
+    sites = {m.meta.site for m in eligible}
+    if republisher is not None and len(sites) > 1:
+        farms = sorted(site for site in sites if republisher(site))
+        if farms and len(farms) < len(sites):
             eligible = [m for m in eligible if m.meta.site not in farms]
             fullest = sorted(eligible, key=lambda m: -m.sig.size)[:4]
             lead.append(f"prior: {', '.join(farms)} mostly republishes other sites' articles")
