@@ -12,6 +12,7 @@ RUN pip install --no-deps -r requirements.lock
 COPY pyproject.toml README.md scrapy.cfg ./
 COPY dedup ./dedup
 COPY crawler ./crawler
+COPY wiretrace ./wiretrace
 COPY examples ./examples
 RUN pip install --no-deps . \
     && useradd --create-home --uid 10001 wiretrace

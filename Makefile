@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench quality clean
+.PHONY: demo test check soak lint bench quality clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,12 +17,24 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/python scripts/demo.py
 
+# the import contracts, then every tier (tests/unit, tests/redis, tests/e2e) but the soak runs
 test: $(STAMP)
-	sh scripts/with-redis.sh $(BIN)/python -m pytest -q
+	@$(BIN)/lint-imports --no-cache > .lint-imports.log || { cat .lint-imports.log; exit 1; }
+	@tail -n 1 .lint-imports.log && rm -f .lint-imports.log
+	sh scripts/with-redis.sh $(BIN)/python -m pytest -q -m "not soak"
+
+# the fast tiers: pure unit tests and the engine and CLI against a real Redis
+check: $(STAMP)
+	sh scripts/with-redis.sh $(BIN)/python -m pytest -q -m "not soak and not e2e" tests/unit tests/redis
+
+# long load and fault runs (exit 5, no test collected, is not a failure)
+soak: $(STAMP)
+	sh scripts/with-redis.sh $(BIN)/python -m pytest -q -m soak || test $$? -eq 5
 
 lint: $(STAMP)
-	$(BIN)/ruff check dedup crawler tests bench
+	$(BIN)/ruff check dedup crawler wiretrace wiretrace_testing tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 bench: $(STAMP)
 	sh scripts/with-redis.sh sh -c '$(BIN)/python -m bench.signature_speed && $(BIN)/python -m bench.index_vs_datasketch && $(BIN)/python -m bench.crawl_speed'

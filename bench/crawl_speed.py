@@ -19,9 +19,9 @@ from pathlib import Path
 
 import trafilatura
 
-from bench.corpus import PAGES
-from crawler.localsites import SiteBuilder, free_port, start_server, write_hosts
-from tests.crawlsites import load_originals, sitemap_xml
+from wiretrace_testing.corpus import PAGES
+from wiretrace_testing.crawlsites import load_originals, sitemap_xml
+from wiretrace_testing.localsites import SiteBuilder, free_port, start_server, write_hosts
 
 
 def main() -> None:

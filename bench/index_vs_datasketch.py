@@ -14,13 +14,13 @@ import uuid
 import redis
 from datasketch import MinHash, MinHashLSH
 
-from bench.corpus import mutate, texts
 from dedup.boilerplate import signature_text
 from dedup.config import Settings
 from dedup.engine import Engine
 from dedup.models import ArticleInput
 from dedup.normalize import tokenize
 from dedup.params import PARAMS
+from wiretrace_testing.corpus import mutate, texts
 
 
 def ds_minhash(text: str) -> MinHash:

@@ -10,10 +10,10 @@ import time
 import numpy as np
 from datasketch import MinHash
 
-from bench.corpus import texts
 from dedup.normalize import tokenize
 from dedup.params import PARAMS
 from dedup.signature import signature
+from wiretrace_testing.corpus import texts
 
 
 def shingles(text: str) -> list[bytes]:

@@ -1,7 +1,7 @@
 """wiretrace's engine: near-duplicate detection and provenance of news articles.
 
-The public API is :class:`dedup.engine.Engine`; the CLI (`dedup.cli`) and the HTTP API
-(`dedup.api`) are thin faces over it.
+The public API is :class:`dedup.engine.Engine`; the CLI (`wiretrace.cli`) and the HTTP API
+(`wiretrace.api`) are thin faces over it, in the package `wiretrace`.
 """
 
 from dedup.errors import IndexMismatchError, InputError, WiretraceError

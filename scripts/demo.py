@@ -16,8 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from crawler.localsites import start_server, write_hosts  # noqa: E402
-from examples import demo_sites  # noqa: E402
+from wiretrace_testing import demo_sites  # noqa: E402
+from wiretrace_testing.localsites import start_server, write_hosts  # noqa: E402
 
 PORT = int(os.environ.setdefault("WIRETRACE_DEMO_PORT", "8790"))
 os.environ.setdefault("WIRETRACE_DATA_DIR", str(ROOT / ".wiretrace"))

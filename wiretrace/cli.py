@@ -281,7 +281,7 @@ def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    from dedup.api.app import create_app
+    from wiretrace.api.app import create_app
 
     # uvicorn re-raises SIGTERM after its graceful shutdown: exit normally then, so that the
     # embedded Redis is released (and shut down by its last user)

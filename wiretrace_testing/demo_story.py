@@ -1,6 +1,7 @@
-"""Writes examples/articles.jsonl: a small story, its republished copies, and an unrelated one.
+"""The demo's story (examples/articles.jsonl): a small story, its republished copies
+and an unrelated one.
 
-The texts were written for wiretrace. Run: python examples/make_examples.py
+The texts were written for wiretrace. Run: python -m wiretrace_testing.demo_story
 """
 
 import json
@@ -42,7 +43,9 @@ OTHER = [
     "report the sightings through its website, and warned that flying drones near the cliffs "
     "is an offence while the birds are breeding.",
 ]
-BOILERPLATE_TOP = "Home | News | Local | Sport | Weather\nBREAKING: traffic delays on the coast road"
+BOILERPLATE_TOP = (
+    "Home | News | Local | Sport | Weather\nBREAKING: traffic delays on the coast road"
+)
 BOILERPLATE_BOTTOM = (
     "You May Also Like\nTen cheap weekend breaks by the sea\nWhy your cat ignores you\n"
     "Leave a Reply\nYour email address will not be published. Required fields are marked *\n"
@@ -69,7 +72,7 @@ def main() -> None:
          "title": "White-tailed eagles nest near Eastbrook", "published": "2026-03-06T10:00:00Z",
          "site_name": "Eastbrook Gazette", "text": "\n\n".join(OTHER)},
     ]
-    out = Path(__file__).with_name("articles.jsonl")
+    out = Path(__file__).resolve().parents[1] / "examples" / "articles.jsonl"
     out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
 
 

@@ -8,7 +8,7 @@ from dedup.engine import Engine
 from dedup.errors import IndexMismatchError
 from dedup.models import ArticleInput
 from dedup.params import SignatureParams
-from tests.stories import excerpt, light_edit, story, wrapped_copy
+from wiretrace_testing.stories import excerpt, light_edit, story, wrapped_copy
 
 ORIG = "https://origin.example/news/story-1"
 COPY = "https://farm.example/2024/copy-of-story"

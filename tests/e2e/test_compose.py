@@ -18,11 +18,11 @@ import pytest
 import redis
 import yaml
 
-from crawler.localsites import free_port, start_server, write_hosts
-from examples import demo_sites
 from tests.conftest import wait_for_redis
+from wiretrace_testing import demo_sites
+from wiretrace_testing.localsites import free_port, start_server, write_hosts
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 WIRETRACE = str(Path(sys.executable).with_name("wiretrace"))
 ENV = {"REDIS_PASSWORD": "s3cret-test-password", "WIRETRACE_API_KEY": "",
        "WIRETRACE_SOURCES_FILE": "./examples/sources.yaml"}

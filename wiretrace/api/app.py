@@ -18,12 +18,12 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 from pydantic import BaseModel
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from dedup.api import page
 from dedup.config import Settings
 from dedup.engine import Engine
 from dedup.errors import IndexMismatchError, InputError, StoreUnavailableError
 from dedup.fetch import FetchFailed, FetchPolicy, fetch
 from dedup.models import ArticleInput
+from wiretrace.api import page
 
 MAX_URL = 2048
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "

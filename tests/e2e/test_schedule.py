@@ -8,9 +8,9 @@ from pathlib import Path
 
 import redis
 
-from crawler.localsites import SiteBuilder, free_port, start_server, write_hosts
 from dedup.config import Settings
 from dedup.keys import Keys
+from wiretrace_testing.localsites import SiteBuilder, free_port, start_server, write_hosts
 
 WIRETRACE = str(Path(sys.executable).with_name("wiretrace"))
 

@@ -178,7 +178,7 @@ def free_port() -> int:
 def start_server(root: str | Path, port: int = 0) -> ServerProcess:
     """Serve a site tree from a process of its own; returns when it answers."""
     port = port or free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "crawler.localsites", str(root),
+    proc = subprocess.Popen([sys.executable, "-m", "wiretrace_testing.localsites", str(root),
                              "--port", str(port)], env={**os.environ})
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from crawler.localsites import ServerProcess, SiteBuilder, start_server, write_hosts
 from dedup.config import Settings
 from dedup.engine import Engine
-from tests.crawlsites import Web, build_web, sources_yaml
+from wiretrace_testing.crawlsites import Web, build_web, sources_yaml
+from wiretrace_testing.localsites import ServerProcess, SiteBuilder, start_server, write_hosts
 
 WIRETRACE = str(Path(sys.executable).with_name("wiretrace"))
 
@@ -69,7 +69,7 @@ def _sample_rss(pid: int, stop: threading.Event, peak: list[int]) -> None:
 def served(shared_pages: Path, tmp_path_factory: pytest.TempPathFactory,
            ) -> Iterator[tuple[Web, ServerProcess, Path]]:
     tmp = tmp_path_factory.mktemp("web")
-    from crawler.localsites import free_port
+    from wiretrace_testing.localsites import free_port
 
     port = free_port()
     web = build_web(shared_pages, port)
@@ -215,9 +215,9 @@ def test_a_crawl_shared_by_two_processes_fetches_each_page_once(
     """Two `wiretrace crawl --shared-queue RUN` processes (as on two machines) share one
     scrapy-redis queue and duplicate filter: both work, every article is fetched by one of
     them and indexed once, and the sitemap is fetched once."""
-    from crawler.localsites import free_port
-    from tests.crawlsites import sitemap_xml
-    from tests.stories import story
+    from wiretrace_testing.crawlsites import sitemap_xml
+    from wiretrace_testing.localsites import free_port
+    from wiretrace_testing.stories import story
 
     port, host, n = free_port(), "slowpress.test", 60
     b = SiteBuilder()

@@ -21,7 +21,7 @@ def real_texts() -> list[str]:
 def texts(n: int, seed: int = 1) -> list[str]:
     """n distinct article texts: real bodies first, then real paragraphs with their words
     shuffled (realistic vocabulary, distinct shingles), else generated stories."""
-    from tests.stories import story
+    from wiretrace_testing.stories import story
 
     rng = random.Random(seed)
     real = real_texts()

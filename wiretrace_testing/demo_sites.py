@@ -1,16 +1,16 @@
 """The demo's websites: a local publisher, a content farm that republishes its story, an
 aggregator that excerpts it, and a partner that republishes it with a cross-domain canonical.
 
-The texts were written for wiretrace (see examples/make_examples.py). Served on loopback by
-crawler.localsites under their own host names; examples/sources.yaml crawls them.
+The texts were written for wiretrace (see wiretrace_testing/demo_story.py). Served on loopback by
+wiretrace_testing.localsites under their own host names; examples/sources.yaml crawls them.
 """
 
 import html
 import json
 from pathlib import Path
 
-from crawler.localsites import SiteBuilder
-from examples.make_examples import BOILERPLATE_BOTTOM, OTHER, STORY
+from wiretrace_testing.demo_story import BOILERPLATE_BOTTOM, OTHER, STORY
+from wiretrace_testing.localsites import SiteBuilder
 
 GAZETTE, FARM, DIGEST, PARTNER = ("eastbrook-gazette.test", "dailyviralnews.test",
                                   "coastaldigest.test", "harbourwire.test")

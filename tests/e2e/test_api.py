@@ -18,13 +18,13 @@ import pytest
 import redis
 import uvicorn
 
-from dedup.api.app import ApiConfig, create_app
 from dedup.config import Settings
 from dedup.engine import Engine
 from dedup.fetch import FetchPolicy
 from dedup.models import ArticleInput
 from tests.conftest import wait_for_redis
-from tests.stories import story, wrapped_copy
+from wiretrace.api.app import ApiConfig, create_app
+from wiretrace_testing.stories import story, wrapped_copy
 
 ORIG = "https://origin.example/news/story"
 COPY = "https://farm.example/copy"

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from dedup.api.app import ApiConfig, create_app
 from dedup.config import Settings
 from dedup.engine import Engine
 from dedup.models import ArticleInput
-from tests.stories import excerpt, story, wrapped_copy
-from tests.test_api import Served
+from tests.e2e.test_api import Served
+from wiretrace.api.app import ApiConfig, create_app
+from wiretrace_testing.stories import excerpt, story, wrapped_copy
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")

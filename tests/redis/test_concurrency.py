@@ -6,7 +6,7 @@ from multiprocessing.synchronize import Barrier
 from dedup.config import Settings
 from dedup.engine import Engine
 from dedup.models import ArticleInput
-from tests.stories import story, wrapped_copy
+from wiretrace_testing.stories import story, wrapped_copy
 
 WRITERS = 8
 ROUNDS = 200

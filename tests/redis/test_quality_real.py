@@ -15,7 +15,7 @@ import pytest
 from dedup.engine import Engine
 from dedup.models import ArticleInput
 from dedup.urls import normalize_url, site_of
-from tests.stories import light_edit, wrapped_copy
+from wiretrace_testing.stories import light_edit, wrapped_copy
 
 ATTRIBUTIONS = [
     "Source: | This article originally belongs to {site}",

@@ -2,8 +2,8 @@
 
 from dedup.extraction import extract
 from dedup.prepare import iso_utc
-from tests.crawlsites import farm_page
-from tests.stories import story
+from wiretrace_testing.crawlsites import farm_page
+from wiretrace_testing.stories import story
 
 
 def test_a_copyright_year_is_not_a_publication_date() -> None:

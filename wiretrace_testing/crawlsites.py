@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from crawler.localsites import SiteBuilder
+from wiretrace_testing.localsites import SiteBuilder
 
 FARM, AGG, PARTNER = "dailyviralnews.test", "newsbrief-aggregator.test", "partnerwire.test"
 

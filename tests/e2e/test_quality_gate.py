@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from bench import extraction, syndication
-from tests.crawlsites import load_originals
+from wiretrace_testing import extraction_score as extraction
+from wiretrace_testing import syndication_eval as syndication
+from wiretrace_testing.crawlsites import load_originals
 
 # Measured on these 16 originals (69 pages; see README, "Quality"): every score 1.0, no false
 # link. The floors leave room for one page of a crawl whose order varies from run to run,

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from dedup.config import Settings
-from tests.stories import story, wrapped_copy
+from wiretrace_testing.stories import story, wrapped_copy
 
-WIRETRACE = [sys.executable, "-m", "dedup.cli"]
+WIRETRACE = [sys.executable, "-m", "wiretrace.cli"]
 CONTRACT = {"url", "indexed", "id", "cluster", "role", "original", "attributed_to", "similarity",
             "containment", "confidence", "evidence", "first_seen", "copies"}
 
