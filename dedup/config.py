@@ -1,9 +1,15 @@
-"""Settings, read once from the environment (``WIRETRACE_*``, and ``REDIS_URL``)."""
+"""Engine settings, read once from the environment (``WIRETRACE_*``, and ``REDIS_URL``).
+
+The crawler (``crawler.config.CrawlSettings``) and the API (``wiretrace.api.config``) have
+classes of their own; the README's settings table is generated from all of them
+(``python -m wiretrace.settings_table``).
+"""
 
 import os
 from pathlib import Path
+from typing import Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -14,48 +20,62 @@ def _default_data_dir() -> Path:
 
 class Settings(BaseSettings):
     """Every tunable of the engine. Thresholds were chosen on the real-page quality test
-    (tests/test_quality_real.py; see README)."""
+    (tests/redis/test_quality_real.py; see README)."""
 
-    model_config = SettingsConfigDict(env_prefix="WIRETRACE_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="WIRETRACE_", extra="ignore",
+                                      use_attribute_docstrings=True)
 
     redis_url: str | None = Field(
         default=None, validation_alias=AliasChoices("REDIS_URL", "WIRETRACE_REDIS_URL")
     )
+    """Redis to use (`redis://…`); unset: an embedded redis-server with its data in `DATA_DIR`."""
     namespace: str = "wt"
+    """Prefix of every Redis key: several indexes can share one Redis."""
     data_dir: Path = Field(default_factory=_default_data_dir)
-    # redis-py waits about a minute by default before it gives up; a lookup must not.
+    """The embedded Redis's data (default `$XDG_DATA_HOME/wiretrace`)."""
     redis_timeout: float = 2.0
+    """Seconds before a Redis call fails (redis-py would wait about a minute)."""
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "WARNING"
+    """Log level of the `wiretrace` commands, the crawl included (`-v`: DEBUG)."""
 
-    # Roles. containment = share of the original's shingles that the article reproduces.
     copy_containment: float = 0.75
-    # ... or at least this share when the article adds (almost) nothing of its own: the
-    # original's extracted text often carries more than its article (captions, related
-    # stories), so a full copy of the article reproduces less than all of it
+    """Share of the original's shingles an article reproduces to be a copy."""
     copy_subset_containment: float = 0.65
+    """... or at least this share when it adds (almost) nothing of its own (an original's text
+    often carries captions and related stories its copies leave out)."""
     partial_containment: float = 0.2
-    # Two texts are related only if they share at least this many shingles (estimated) ...
+    """Share reproduced for a partial (an excerpt, a partial rewrite)."""
     min_shared_shingles: int = 12
-    # ... and, on the same site, only if they are this similar (shared templates are not reuse).
+    """Two texts are related only if they share at least this many shingles (estimated)."""
     same_site_min_similarity: float = 0.5
-    # Published dates closer than this are "unknown order" (dates are often wrong).
+    """Two articles of one site are linked only when this similar (a shared template is not
+    reuse)."""
     date_margin_hours: float = 36.0
-    # A site with at least this many copies (or partials, or articles that credit another
-    # publication; wire stories do not count) that make at least this share of its articles
-    # mostly republishes: when neither attribution nor dates decide, it is not taken for the
-    # original of a story another site also carries. 0 = no such prior.
+    """Published dates closer than this count as unknown order (dates are often wrong)."""
     republisher_min_copies: int = 5
+    """A site with at least this many copies, partials or articles crediting another
+    publication (wire stories aside) ... 0 = no republisher prior."""
     republisher_share: float = 0.3
-
-    # A line that this many distinct articles of one site carry after its first sighting is
-    # that site's template (a disclaimer, a newsletter plug) and is left out of its
-    # signatures; 0 = do not learn.
+    """... making at least this share of its articles mostly republishes: when neither
+    attribution nor dates decide, it is not the original of a story another site carries."""
     template_min_pages: int = 3
-    # Repeated lines remembered per site (about 30 bytes each in Redis, plus a 4 KB bitmap).
+    """A line this many distinct articles of one site carry after its first sighting is that
+    site's template and is left out of its signatures; 0 = do not learn."""
     template_cap: int = 2048
+    """Repeated lines remembered per site (about 30 bytes each, plus a 4 KB bitmap)."""
 
     min_words: int = 25
+    """Texts with fewer words are not indexed (`too_short`)."""
     max_text_chars: int = 2_000_000
+    """Texts are cut to this many characters."""
     batch_size: int = 64
-    # Processes that prepare (extract, sign) a bulk ingest; 0 = one per CPU, 1 = in process.
+    """Articles written to Redis per round trip."""
     ingest_workers: int = 0
+    """Processes that prepare (extract, sign) a bulk ingest; 0 = one per CPU, 1 = in process."""
     write_retries: int = 30
+    """Times a write is retried when concurrent writers changed what it read."""
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value

@@ -1,0 +1,5 @@
+"""``python -m wiretrace.cli`` is the ``wiretrace`` command."""
+
+from wiretrace.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,145 @@
+"""The index commands: ingest, lookup, check, stats, export, remove, reindex, extract."""
+
+import argparse
+import json
+import sys
+
+from tqdm import tqdm
+
+from dedup.config import Settings
+from dedup.engine import Engine
+from dedup.errors import InputError
+from dedup.models import ArticleInput
+from dedup.plan import Outcome
+from wiretrace.cli.jsonl import open_input, read_jsonl
+from wiretrace.cli.output import print_results
+
+
+def _progress(desc: str) -> tqdm:
+    """A progress bar on a terminal, nothing when stderr is a file or a pipe."""
+    return tqdm(desc=desc, unit="art", disable=not sys.stderr.isatty(), leave=False)
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    engine = Engine.from_settings(settings)
+    errors: list[tuple[int, str]] = []
+    counts: dict[str, int] = {}
+    bar = _progress("ingest")
+
+    def on_batch(outcomes: list[Outcome]) -> None:
+        for o in outcomes:
+            counts[o.status] = counts.get(o.status, 0) + 1
+            if o.status != "unchanged":
+                counts["role:" + o.role] = counts.get("role:" + o.role, 0) + 1
+        bar.update(len(outcomes))
+
+    report = engine.ingest_numbered(read_jsonl(args.jsonl, errors), on_batch=on_batch)
+    errors += report.errors
+    bar.close()
+    for lineno, msg in sorted(errors):
+        print(f"line {lineno}: skipped: {msg}", file=sys.stderr)
+    ok = counts.get("new", 0) + counts.get("updated", 0) + counts.get("unchanged", 0)
+    roles = ", ".join(f"{k[5:]} {v}" for k, v in sorted(counts.items()) if k.startswith("role:"))
+    print(f"ingested {ok} articles: {counts.get('new', 0)} new, {counts.get('updated', 0)} "
+          f"updated, {counts.get('unchanged', 0)} unchanged; {len(errors)} lines skipped"
+          + (f"; roles: {roles}" if roles else ""), file=sys.stderr)
+    return 0
+
+
+def cmd_lookup(args: argparse.Namespace, settings: Settings) -> int:
+    engine = Engine.from_settings(settings)
+    print_results(engine.lookup(args.urls), args.json)
+    return 0
+
+
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    engine = Engine.from_settings(settings)
+    results = []
+    status = 0
+    if args.jsonl:
+        errors: list[tuple[int, str]] = []
+        for lineno, item in read_jsonl(args.jsonl, errors):
+            try:
+                results.append(engine.check(item))
+            except InputError as exc:
+                errors.append((lineno, str(exc)))
+        for lineno, msg in errors:
+            print(f"line {lineno}: skipped: {msg}", file=sys.stderr)
+    else:
+        with open_input(args.file) as fh:
+            content = fh.read()
+        url = args.url or "https://unknown.invalid/checked-text"
+        item = ArticleInput(url=url, html=content) if args.html else ArticleInput(url=url,
+                                                                                  text=content)
+        try:
+            results.append(engine.check(item))
+        except InputError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            status = 2
+    print_results(results, args.json)
+    return status
+
+
+def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
+    engine = Engine.from_settings(settings)
+    stats: dict[str, object] = dict(engine.stats())
+    runs = engine.crawl_runs(10)
+    if args.json:
+        print(json.dumps({**stats, "crawl_runs": runs}))
+        return 0
+    for k, v in stats.items():
+        print(f"{k:<36} {v}")
+    for r in runs:
+        skipped = r.get("skipped")  # a reason (a start the scheduler skipped) or counts
+        what = r.get("error") or (skipped if isinstance(skipped, str) else None) or (
+            f"{r.get('pages_fetched', 0)} pages, {r.get('articles_indexed', 0)} articles, "
+            f"{r.get('copies', 0)} copies, {r.get('partials', 0)} partials")
+        print(f"crawl run  {r.get('source')}  {r.get('started')} .. {r.get('finished')}  {what}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    for row in Engine.from_settings(settings).export():
+        print(json.dumps(row, ensure_ascii=False))
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
+    engine = Engine.from_settings(settings)
+    status = 0
+    for url in args.urls:
+        if engine.remove(url):
+            print(f"removed {url}", file=sys.stderr)
+        else:
+            print(f"not indexed: {url}", file=sys.stderr)
+            status = 1
+    return status
+
+
+def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
+    n = Engine.from_settings(settings).reindex()
+    print(f"reindexed {n} articles", file=sys.stderr)
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
+    from dataclasses import asdict
+
+    from dedup.extraction import extract
+
+    with open(args.page, "rb") as fh:
+        raw = fh.read()
+    try:
+        art = extract(raw, args.url or "https://unknown.invalid/page")
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    data = {k: v for k, v in asdict(art).items() if k != "html"}
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False))
+    else:
+        for k, v in data.items():
+            if k != "text" and v not in (None, [], False):
+                print(f"{k}: {v}")
+        print("\n" + (art.text or ""))
+    return 0

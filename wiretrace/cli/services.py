@@ -1,0 +1,65 @@
+"""The service commands: crawl, schedule, serve."""
+
+import argparse
+import json
+import logging
+import re
+import signal
+import sys
+import time
+
+from dedup.config import Settings
+
+
+def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
+    from crawler.run import crawl, print_summary
+    from crawler.sources import SourcesError
+
+    logging.root.handlers.clear()  # Scrapy installs its own log handler (LOG_LEVEL)
+    level = "DEBUG" if args.verbose else settings.log_level
+    try:
+        overrides = {"LOG_LEVEL": level}
+        if args.shared_queue:
+            if not re.fullmatch(r"[A-Za-z0-9._-]{1,64}", args.shared_queue):
+                raise ValueError("--shared-queue: a run name of letters, digits, '.', '_' "
+                                 "and '-' (at most 64)")
+            overrides["WIRETRACE_SHARED_RUN"] = args.shared_queue
+        summaries = crawl(args.sources, args.names or None, overrides)
+    except (SourcesError, ValueError) as exc:
+        print(f"wiretrace: error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        for s in summaries:
+            print(json.dumps(s, ensure_ascii=False))
+    else:
+        print_summary(summaries)
+    return 1 if any(s["error"] for s in summaries) else 0
+
+
+def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
+    from crawler.schedule import print_slots, schedule
+    from crawler.sources import SourcesError
+
+    logging.getLogger("crawler").setLevel(logging.INFO)
+    try:
+        slots = schedule(args.sources, args.names or None,
+                         until=time.time() + args.seconds if args.seconds else None,
+                         shared=args.shared)
+    except SourcesError as exc:
+        print(f"wiretrace: error: {exc}", file=sys.stderr)
+        return 2
+    print_slots(slots)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from wiretrace.api.app import create_app
+
+    # uvicorn re-raises SIGTERM after its graceful shutdown: exit normally then, so that the
+    # embedded Redis is released (and shut down by its last user)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    uvicorn.run(create_app(settings), host=args.host, port=args.port,
+                log_level="debug" if args.verbose else "info", timeout_graceful_shutdown=5)
+    return 0
