@@ -3,6 +3,7 @@
 No Scrapy and no Twisted here: this module is what each worker process imports.
 """
 
+from datetime import datetime
 from functools import cache
 
 from w3lib.encoding import html_to_unicode
@@ -12,7 +13,7 @@ from dedup.errors import InputError
 from dedup.extraction import extract
 from dedup.params import PARAMS
 from dedup.plan import Prepared
-from dedup.prepare import prepare_article
+from dedup.prepare import iso_utc, prepare_article
 
 Result = tuple[str, Prepared | None, str]  # (status or skip reason, prepared, message)
 
@@ -38,20 +39,39 @@ def decode(body: bytes, content_type: str = "") -> str:
 
 
 def extract_page(url: str, html: str | bytes, noindex: bool = False,
-                 content_type: str = "") -> Result:
-    """("ok", prepared, "") for an article; (reason, None, message) for a skipped page."""
+                 content_type: str = "", canonical: str | None = None,
+                 seen: str | None = None) -> Result:
+    """("ok", prepared, "") for an article; (reason, None, message) for a skipped page.
+
+    ``canonical``: from an HTTP ``Link`` header, used when the markup names none; ``seen``:
+    when the page was fetched (an archive's record date), else now.
+    """
     try:
         if isinstance(html, bytes):
             html = decode(html, content_type)
         item = extract(html, url)
         if noindex:
             item.noindex = True
-        return "ok", prepare_article(item, _settings(), PARAMS), ""
+        if canonical and not item.canonical_url:
+            item.canonical_url = canonical
+        prepared = prepare_article(item, _settings(), PARAMS)
+        if when := _first_seen(seen):
+            prepared.meta.first_seen = when
+        return "ok", prepared, ""
     except InputError as exc:
         reason = exc.reason if exc.reason != "invalid" else "not_indexable"
         return reason, None, str(exc)
     except Exception as exc:  # a hostile page must not take the crawl down
         return "extract_error", None, f"{type(exc).__name__}: {exc}"
+
+
+def _first_seen(value: str | None) -> str | None:
+    """A fetch time in the engine's ``first_seen`` form (UTC, milliseconds), or None."""
+    when = iso_utc(value)
+    if not when or not when.endswith("Z"):
+        return None
+    dt = datetime.fromisoformat(when.replace("Z", "+00:00"))
+    return dt.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def warm_up() -> None:

@@ -21,6 +21,8 @@ def _progress(desc: str) -> tqdm:
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    if args.warc:
+        return cmd_ingest_warc(args, settings)
     engine = Engine.from_settings(settings)
     errors: list[tuple[int, str]] = []
     counts: dict[str, int] = {}
@@ -43,6 +45,28 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     print(f"ingested {ok} articles: {counts.get('new', 0)} new, {counts.get('updated', 0)} "
           f"updated, {counts.get('unchanged', 0)} unchanged; {len(errors)} lines skipped"
           + (f"; roles: {roles}" if roles else ""), file=sys.stderr)
+    return 0
+
+
+def cmd_ingest_warc(args: argparse.Namespace, settings: Settings) -> int:
+    from crawler.run import print_summary, record_run
+    from crawler.warc_import import WarcImport
+
+    engine = Engine.from_settings(settings)
+    job = WarcImport(engine, settings.ingest_workers)
+    bar = _progress("import")
+    try:
+        summary = job.run(args.warc, on_page=lambda: bar.update(1))
+    except FileNotFoundError as exc:
+        print(f"wiretrace: error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        bar.close()
+    record_run(summary)
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False))
+    else:
+        print_summary([summary], file=sys.stderr)
     return 0
 
 

@@ -11,8 +11,13 @@ def build_parser() -> argparse.ArgumentParser:
                                 "appear, and who else republished it?")
     p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = p.add_subparsers(dest="command", required=True)
-    s = sub.add_parser("ingest", help="index articles from JSON lines")
-    s.add_argument("--jsonl", required=True, metavar="FILE|-")
+    s = sub.add_parser("ingest", help="index articles from JSON lines or web archives")
+    what = s.add_mutually_exclusive_group(required=True)
+    what.add_argument("--jsonl", metavar="FILE|-", help="JSON lines (the ingest schema)")
+    what.add_argument("--warc", nargs="+", metavar="FILE|DIR|-",
+                      help="WARC files (.warc, .warc.gz) or folders of them: every HTML 200 "
+                      "response is indexed as a crawl would, in file order")
+    s.add_argument("--json", action="store_true", help="a --warc import's summary as JSON")
     s.set_defaults(func=index.cmd_ingest)
     s = sub.add_parser("lookup", help="original and copies of indexed URLs")
     s.add_argument("urls", nargs="+", metavar="URL")
