@@ -6,7 +6,6 @@ import os
 import resource
 import subprocess
 import sys
-import threading
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +16,7 @@ from dedup.config import Settings
 from dedup.engine import Engine
 from wiretrace_testing.crawlsites import Web, build_web, sources_yaml
 from wiretrace_testing.localsites import ServerProcess, SiteBuilder, start_server, write_hosts
+from wiretrace_testing.procs import PeakRSS
 
 WIRETRACE = str(Path(sys.executable).with_name("wiretrace"))
 
@@ -27,42 +27,14 @@ def crawl(env: dict[str, str], sources: Path, *names: str,
     of the crawl (the crawler, its forkserver, its extraction workers) reached, sampled."""
     proc = subprocess.Popen([WIRETRACE, "crawl", "--json", "--sources", str(sources), *names],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    stop = threading.Event()
-    sampler = threading.Thread(target=_sample_rss, args=(proc.pid, stop, peak_rss or [0]))
-    sampler.start()
+    peak = PeakRSS(proc.pid)
     try:
         stdout, stderr = proc.communicate(timeout=300)
     finally:
-        stop.set()
-        sampler.join()
+        if peak_rss is not None:
+            peak_rss[0] = peak.stop().largest
     assert proc.returncode == 0, stderr[-3000:]
     return {s["source"]: s for s in map(json.loads, stdout.splitlines())}
-
-
-def _sample_rss(pid: int, stop: threading.Event, peak: list[int]) -> None:
-    while not stop.is_set():
-        children: dict[int, list[int]] = {}
-        for d in os.listdir("/proc"):
-            if d.isdigit():
-                try:
-                    ppid = int(Path(f"/proc/{d}/stat").read_text().rsplit(")", 1)[1].split()[1])
-                except (OSError, IndexError, ValueError):
-                    continue
-                children.setdefault(ppid, []).append(int(d))
-        tree, todo = [pid], [pid]
-        while todo:
-            kids = children.get(todo.pop(), [])
-            tree += kids
-            todo += kids
-        for p in tree:
-            try:
-                status = Path(f"/proc/{p}/status").read_text()
-            except OSError:
-                continue
-            for line in status.splitlines():
-                if line.startswith("VmRSS:"):
-                    peak[0] = max(peak[0], int(line.split()[1]))
-        stop.wait(0.05)
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,8 @@ def parse_line(line: str) -> ArticleInput:
         data = json.loads(line)
     except ValueError as exc:
         raise InputError(f"not valid JSON: {exc}") from None
+    except RecursionError:  # a line nested thousands deep: one skipped line, not an abort
+        raise InputError("not valid JSON: nested too deeply") from None
     if not isinstance(data, dict):
         raise InputError("not a JSON object")
     if not isinstance(data.get("url"), str) or not data["url"].strip():
