@@ -3,17 +3,16 @@
 A source's ``settings:`` mapping in the sources file overrides any of these for that source.
 """
 
-import os
+from crawler.config import CrawlSettings
+from dedup.config import Settings
+
+_ENV = CrawlSettings()
 
 BOT_NAME = "wiretrace"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
-USER_AGENT = os.environ.get(
-    "WIRETRACE_USER_AGENT",
-    "wiretrace/0.1 (+https://github.com/wiretrace/wiretrace; finds where news articles were "
-    "first published)",
-)
+USER_AGENT = _ENV.user_agent
 
 # Politeness
 ROBOTSTXT_OBEY = True
@@ -41,7 +40,7 @@ HTTPERROR_ALLOWED_CODES: list[int] = []
 DNS_TIMEOUT = 10
 TWISTED_DNS_RESOLVER = "crawler.safety.SafeResolver"
 # Extra host -> address mappings (hosts-file format), for tests and the demo
-WIRETRACE_HOSTS_FILE = os.environ.get("WIRETRACE_HOSTS_FILE", "")
+WIRETRACE_HOSTS_FILE = _ENV.hosts_file or ""
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
@@ -65,9 +64,11 @@ SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
 # default of 5 MB holds back the downloader after a handful of real news pages)
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 64 * 1024 * 1024
 # Extraction runs in a process pool (0 = one process per CPU)
-WIRETRACE_EXTRACT_WORKERS = int(os.environ.get("WIRETRACE_EXTRACT_WORKERS", "0"))
-WIRETRACE_SOURCES = os.environ.get("WIRETRACE_SOURCES", "sources.yaml")
+WIRETRACE_EXTRACT_WORKERS = _ENV.extract_workers
+# The sources file when the spider is given none (`-a sources=FILE`)
+WIRETRACE_SOURCES = str(_ENV.sources)
 
 FEED_EXPORT_ENCODING = "utf-8"
-LOG_LEVEL = os.environ.get("WIRETRACE_LOG_LEVEL", "INFO")
+# WIRETRACE_LOG_LEVEL, one level for every wiretrace command (`wiretrace crawl -v`: DEBUG)
+LOG_LEVEL = Settings().log_level
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

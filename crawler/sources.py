@@ -5,7 +5,6 @@ A YAML file with a ``sources`` list (and optional ``defaults`` merged into every
 the field.
 """
 
-import os
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -16,7 +15,8 @@ import yaml
 from croniter import croniter
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-DEFAULT_SOURCES = Path(os.environ.get("WIRETRACE_SOURCES", "sources.yaml"))
+from crawler.config import CrawlSettings, expand_env
+
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$")
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
@@ -121,20 +121,12 @@ def _describe(exc: ValidationError, index: int, raw: Any) -> str:
     return f"{where}: " + "; ".join(problems)
 
 
-_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
-
-
-def _expand(text: str) -> str:
-    """``${VAR}`` and ``${VAR:-default}`` from the environment (a mounted sources file can
-    name hosts and ports of its deployment)."""
-    return _ENV.sub(lambda m: os.environ.get(m.group(1)) or (m.group(2) or ""), text)
-
-
 def load_sources(path: str | Path | None = None) -> dict[str, Source]:
-    """The sources of a file, by name. ``${VAR:-default}`` is expanded from the environment."""
-    p = Path(path) if path else Path(os.environ.get("WIRETRACE_SOURCES", DEFAULT_SOURCES))
+    """The sources of a file (default: ``WIRETRACE_SOURCES``), by name. ``${VAR:-default}``
+    is expanded from the environment."""
+    p = Path(path) if path else CrawlSettings().sources
     try:
-        data = yaml.safe_load(_expand(p.read_text(encoding="utf-8")))
+        data = yaml.safe_load(expand_env(p.read_text(encoding="utf-8")))
     except FileNotFoundError:
         raise SourcesError(f"{p}: no such sources file (give --sources or set "
                            "WIRETRACE_SOURCES)") from None
@@ -160,3 +152,4 @@ def load_sources(path: str | Path | None = None) -> dict[str, Source]:
                                "feeds, sitemaps or start_urls")
         out[source.name] = source
     return out
+

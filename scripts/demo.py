@@ -40,7 +40,6 @@ def main() -> None:
         sites = demo_sites.write(Path(tmp) / "sites", PORT)
         os.environ["WIRETRACE_HOSTS_FILE"] = str(write_hosts(Path(tmp) / "hosts",
                                                              sites.hosts()))
-        os.environ.setdefault("WIRETRACE_LOG_LEVEL", "WARNING")
         server = start_server(Path(tmp) / "sites", PORT)
         try:
             sources = str(ROOT / "examples" / "sources.yaml")

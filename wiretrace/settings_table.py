@@ -14,11 +14,13 @@ from pydantic import AliasChoices
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings
 
+from crawler.config import CrawlSettings
 from dedup.config import Settings
 
 BEGIN, END = "<!-- settings table: begin -->", "<!-- settings table: end -->"
 # (who reads them, class); each class reads its variables once, when it is built
-CLASSES: list[tuple[str, type[BaseSettings]]] = [("engine", Settings)]
+CLASSES: list[tuple[str, type[BaseSettings]]] = [("engine", Settings),
+                                                 ("crawler", CrawlSettings)]
 
 
 def _names(name: str, info: FieldInfo, prefix: str) -> str:

@@ -1,0 +1,51 @@
+"""The crawler's settings, read once from the environment (``WIRETRACE_*``).
+
+:mod:`crawler.settings` (Scrapy's settings module) takes its values from here; the engine's
+settings (Redis, namespace, thresholds, the log level) are :class:`dedup.config.Settings`.
+"""
+
+import os
+import re
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+USER_AGENT = ("wiretrace/0.1 (+https://github.com/wiretrace/wiretrace; finds where news "
+              "articles were first published)")
+
+
+class CrawlSettings(BaseSettings):
+    """Every tunable of the crawler that comes from the environment.
+
+    Example:
+        >>> CrawlSettings(extract_workers=2).extract_workers
+        2
+    """
+
+    model_config = SettingsConfigDict(env_prefix="WIRETRACE_", extra="ignore",
+                                      use_attribute_docstrings=True)
+
+    sources: Path = Path("sources.yaml")
+    """The sources file of `wiretrace crawl`, `schedule` and the spider when none is given."""
+    user_agent: str = USER_AGENT
+    """The crawler's `User-Agent` (a source's `settings: {USER_AGENT: …}` overrides it)."""
+    hosts_file: str | None = None
+    """Extra host-to-address mappings (hosts-file format) for the crawler, for tests and the
+    demo."""
+    extract_workers: int = Field(default=0, ge=0)
+    """Processes that extract crawled pages; 0 = one per CPU."""
+
+
+_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+
+def expand_env(text: str) -> str:
+    """``${VAR}`` and ``${VAR:-default}`` from the environment (a mounted sources file can
+    name hosts and ports of its deployment).
+
+    Example:
+        >>> expand_env("http://${WT_NO_SUCH_VAR:-news.test}/feed")
+        'http://news.test/feed'
+    """
+    return _VAR.sub(lambda m: os.environ.get(m.group(1)) or (m.group(2) or ""), text)

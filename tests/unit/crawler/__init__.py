@@ -1,0 +1,1 @@
+"""Unit tests of the crawler package: no network, no Redis."""
