@@ -1,16 +1,18 @@
 """Downloader middlewares: where a request may go, and robots.txt taken strictly."""
 
 import logging
-from typing import Any
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
+from scrapy.robotstxt import RobotParser
 
-from crawler import safety
-from crawler.safety import private_allowed
+from crawler.safety import SafeResolver, in_domains, installed_resolver, was_refused
+from crawler.sources import source_of
 from dedup.netguard import blocked_reason, literal_ip
 
 logger = logging.getLogger(__name__)
@@ -28,14 +30,40 @@ class Skipped(IgnoreRequest):
 class AddressGuardMiddleware:
     """Only http and https; no literal IP host in a blocked network unless the source allows
     private addresses. Host names are checked by :class:`crawler.safety.SafeResolver` on the
-    address actually connected to. Redirects pass here again, as new requests."""
+    address actually connected to; a host that only another source of the process may reach
+    on a private address is refused here, since the resolver would let it through. Redirects
+    pass here again, as new requests.
 
-    def __init__(self, crawler: Any) -> None:
-        self.crawler = crawler
+    Example:
+        >>> guard = AddressGuardMiddleware(private_domains=[])
+        >>> guard.process_request(Request("http://127.0.0.1/"))
+        Traceback (most recent call last):
+        ...
+        crawler.middlewares.Skipped: http://127.0.0.1/: loopback
+    """
+
+    def __init__(self, private_domains: Iterable[str],
+                 resolver: SafeResolver | None = None) -> None:
+        # the domains this source may reach on private addresses (none unless it allows it)
+        self.private_domains = tuple(private_domains)
+        self.resolver = resolver
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> "AddressGuardMiddleware":
-        return cls(crawler)
+    def from_crawler(cls, crawler: Crawler) -> "AddressGuardMiddleware":
+        source = source_of(crawler.spider)
+        allowed = source.domains() if source and source.allow_private_addresses else []
+        guard = cls(allowed)
+        crawler.signals.connect(guard.spider_opened, signal=signals.spider_opened)
+        return guard
+
+    def spider_opened(self) -> None:
+        # the resolver is installed when the reactor starts, after the crawlers are built
+        self.resolver = self.resolver or installed_resolver()
+        if self.resolver is not None and self.private_domains:
+            self.resolver.allow_private(self.private_domains)
+
+    def allows_private(self, host: str) -> bool:
+        return in_domains(host, self.private_domains)
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
         parts = urlsplit(request.url)
@@ -45,8 +73,12 @@ class AddressGuardMiddleware:
         ip = literal_ip(host)
         if ip is not None:
             why = blocked_reason(ip)
-            if why and not private_allowed(str(ip)) and not private_allowed(host):
+            if why and not self.allows_private(str(ip)) and not self.allows_private(host):
                 raise self._skip("blocked_address", f"{request.url}: {why}")
+        elif (self.resolver is not None and self.resolver.private_allowed(host)
+              and not self.allows_private(host)):
+            raise self._skip("blocked_address", f"{request.url}: only another source of this "
+                             "crawl may reach this host on a private address")
 
     def _skip(self, reason: str, message: str) -> Skipped:
         logger.info("skipped: %s", message)
@@ -54,10 +86,10 @@ class AddressGuardMiddleware:
 
 
 class _Unavailable:
-    reason = "robots_unavailable"
-
     """The robots.txt of a host could not be read (5xx, timeout, connection error): nothing of
     the host is fetched in this run. A missing robots.txt (4xx) still allows everything."""
+
+    reason = "robots_unavailable"
 
     def allowed(self, url: str | bytes, user_agent: str | bytes) -> bool:
         return False
@@ -80,7 +112,7 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
     def _robots_error(self, exc: Exception, netloc: str) -> None:
         rp = _Unavailable()
         host = netloc.rsplit(":", 1)[0].strip("[]").lower()
-        if isinstance(exc, Skipped) or host in safety.REFUSED:
+        if isinstance(exc, Skipped) or was_refused(host):
             rp.reason = "blocked_address"  # the host itself may not be connected to
         self._settle(netloc, f"robots.txt could not be fetched: {exc or type(exc).__name__}",
                      rp)
@@ -93,7 +125,8 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
         if pending is not None and hasattr(pending, "callback"):
             pending.callback(rp)  # type: ignore[arg-type]
 
-    def process_request_2(self, rp: Any, request: Request) -> None:
+    def process_request_2(self, rp: "RobotParser | _Unavailable | None",
+                          request: Request) -> None:
         if isinstance(rp, _Unavailable):
             raise Skipped(rp.reason, f"{request.url}: robots.txt unavailable ({rp.reason})")
         try:

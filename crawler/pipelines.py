@@ -11,10 +11,12 @@ import multiprocessing
 import os
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from typing import Any
 
+from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from scrapy.statscollectors import StatsCollector
 
+from crawler.extensions.index import IndexExtension
 from crawler.work import extract_page, warm_up
 from dedup.plan import Outcome, Prepared
 
@@ -24,19 +26,24 @@ EXTRACT_TIMEOUT = 120.0  # seconds for one page; a page past it is skipped and c
 
 
 class IndexPipeline:
-    def __init__(self, crawler: Any) -> None:
-        self.crawler = crawler
-        self.stats = crawler.stats
-        n = crawler.settings.getint("WIRETRACE_EXTRACT_WORKERS") or os.cpu_count() or 1
-        self.workers = n
+    """Extracts each page the spider yields and indexes its article. Off when
+    :class:`crawler.extensions.index.IndexExtension` is off."""
+
+    def __init__(self, index: IndexExtension, stats: StatsCollector, workers: int) -> None:
+        self.engine = index.engine
+        self.state = index.state
+        self.stats = stats
+        self.workers = workers
+        self.batch_size = self.engine.settings.batch_size
         self.pool: ProcessPoolExecutor | None = None
         self.writer = ThreadPoolExecutor(1, thread_name_prefix="wiretrace-index")
         self.buffer: list[tuple[Prepared, str]] = []
-        self.pending: list[asyncio.Future[None]] = []
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> "IndexPipeline":
-        return cls(crawler)
+    def from_crawler(cls, crawler: Crawler) -> "IndexPipeline":
+        assert crawler.stats is not None
+        workers = crawler.settings.getint("WIRETRACE_EXTRACT_WORKERS") or os.cpu_count() or 1
+        return cls(IndexExtension.of(crawler), crawler.stats, workers)
 
     async def open_spider(self) -> None:
         # forkserver: a fork of a process that runs a reactor and threads is not safe, so
@@ -48,18 +55,15 @@ class IndexPipeline:
         self.pool = ProcessPoolExecutor(self.workers, mp_context=ctx)
         for _ in range(self.workers):
             self.pool.submit(warm_up)
-        spider = self.crawler.spider
-        self.engine = spider.engine
-        self.state = spider.state
-        self.batch_size = self.engine.settings.batch_size
 
-    async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+    async def process_item(self, item: dict[str, object]) -> dict[str, object]:
         body = item.pop("body", None)
-        if body is None:
+        if not isinstance(body, bytes | str):
             return item
         assert self.pool is not None
-        fut = self.pool.submit(extract_page, item["url"], body, bool(item.get("noindex")),
-                               item.pop("content_type", ""))
+        url = str(item["url"])
+        fut = self.pool.submit(extract_page, url, body, bool(item.get("noindex")),
+                               str(item.pop("content_type", "")))
         del body
         try:
             status, prepared, message = await asyncio.wait_for(asyncio.wrap_future(fut),
@@ -68,9 +72,9 @@ class IndexPipeline:
             status, prepared, message = "extract_timeout", None, "extraction took too long"
         if prepared is None:
             self.stats.inc_value(f"wiretrace/skipped/{status}")
-            raise DropItem(f"{item['url']}: {message}", log_level="DEBUG")
+            raise DropItem(f"{url}: {message}", log_level="DEBUG")
         self.stats.inc_value("wiretrace/articles_extracted")
-        self.buffer.append((prepared, item["url"]))
+        self.buffer.append((prepared, url))
         item.update(id=prepared.id, title=prepared.meta.title, published=prepared.meta.published,
                     site=prepared.meta.site)
         if len(self.buffer) >= self.batch_size:

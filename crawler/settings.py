@@ -47,14 +47,23 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.StrictRobotsTxtMiddleware": 100,
     "crawler.middlewares.AddressGuardMiddleware": 50,
 }
+SPIDER_MIDDLEWARES = {
+    "crawler.freshness.FreshArticlesMiddleware": 800,
+}
 ITEM_PIPELINES = {
     "crawler.pipelines.IndexPipeline": 300,
 }
-# No control ports: a crawler is not a server
 EXTENSIONS = {
+    # No control ports: a crawler is not a server
     "scrapy.extensions.telnet.TelnetConsole": None,
     "scrapy.extensions.remote_control.RemoteControl": None,
+    "crawler.extensions.index.IndexExtension": 100,
+    "crawler.extensions.sharedqueue.SharedQueue": 110,
 }
+# Index what is crawled (off: the pipeline and the freshness filter are off too)
+WIRETRACE_INDEX_ENABLED = True
+# The name of a run shared with other crawl processes (`wiretrace crawl --shared-queue RUN`)
+WIRETRACE_SHARED_RUN = ""
 # Broad-crawl settings (Scrapy's "broad crawls" advice): no cookies, a scheduler queue that
 # spreads requests over domains
 COOKIES_ENABLED = False

@@ -153,3 +153,8 @@ def load_sources(path: str | Path | None = None) -> dict[str, Source]:
         out[source.name] = source
     return out
 
+
+def source_of(spider: object) -> Source | None:
+    """The source a spider crawls (``spider.source``), or None for a spider of another kind."""
+    source = getattr(spider, "source", None)
+    return source if isinstance(source, Source) else None

@@ -87,7 +87,8 @@ def _hostile(b: SiteBuilder, tmp: Path) -> str:
     settings: {{RETRY_TIMES: 0}}
   - name: nosy
     allow_private_addresses: false
-    start_urls: ["http://nosy.test:{p}/", "http://2130706433:{p}/", "http://[::1]:{p}/"]
+    start_urls: ["http://nosy.test:{p}/", "http://2130706433:{p}/", "http://[::1]:{p}/",
+                 "http://hostile.test:{p}/"]
 """
 
 
@@ -157,7 +158,9 @@ def test_hostile_responses_are_counted_and_skipped(
     assert out["hostile"]["articles_indexed"] == 1  # the mis-declared charset page
     assert out["flaky"]["skipped"] == {"robots_unavailable": 1}
     assert out["flaky"]["pages_fetched"] == 1  # its robots.txt only
-    assert out["nosy"]["skipped"].get("blocked_address", 0) == 3, out["nosy"]
+    # hostile.test is on loopback and its source may reach it there; nosy, crawled in the
+    # same process (one resolver), may not (issue 15)
+    assert out["nosy"]["skipped"].get("blocked_address", 0) == 4, out["nosy"]
     assert out["nosy"]["pages_fetched"] == 0
     peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     assert peak < 1024 * 1024, f"peak RSS {peak} KiB"  # ru_maxrss is in KiB on Linux

@@ -1,0 +1,2 @@
+"""wiretrace's Scrapy extensions: the index a crawl writes to, and a queue shared by several
+crawl processes."""

@@ -1,0 +1,147 @@
+"""A crawl shared by several processes (``wiretrace crawl --shared-queue RUN``), on one machine
+or many: requests go to a queue and a duplicate filter in Redis (scrapy-redis) that every
+process started with the same run shares, so each page is fetched by one of them.
+
+A process that runs out of requests stays while another process of the run still works (it
+may queue more pages); processes say they work with a timestamp in a sorted set. Every Redis
+call of this extension runs in a thread, off the reactor.
+"""
+
+import logging
+import os
+import socket
+import time
+
+import redis
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider, NotConfigured
+from scrapy.utils.defer import deferred_from_coro
+from twisted.internet.defer import Deferred
+from twisted.internet.threads import deferToThread
+from twisted.python.failure import Failure
+
+from crawler.sources import source_of
+from dedup.config import Settings
+from dedup.keys import Keys
+from dedup.redisconn import connect, server_url
+
+logger = logging.getLogger(__name__)
+
+BUSY_FOR = 30.0  # a process that got no response for this long counts as idle
+BUSY_EVERY = 2.0  # seconds between two "still working" marks of one process
+KEEP_FOR = 86400  # the run's keys expire this long after a process of it closes
+
+
+def scheduler_settings(base: str, settings: Settings) -> dict[str, object]:
+    """The scrapy-redis settings of a shared run whose keys start with ``base``."""
+    return {
+        "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
+        "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.FifoQueue",
+        "SCHEDULER_QUEUE_KEY": base + "q",
+        "SCHEDULER_DUPEFILTER_KEY": base + "df",
+        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+        "SCHEDULER_SERIALIZER": "crawler.requestcodec",
+        "SCHEDULER_PERSIST": True,  # the first process to finish must not clear it
+        "SCHEDULER_IDLE_BEFORE_CLOSE": 0,  # a blocking pop would block the reactor
+        "REDIS_URL": server_url(settings),
+        "REDIS_PARAMS": {"socket_timeout": settings.redis_timeout,
+                         "socket_connect_timeout": settings.redis_timeout},
+    }
+
+
+class SharedQueue:
+    """Scrapy extension: the scheduler of a shared run, and when its processes may close.
+
+    Off (``NotConfigured``) unless ``WIRETRACE_SHARED_RUN`` names the run; with a warning
+    when the spider crawls no source of a sources file.
+    """
+
+    def __init__(self, crawler: Crawler, client: redis.Redis, base: str) -> None:
+        self.crawler = crawler
+        self.client = client
+        self.queue, self.busy = base + "q", base + "busy"
+        self.keys = (self.queue, base + "df", self.busy)
+        self.worker = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
+        self._busy_at = 0.0
+        self._activity = 0  # responses so far; a check is stale once another arrived
+        self._checking = False
+        self._done_at = -1  # the activity at which a check found the run done
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "SharedQueue":
+        run = crawler.settings.get("WIRETRACE_SHARED_RUN")
+        if not run:
+            raise NotConfigured  # off, as meant (a message would be logged as a warning)
+        source = source_of(crawler.spider)
+        if source is None:
+            raise NotConfigured("the spider crawls no source of a sources file")
+        settings = Settings()
+        base = Keys(settings.namespace).crawl_shared(source.name, str(run))
+        # Extensions are built before the settings are frozen and before the scheduler, so
+        # the scheduler built next is scrapy-redis's on the run's keys.
+        crawler.settings.setdict(scheduler_settings(base, settings), priority="spider")
+        ext = cls(crawler, connect(settings), base)
+        crawler.signals.connect(ext.still_busy, signal=signals.spider_opened)
+        crawler.signals.connect(ext.still_busy, signal=signals.response_received)
+        crawler.signals.connect(ext.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def still_busy(self) -> None:
+        self._activity += 1
+        now = time.time()
+        if now - self._busy_at > BUSY_EVERY:
+            self._busy_at = now
+            deferToThread(self.client.zadd, self.busy, {self.worker: now}).addErrback(
+                self._failed, "could not mark this process busy")
+
+    def spider_idle(self) -> None:
+        """Close only once a check, begun after the last response, found the queue empty and
+        no other process of the run working; until then, stay."""
+        if self._done_at == self._activity:
+            return
+        if not self._checking:
+            self._checking = True
+            self._busy_at = 0.0
+            d = deferToThread(self._others_working)
+            d.addCallbacks(self._checked, self._check_failed, callbackArgs=(self._activity,),
+                           errbackArgs=(self._activity,))
+        raise DontCloseSpider
+
+    def _others_working(self) -> bool:
+        """In a thread: leave the busy set; is anything queued, or another process busy?"""
+        pipe = self.client.pipeline(transaction=False)
+        pipe.zrem(self.busy, self.worker)
+        pipe.llen(self.queue)
+        pipe.zcount(self.busy, time.time() - BUSY_FOR, "+inf")
+        _, queued, others = pipe.execute()
+        return bool(queued or others)
+
+    def _checked(self, working: bool, activity: int) -> None:
+        self._checking = False
+        if working or activity != self._activity:
+            return
+        self._done_at = activity
+        engine = self.crawler.engine
+        # close now, not at the engine's next idle check (every 5 s)
+        if engine.spider is not None and engine.spider_is_idle():
+            deferred_from_coro(engine.close_spider_async(reason="finished"))
+
+    def _check_failed(self, failure: Failure, activity: int) -> None:
+        """Redis unavailable: this process closes (it could not fetch from the queue either)."""
+        self._failed(failure, "could not check the shared queue")
+        self._checked(False, activity)
+
+    def _failed(self, failure: Failure, what: str) -> None:
+        logger.error("%s: %s", what, failure.getErrorMessage())
+
+    def spider_closed(self) -> Deferred[None]:
+        return deferToThread(self._leave)
+
+    def _leave(self) -> None:
+        pipe = self.client.pipeline(transaction=False)
+        pipe.zrem(self.busy, self.worker)
+        for key in self.keys:
+            pipe.expire(key, KEEP_FOR)
+        pipe.execute()

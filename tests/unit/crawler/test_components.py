@@ -1,0 +1,55 @@
+"""The crawler's Scrapy components switch off with ``NotConfigured``, and what depends on
+the index is off with it."""
+
+import logging
+
+import pytest
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.test import get_crawler
+
+from crawler.extensions.index import IndexExtension
+from crawler.extensions.sharedqueue import SharedQueue, scheduler_settings
+from crawler.freshness import FreshArticlesMiddleware
+from crawler.pipelines import IndexPipeline
+from dedup.config import Settings
+
+INDEX = {"EXTENSIONS": {"crawler.extensions.index.IndexExtension": 100}}
+
+
+def test_shared_queue_is_off_without_a_run_and_says_nothing(
+        caplog: pytest.LogCaptureFixture) -> None:
+    with pytest.raises(NotConfigured):
+        SharedQueue.from_crawler(get_crawler(settings_dict={"WIRETRACE_SHARED_RUN": ""}))
+    caplog.set_level(logging.WARNING)
+    crawler = get_crawler(settings_dict={
+        "EXTENSIONS": {"crawler.extensions.sharedqueue.SharedQueue": 110}})
+    assert crawler.get_extension(SharedQueue) is None
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]  # off as meant
+
+
+def test_index_is_off_when_disabled_and_so_are_pipeline_and_freshness() -> None:
+    crawler = get_crawler(settings_dict={**INDEX, "WIRETRACE_INDEX_ENABLED": False})
+    with pytest.raises(NotConfigured):
+        IndexExtension.from_crawler(crawler)
+    assert crawler.get_extension(IndexExtension) is None
+    for component in (IndexPipeline, FreshArticlesMiddleware):
+        with pytest.raises(NotConfigured):
+            component.from_crawler(crawler)
+
+
+def test_index_is_off_for_a_spider_without_a_source() -> None:
+    crawler = get_crawler(settings_dict=INDEX)  # Scrapy's DefaultSpider; no spider yet
+    with pytest.raises(NotConfigured, match="no source"):
+        IndexExtension.from_crawler(crawler)
+
+
+def test_shared_run_settings_put_queue_and_filter_under_the_run_prefix() -> None:
+    base = "wt:v1:crawl:shared:news:run-1:"
+    s = scheduler_settings(base, Settings(redis_url="redis://cache.internal:6380/2",
+                                          redis_timeout=1.5))
+    assert s["SCHEDULER_QUEUE_KEY"] == base + "q"
+    assert s["SCHEDULER_DUPEFILTER_KEY"] == base + "df"
+    assert s["REDIS_URL"] == "redis://cache.internal:6380/2"
+    assert s["SCHEDULER_SERIALIZER"] == "crawler.requestcodec"  # never pickle
+    assert s["SCHEDULER_PERSIST"] is True and s["SCHEDULER_IDLE_BEFORE_CLOSE"] == 0
+    assert s["REDIS_PARAMS"] == {"socket_timeout": 1.5, "socket_connect_timeout": 1.5}
