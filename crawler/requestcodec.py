@@ -10,7 +10,7 @@ import msgpack
 
 
 def dumps(obj: dict[str, Any]) -> bytes:
-    return msgpack.packb(obj, use_bin_type=True)  # type: ignore[no-any-return]
+    return msgpack.packb(obj, use_bin_type=True)
 
 
 def loads(data: bytes) -> dict[str, Any]:

@@ -6,12 +6,14 @@ CrawlerProcess (one reactor, one DNS resolver); each run is recorded in Redis.
 
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, TypedDict
 
-from scrapy.crawler import CrawlerProcess
+from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings as ScrapySettings
+from twisted.python.failure import Failure
 
 from crawler.sources import load_sources
 from crawler.spiders.articles import ArticlesSpider
@@ -19,15 +21,34 @@ from crawler.spiders.articles import ArticlesSpider
 PREFIX = "wiretrace/"
 
 
+class RunSummary(TypedDict):
+    """What one source's crawl did (``wiretrace crawl --json`` prints one per source)."""
+
+    source: str
+    started: str
+    finished: str
+    seconds: float
+    pages_fetched: int
+    articles_indexed: int
+    new: int
+    updated: int
+    unchanged: int
+    copies: int
+    partials: int
+    skipped: dict[str, int]
+    finish_reason: str | None
+    error: str | None
+
+
 @dataclass
 class SourceRun:
     source: str
     started: float
     finished: float = 0.0
-    stats: dict[str, Any] = field(default_factory=dict)
+    stats: dict[str, Any] = field(default_factory=dict)  # Scrapy's stats
     error: str | None = None
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self) -> RunSummary:
         s = self.stats
         skipped = {k[len(PREFIX) + 8:]: v for k, v in s.items()
                    if k.startswith(PREFIX + "skipped/")}
@@ -57,7 +78,7 @@ def iso(t: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t)) if t else ""
 
 
-def scrapy_settings(overrides: dict[str, Any] | None = None) -> ScrapySettings:
+def scrapy_settings(overrides: Mapping[str, object] | None = None) -> ScrapySettings:
     settings = ScrapySettings()
     settings.setmodule("crawler.settings", priority="project")
     for k, v in (overrides or {}).items():
@@ -66,8 +87,8 @@ def scrapy_settings(overrides: dict[str, Any] | None = None) -> ScrapySettings:
 
 
 def crawl(sources_file: str | Path | None, names: list[str] | None = None,
-          overrides: dict[str, Any] | None = None, progress: bool | None = None,
-          ) -> list[dict[str, Any]]:
+          overrides: Mapping[str, object] | None = None, progress: bool | None = None,
+          ) -> list[RunSummary]:
     """Crawl the named sources (all when none) until done; return one summary per source."""
     sources = load_sources(sources_file)
     unknown = [n for n in names or [] if n not in sources]
@@ -79,7 +100,7 @@ def crawl(sources_file: str | Path | None, names: list[str] | None = None,
     if sources_file:
         settings.set("WIRETRACE_SOURCES", str(sources_file), priority="cmdline")
     process = CrawlerProcess(settings)
-    runs: list[tuple[SourceRun, Any]] = []
+    runs: list[tuple[SourceRun, Crawler]] = []
     for name in chosen:
         crawler = process.create_crawler(ArticlesSpider)
         run = SourceRun(name, time.time())
@@ -101,17 +122,17 @@ def crawl(sources_file: str | Path | None, names: list[str] | None = None,
     return out
 
 
-def _failed(failure: Any, run: SourceRun) -> None:
+def _failed(failure: Failure, run: SourceRun) -> None:
     run.error = failure.getErrorMessage()
 
 
-def _finished(_: Any, run: SourceRun, crawler: Any) -> None:
+def _finished(_: object, run: SourceRun, crawler: Crawler) -> None:
     run.finished = time.time()
     if crawler.stats is not None:
         run.stats = dict(crawler.stats.get_stats())
 
 
-def _progress(runs: list[tuple[SourceRun, Any]]) -> None:
+def _progress(runs: list[tuple[SourceRun, Crawler]]) -> None:
     from twisted.internet import task
 
     def tick() -> None:
@@ -128,18 +149,18 @@ def _progress(runs: list[tuple[SourceRun, Any]]) -> None:
     loop.start(0.5)
 
 
-def record_run(summary: dict[str, Any]) -> None:
+def record_run(summary: Mapping[str, object]) -> None:
     """Keep the run in Redis (newest first, last 1000), for `wiretrace stats` and the API."""
     try:
         from dedup.config import Settings
         from dedup.engine import Engine
 
-        Engine.from_settings(Settings()).record_crawl_run(summary)
+        Engine.from_settings(Settings()).record_crawl_run(dict(summary))
     except Exception as exc:  # a run that cannot be recorded is still a run
         print(f"wiretrace: could not record the crawl run: {exc}", file=sys.stderr)
 
 
-def print_summary(summaries: list[dict[str, Any]], file: Any = sys.stdout) -> None:
+def print_summary(summaries: list[RunSummary], file: TextIO = sys.stdout) -> None:
     for s in summaries:
         print(f"{s['source']}: {s['pages_fetched']} pages fetched, {s['articles_indexed']} "
               f"articles indexed ({s['new']} new, {s['updated']} updated, {s['unchanged']} "

@@ -15,7 +15,6 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from croniter import croniter
 
@@ -34,7 +33,7 @@ class Slot:
     runs: int = 0
     skipped: int = 0
     failures: int = 0
-    log: list[dict[str, Any]] = field(default_factory=list)
+    log: list[dict[str, object]] = field(default_factory=list)
 
 
 def _next(expr: str, after: float) -> float:
@@ -54,7 +53,7 @@ def schedule(sources_file: str | Path | None, names: list[str] | None = None,
     slots = {n: Slot(sources[n], _next(sources[n].schedule, now)) for n in chosen}
     stop = False
 
-    def halt(*_: Any) -> None:
+    def halt(*_: object) -> None:
         nonlocal stop
         stop = True
 
