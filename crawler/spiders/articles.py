@@ -3,7 +3,7 @@
     scrapy crawl articles -a source=NAME [-a sources=FILE] [-O items.jsonl]
 
 Feeds, sitemaps and start pages are fetched on every run; an article URL fetched within the
-source's ``refresh`` window is not fetched again (state in Redis, see crawler.state). Pages go
+source's ``refresh`` window is not fetched again (crawler.freshness). Pages go
 to the item pipeline, which extracts them in worker processes and indexes the articles.
 """
 
