@@ -5,7 +5,9 @@ from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.defer import CancelledError
 from twisted.internet.error import (
+    ConnectError,
     ConnectionRefusedError,
     DNSLookupError,
     TCPTimedOutError,
@@ -23,6 +25,10 @@ def skip_reason(failure: Failure) -> str:
     """The reason a request was dropped or failed, e.g. ``timeout``, ``http_404``,
     ``blocked_address``; the exception's class name when nothing more precise is known."""
     exc = failure.value
+    # Scrapy's download handlers raise their own errors for Twisted's, chained
+    # (CannotResolveHostError from DNSLookupError, ...): the reason is read from Twisted's
+    if isinstance(exc.__cause__, ConnectError | DNSLookupError | TimeoutError | CancelledError):
+        exc = exc.__cause__
     if isinstance(exc, Skipped):
         return exc.reason
     if isinstance(exc, HttpError):

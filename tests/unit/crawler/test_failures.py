@@ -1,7 +1,7 @@
 """A failed request is counted under the reason it failed for."""
 
 import pytest
-from scrapy import Request
+from scrapy import Request, exceptions
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -31,4 +31,22 @@ def _failure(exc: BaseException, url: str = "http://news.test/a") -> Failure:
     (ValueError("odd"), "valueerror"),
 ])
 def test_reasons(exc: BaseException, reason: str) -> None:
+    assert skip_reason(_failure(exc)) == reason
+
+
+def _wrapped(outer: type[Exception], inner: Exception) -> Exception:
+    try:
+        raise outer(str(inner)) from inner
+    except Exception as exc:  # the chained error, as Scrapy's download handler raises it
+        return exc
+
+
+@pytest.mark.parametrize(("exc", "reason"), [
+    (_wrapped(exceptions.CannotResolveHostError, error.DNSLookupError("no results")),
+     "dns_error"),
+    (_wrapped(exceptions.DownloadConnectionRefusedError, error.ConnectionRefusedError()),
+     "connection_refused"),
+    (_wrapped(exceptions.DownloadTimeoutError, error.TimeoutError()), "timeout"),
+])
+def test_reasons_behind_scrapys_own_download_errors(exc: Exception, reason: str) -> None:
     assert skip_reason(_failure(exc)) == reason
