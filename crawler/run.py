@@ -9,7 +9,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO, TypedDict
+from typing import Any, NotRequired, TextIO, TypedDict
 
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings as ScrapySettings
@@ -38,6 +38,8 @@ class RunSummary(TypedDict):
     skipped: dict[str, int]
     finish_reason: str | None
     error: str | None
+    records: NotRequired[int]  # a WARC import (crawler.warc_import): records read
+    damaged: NotRequired[list[str]]  # ... and what was wrong with the damaged ones
 
 
 @dataclass

@@ -13,12 +13,11 @@ import os
 import sys
 import time
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from multiprocessing.pool import AsyncResult
-from typing import Any
 
-from crawler.run import iso
+from crawler.run import RunSummary, iso
 from crawler.warc import Page, Skipped, records, warc_files
 from crawler.work import Result, extract_page
 from dedup.engine import Engine
@@ -42,7 +41,8 @@ class WarcImport:
         self.damaged: list[str] = []
         self.started = time.time()
 
-    def run(self, targets: Iterable[str], on_page: Any = None) -> dict[str, Any]:
+    def run(self, targets: Iterable[str],
+            on_page: Callable[[], object] | None = None) -> RunSummary:
         """Import every archive of ``targets`` (files, folders, ``-``); the summary."""
         files = [f for t in targets for f in warc_files(t)]
         pages = self._pages(itertools.chain.from_iterable(records(f) for f in files))
@@ -105,7 +105,7 @@ class WarcImport:
             if o.status != "unchanged" and o.role in ("copy", "partial"):
                 self.counts["role/" + o.role] += 1
 
-    def summary(self, source: str) -> dict[str, Any]:
+    def summary(self, source: str) -> RunSummary:
         """The crawl's summary fields (``pages_fetched`` = pages read from the archives)."""
         c = self.counts
         indexed = {k[8:]: v for k, v in c.items() if k.startswith("indexed/")}
