@@ -1,8 +1,9 @@
 """The item pipeline: pages go to a process pool for extraction, articles to the engine.
 
-Extraction is CPU work: it runs in worker processes (one per CPU by default), off the
-reactor. Prepared articles are written in batches by one writer thread (two Redis round trips
-per batch); the reactor only waits on futures.
+Extraction and signing are CPU work: they run in worker processes (one per CPU by default),
+off the reactor. Per batch, the writer thread learns the sites' template lines (one Redis
+round trip), the workers sign the batch without them, and the writer thread writes it (two
+round trips); the reactor only waits on futures.
 """
 
 import asyncio
@@ -17,8 +18,9 @@ from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
 from crawler.extensions.index import IndexExtension
-from crawler.work import extract_page, warm_up
-from dedup.plan import Outcome, Prepared
+from crawler.work import extract_page, sign_drafts, warm_up
+from dedup.models import Draft, Outcome, Prepared
+from dedup.prepare import latest
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +39,7 @@ class IndexPipeline:
         self.batch_size = self.engine.settings.batch_size
         self.pool: ProcessPoolExecutor | None = None
         self.writer = ThreadPoolExecutor(1, thread_name_prefix="wiretrace-index")
-        self.buffer: list[tuple[Prepared, str]] = []
+        self.buffer: list[tuple[Draft, str]] = []
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "IndexPipeline":
@@ -66,17 +68,17 @@ class IndexPipeline:
                                str(item.pop("content_type", "")))
         del body
         try:
-            status, prepared, message = await asyncio.wait_for(asyncio.wrap_future(fut),
-                                                               EXTRACT_TIMEOUT)
+            status, draft, message = await asyncio.wait_for(asyncio.wrap_future(fut),
+                                                            EXTRACT_TIMEOUT)
         except TimeoutError:
-            status, prepared, message = "extract_timeout", None, "extraction took too long"
-        if prepared is None:
+            status, draft, message = "extract_timeout", None, "extraction took too long"
+        if draft is None:
             self.stats.inc_value(f"wiretrace/skipped/{status}")
             raise DropItem(f"{url}: {message}", log_level="DEBUG")
         self.stats.inc_value("wiretrace/articles_extracted")
-        self.buffer.append((prepared, url))
-        item.update(id=prepared.id, title=prepared.meta.title, published=prepared.meta.published,
-                    site=prepared.meta.site)
+        self.buffer.append((draft, url))
+        item.update(id=draft.id, title=draft.meta.title, published=draft.meta.published,
+                    site=draft.meta.site)
         if len(self.buffer) >= self.batch_size:
             await self._flush()
         return item
@@ -85,19 +87,31 @@ class IndexPipeline:
         if not self.buffer:
             return
         batch, self.buffer = self.buffer, []
-        fut = self.writer.submit(self._write, batch)
-        await asyncio.wrap_future(fut)
+        drafts = latest([d for d, _ in batch])
+        assert self.pool is not None
+        try:
+            templates = await asyncio.wrap_future(
+                self.writer.submit(self.engine.writer.learn, drafts))
+            prepared = await asyncio.wrap_future(self.pool.submit(sign_drafts, drafts, templates))
+        except Exception as exc:  # counted, logged; the crawl goes on
+            self._failed(len(batch), exc)
+            return
+        await asyncio.wrap_future(self.writer.submit(self._write, prepared,
+                                                     [url for _, url in batch]))
 
-    def _write(self, batch: list[tuple[Prepared, str]]) -> None:
+    def _write(self, prepared: list[Prepared], urls: list[str]) -> None:
         """In the writer thread: one guarded batch write, then the crawl state."""
         try:
-            outcomes = self.engine.ingest_prepared([p for p, _ in batch])
+            outcomes = self.engine.ingest_prepared(prepared)
         except Exception as exc:  # counted, logged; the crawl goes on
-            logger.error("could not index %d articles: %s", len(batch), exc)
-            self.stats.inc_value("wiretrace/index_errors", len(batch))
+            self._failed(len(urls), exc)
             return
         self._count(outcomes)
-        self.state.mark(url for _, url in batch)
+        self.state.mark(urls)
+
+    def _failed(self, n: int, exc: Exception) -> None:
+        logger.error("could not index %d articles: %s", n, exc)
+        self.stats.inc_value("wiretrace/index_errors", n)
 
     def _count(self, outcomes: list[Outcome]) -> None:
         counts = Counter(o.status for o in outcomes)

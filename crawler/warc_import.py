@@ -1,8 +1,9 @@
 """`wiretrace ingest --warc`: index the pages of web archives as a crawl of them would.
 
 Pages are extracted in worker processes with the crawl's own function, in chunks, at most a
-few chunks ahead of the writer (memory stays flat whatever the archive's size); prepared
-articles are written in file order, in batches, by one writer thread. A WARC written in crawl
+few chunks ahead of the writer (memory stays flat whatever the archive's size); drafted
+articles are signed in batches in this thread (their sites' template lines learned first) and
+written in file order by one writer thread. A WARC written in crawl
 order therefore gives the answers the crawl gave. Importing the same archive again changes
 nothing (every article comes back ``unchanged``).
 """
@@ -21,7 +22,7 @@ from crawler.run import RunSummary, iso
 from crawler.warc import Page, Skipped, records, warc_files
 from crawler.work import Result, extract_page
 from dedup.engine import Engine
-from dedup.plan import Outcome, Prepared
+from dedup.models import Draft, Outcome
 
 CHUNK = 16  # pages per task sent to a worker
 
@@ -48,20 +49,21 @@ class WarcImport:
         pages = self._pages(itertools.chain.from_iterable(records(f) for f in files))
         with ThreadPoolExecutor(1, thread_name_prefix="wiretrace-write") as writer:
             pending: Future[list[Outcome]] | None = None
-            batch: list[Prepared] = []
-            for status, prepared, _ in self._extracted(pages):
+            batch: list[Draft] = []
+            for status, draft, _ in self._extracted(pages):
                 if on_page is not None:
                     on_page()
-                if prepared is None:
+                if draft is None:
                     self.counts["skipped/" + status] += 1
                     continue
-                batch.append(prepared)
+                batch.append(draft)
                 if len(batch) >= self.engine.settings.batch_size:
+                    prepared, batch = self.engine.sign(batch), []
                     self._collect(pending)
-                    pending, batch = writer.submit(self.engine.ingest_prepared, batch), []
+                    pending = writer.submit(self.engine.ingest_prepared, prepared)
             self._collect(pending)
             if batch:
-                self._collect(writer.submit(self.engine.ingest_prepared, batch))
+                self._collect(writer.submit(self.engine.ingest_prepared, self.engine.sign(batch)))
         return self.summary(", ".join(files))
 
     def _pages(self, items: Iterator[Page | Skipped]) -> Iterator[Page]:

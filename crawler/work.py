@@ -1,4 +1,5 @@
-"""What the crawler's worker processes do with a page: extract, then prepare for the index.
+"""What the crawler's worker processes do: extract a page and draft an article of it; sign a
+batch of drafts once their sites' template lines are known.
 
 No Scrapy and no Twisted here: this module is what each worker process imports.
 """
@@ -11,11 +12,11 @@ from w3lib.encoding import html_to_unicode
 from dedup.config import Settings
 from dedup.errors import InputError
 from dedup.extraction import extract
+from dedup.models import Draft, Prepared, Templates
 from dedup.params import PARAMS
-from dedup.plan import Prepared
-from dedup.prepare import iso_utc, prepare_article
+from dedup.prepare import draft_article, iso_utc, sign
 
-Result = tuple[str, Prepared | None, str]  # (status or skip reason, prepared, message)
+Result = tuple[str, Draft | None, str]  # (status or skip reason, draft, message)
 
 
 @cache
@@ -41,7 +42,7 @@ def decode(body: bytes, content_type: str = "") -> str:
 def extract_page(url: str, html: str | bytes, noindex: bool = False,
                  content_type: str = "", canonical: str | None = None,
                  seen: str | None = None) -> Result:
-    """("ok", prepared, "") for an article; (reason, None, message) for a skipped page.
+    """("ok", draft, "") for an article; (reason, None, message) for a skipped page.
 
     ``canonical``: from an HTTP ``Link`` header, used when the markup names none; ``seen``:
     when the page was fetched (an archive's record date), else now.
@@ -54,10 +55,10 @@ def extract_page(url: str, html: str | bytes, noindex: bool = False,
             item.noindex = True
         if canonical and not item.canonical_url:
             item.canonical_url = canonical
-        prepared = prepare_article(item, _settings(), PARAMS)
+        draft = draft_article(item, _settings())
         if when := _first_seen(seen):
-            prepared.meta.first_seen = when
-        return "ok", prepared, ""
+            draft.meta.first_seen = when
+        return "ok", draft, ""
     except InputError as exc:
         reason = exc.reason if exc.reason != "invalid" else "not_indexable"
         return reason, None, str(exc)
@@ -72,6 +73,11 @@ def _first_seen(value: str | None) -> str | None:
         return None
     dt = datetime.fromisoformat(when.replace("Z", "+00:00"))
     return dt.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def sign_drafts(drafts: list[Draft], templates: Templates) -> list[Prepared]:
+    """The drafts signed, each without its site's template lines."""
+    return [sign(d, PARAMS, templates.get(d.meta.site, ())) for d in drafts]
 
 
 def warm_up() -> None:

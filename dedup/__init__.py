@@ -5,7 +5,8 @@ The public API is :class:`dedup.engine.Engine`; the CLI (`wiretrace.cli`) and th
 """
 
 from dedup.errors import IndexMismatchError, InputError, WiretraceError
-from dedup.models import ArticleInput, LookupResult
+from dedup.models import ArticleInput
+from dedup.results import LookupResult
 
 __all__ = [
     "ArticleInput",

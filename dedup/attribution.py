@@ -27,16 +27,7 @@ _LINE_RE = re.compile(
 )
 _DOMAIN_RE = re.compile(r"\b((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24})\b", re.I)
 
-# Wire services: byline forms, and the sites and names that stand for them.
-WIRES: dict[str, tuple[str, ...]] = {
-    "AP": ("apnews.com", "ap.org", "associated press"),
-    "Reuters": ("reuters.com", "reuters", "thomson reuters"),
-    "AFP": ("afp.com", "agence france-presse", "agence france presse"),
-    "UPI": ("upi.com", "united press international"),
-    "Bloomberg": ("bloomberg.com", "bloomberg news"),
-    "dpa": ("dpa.com", "deutsche presse-agentur"),
-    "PA": ("pamediagroup.com", "press association", "pa media"),
-}
+# Wire bylines; the wires themselves (names, sites) are in dedup.publishers.WIRES.
 _WIRE_RE = re.compile(
     r"(?:\((?P<paren>AP|Reuters|AFP|UPI|dpa)\)"
     r"|\b(?i:by|from|\u00a9|copyright)\s+(?:the\s+)?(?P<by>Associated Press|Reuters|AFP|"

@@ -1,11 +1,16 @@
-"""The engine's data: what goes in (ArticleInput), what is stored (ArticleMeta), what comes out
-(LookupResult)."""
+"""The engine's data: what a page says about itself (Signals), what goes in (ArticleInput),
+what is stored (ArticleMeta, Verdict) and what an ingest prepares and reports (Draft,
+Prepared, Outcome). The answers (LookupResult and the others) are in :mod:`dedup.results`."""
 
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
+from dedup.signature import Signature
+
 Role = Literal["original", "copy", "partial", "unique"]
+
+Templates = dict[str, set[bytes]]  # per site, the keys of its template lines (dedup.sites)
 
 # Provenance signal fields accepted on input and stored with each article (list-valued).
 SIGNAL_LISTS = ("original_source", "syndication_source", "is_based_on", "attribution", "wire",
@@ -13,22 +18,17 @@ SIGNAL_LISTS = ("original_source", "syndication_source", "is_based_on", "attribu
 
 
 @dataclass(slots=True)
-class ArticleInput:
-    """One article as the crawler or a JSONL line hands it to the engine.
+class Signals:
+    """What a page says about itself and about where its text comes from: the fields an input
+    (:class:`ArticleInput`) and a stored article (:class:`ArticleMeta`) share. See README
+    "Ingest schema"."""
 
-    Only ``url`` and one of ``text``/``html`` are required. The provenance signals name where
-    the page says its text comes from; see README "Ingest schema".
-    """
-
-    url: str
-    text: str | None = None
-    html: str | None = None
     title: str | None = None
-    published: str | None = None
+    published: str | None = None  # stored: ISO 8601 UTC, or None when absent or unparseable
     modified: str | None = None
-    site: str | None = None
     site_name: str | None = None
     author: str | None = None
+    noindex: bool = False  # the page asks search engines to leave it out
     language: str | None = None
     canonical_url: str | None = None
     og_url: str | None = None
@@ -38,40 +38,64 @@ class ArticleInput:
     attribution: list[str] = field(default_factory=list)
     wire: list[str] = field(default_factory=list)
     source_links: list[str] = field(default_factory=list)
-    noindex: bool = False
+
+    def signals(self) -> "Signals":
+        """The signals alone, lists copied.
+
+        Example:
+            >>> ArticleMeta(url="https://a.example/1", site="a.example", title="T").signals()
+            Signals(title='T', published=None, ...)
+        """
+        return Signals(**_values(self))
+
+
+SIGNAL_FIELDS = tuple(f.name for f in fields(Signals))
+
+
+def _values(signals: Signals) -> dict[str, Any]:
+    return {name: (list(v) if isinstance(v := getattr(signals, name), list) else v)
+            for name in SIGNAL_FIELDS}
+
+
+@dataclass(slots=True)
+class ArticleInput(Signals):
+    """One article as the crawler or a JSONL line hands it to the engine.
+
+    Only ``url`` and one of ``text``/``html`` are required.
+    """
+
+    url: str = field(kw_only=True)
+    text: str | None = None
+    html: str | None = None
+    site: str | None = None
 
     @classmethod
     def field_names(cls) -> set[str]:
         return {f.name for f in fields(cls)}
 
+    @classmethod
+    def of(cls, signals: Signals, *, url: str, text: str | None = None,
+           site: str | None = None) -> "ArticleInput":
+        """An input that carries these signals (reindex: a stored article's)."""
+        return cls(url=url, text=text, site=site, **_values(signals))
+
 
 @dataclass(slots=True)
-class ArticleMeta:
+class ArticleMeta(Signals):
     """What is stored about an article besides its text and signature."""
 
-    url: str
-    site: str
-    title: str | None = None
-    published: str | None = None  # ISO 8601 UTC, or None when absent or unparseable
-    modified: str | None = None
-    site_name: str | None = None
-    author: str | None = None
-    language: str | None = None
-    canonical_url: str | None = None
-    og_url: str | None = None
-    original_source: list[str] = field(default_factory=list)
-    syndication_source: list[str] = field(default_factory=list)
-    is_based_on: list[str] = field(default_factory=list)
-    attribution: list[str] = field(default_factory=list)
-    wire: list[str] = field(default_factory=list)
-    source_links: list[str] = field(default_factory=list)
-    noindex: bool = False
+    url: str = field(kw_only=True)
+    site: str = field(kw_only=True)
     first_seen: str = ""
+
+    @classmethod
+    def of(cls, signals: Signals, *, url: str, site: str, first_seen: str) -> "ArticleMeta":
+        return cls(url=url, site=site, first_seen=first_seen, **_values(signals))
 
     def to_json(self) -> bytes:
         """Compact JSON: empty lists, None and False are left out."""
         data = {}
-        for name in self.__slots__:
+        for name in ("url", "site", *SIGNAL_FIELDS, "first_seen"):
             v = getattr(self, name)
             if v is not None and v != [] and v is not False and v != "":
                 data[name] = v
@@ -113,25 +137,36 @@ class Verdict:
 
 
 @dataclass(slots=True)
-class LookupResult:
-    """The answer for one URL or text: the CLI's and API's JSON contract."""
+class Draft:
+    """An article checked and read, not yet signed: identity, metadata, text."""
 
+    id: str
+    meta: ArticleMeta
+    text: str
+    aliases: list[str]  # ids of other URLs of the same article
+    ztext: bytes  # the text, zlib-compressed where the article is prepared (a worker)
+    line_keys: bytes = b""  # its distinct content lines' keys, 8 bytes each (site templates)
+
+
+@dataclass(slots=True)
+class Prepared(Draft):
+    """An article ready for the index: a draft with its signature and bands."""
+
+    sig: Signature = field(kw_only=True)
+    bands: bytes = field(kw_only=True)  # packed: per band a uint16 bucket and a 5-byte field
+
+    @classmethod
+    def signed(cls, draft: Draft, sig: Signature, bands: bytes) -> "Prepared":
+        return cls(**{f.name: getattr(draft, f.name) for f in fields(Draft)}, sig=sig,
+                   bands=bands)
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What happened to one article of a batch."""
+
+    id: str
     url: str
-    indexed: bool
-    id: str | None = None
-    cluster: str | None = None
-    role: Role | None = None
-    original: dict[str, str | None] | None = None
-    attributed_to: str | None = None
-    similarity: float | None = None
-    containment: float | None = None
-    confidence: float | None = None
-    evidence: list[str] = field(default_factory=list)
-    first_seen: str | None = None
-    copies: list[dict[str, Any]] = field(default_factory=list)
-    title: str | None = None
-    site: str | None = None
-    published: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+    status: str  # "new", "updated", "unchanged"
+    role: str
+    cluster: str

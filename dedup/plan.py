@@ -5,32 +5,18 @@ decision to that model (so later articles of the batch see earlier ones), and re
 it read (guards) so that the single atomic write can refuse a stale plan.
 """
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from dedup.claims import credits_another_site
 from dedup.config import Settings
 from dedup.keys import Keys
-from dedup.models import ArticleMeta, Verdict
-from dedup.provenance import Member, assign_roles, choose_original, credits_another_site
+from dedup.models import ArticleMeta, Outcome, Prepared, Verdict
+from dedup.provenance import Member, assign_roles, choose_original
+from dedup.publishers import same_site
 from dedup.scoring import PairScore, related, score
 from dedup.signature import Signature
-from dedup.store import Guard, Op, RawState
-from dedup.urls import same_site
-
-
-@dataclass(slots=True)
-class Prepared:
-    """An article ready for the index: identity, text, signature, bands."""
-
-    id: str
-    meta: ArticleMeta
-    text: str
-    sig: Signature
-    bands: bytes  # packed: per band a uint16 bucket and a 5-byte field
-    aliases: list[str]  # ids of other URLs of the same article
-    ztext: bytes  # the text, zlib-compressed where the article is prepared (a worker)
-    line_keys: bytes = b""  # its distinct content lines' keys, 8 bytes each (site templates)
+from dedup.store import Op, RawState
 
 
 @dataclass(slots=True)
@@ -39,17 +25,6 @@ class ClusterModel:
     members: list[str]
     original: str | None = None
     verdicts: dict[str, Verdict] = field(default_factory=dict)
-
-
-@dataclass(slots=True)
-class Outcome:
-    """What happened to one article of a batch."""
-
-    id: str
-    url: str
-    status: str  # "new", "updated", "unchanged"
-    role: str
-    cluster: str
 
 
 class Plan:
@@ -257,93 +232,3 @@ class Plan:
         self.written.pop(article_id, None)
         del self.members[article_id]
         self.cluster_of.pop(article_id, None)
-
-    # -- writes ---------------------------------------------------------------------------
-    def guards_list(self) -> list[Guard]:
-        return [(kind, key, fld, value) for (kind, key, fld), value in self.guards.items()]
-
-    def ops(self, old_bands: dict[str, bytes]) -> list[Op]:
-        """The writes that turn what was read into the model."""
-        k = self.keys
-        ops: list[Op] = []
-        now = time.time()
-        for rid, _member in self.removed.items():
-            if rid in old_bands:
-                ops.append(("Y", k.prefix, old_bands[rid], bytes.fromhex(rid)))
-            if rid not in self.written:
-                ops += [("K", k.sig(rid), "", ""), ("K", k.article(rid), "", ""),
-                        ("X", k.ids, "", rid)]
-        for aid, art in self.written.items():
-            ops.append(("S", k.sig(aid), "", art.sig.to_bytes()))
-            ops += [("H", k.article(aid), "u", art.meta.url),
-                    ("H", k.article(aid), "m", art.meta.to_json()),
-                    ("H", k.article(aid), "t", art.ztext)]
-            ops.append(("Z", k.ids, str(now), aid))
-            ops.append(("B", k.prefix, art.bands, bytes.fromhex(aid)))
-            for alias in art.aliases:
-                ops.append(("S", k.alias(alias), "", aid))
-        for aid in self.members:
-            if aid in self.written or self.cluster_of.get(aid) != self.raw_cluster(aid):
-                ops.append(("H", k.article(aid), "c", self.cluster_of[aid]))
-        for cid in sorted(self.dirty_clusters):
-            key = k.cluster(cid)
-            ops.append(("K", key, "", ""))
-            cm = self.clusters.get(cid)
-            if cm is None:
-                continue
-            ops.append(("H", key, "v", cm.version + 1))
-            ops.append(("H", key, "o", cm.original or ""))
-            for mid, verdict in cm.verdicts.items():
-                ops.append(("H", key, mid, verdict.to_json()))
-        ops += [("I", k.stats, name, delta) for name, delta in self.stat_deltas().items()
-                if delta]
-        ops += [("I", k.site(site), name, delta)
-                for (site, name), delta in sorted(self.site_deltas().items()) if delta]
-        return ops
-
-    def raw_cluster(self, aid: str) -> str | None:
-        r = self.raw.records.get(aid)
-        return r.cluster if r else None
-
-    def _role_changes(self) -> list[tuple[Member, str | None, str | None]]:
-        """Every article whose role this plan changes: (article, role before, role after);
-        None is "not indexed"."""
-        out = []
-        for aid in set(self.initial_roles) | set(self.members) | set(self.removed):
-            m = self.members.get(aid) or self.removed.get(aid)
-            before, after = self.initial_roles.get(aid), self.role_of(aid)
-            if m is not None and before != after:
-                out.append((m, before, after))
-        return out
-
-    def site_deltas(self) -> dict[tuple[str, str], int]:
-        """Per site: articles, copies (copy or partial: the site republished it) and articles
-        that credit another publication."""
-        deltas: dict[tuple[str, str], int] = {}
-        for m, before, after in self._role_changes():
-            a = int(after is not None) - int(before is not None)
-            c = int(after in ("copy", "partial")) - int(before in ("copy", "partial"))
-            for name, d in (("articles", a), ("copies", c)):
-                if d:
-                    deltas[(m.meta.site, name)] = deltas.get((m.meta.site, name), 0) + d
-        for site, d in self.credit_deltas.items():
-            deltas[(site, "credited")] = d
-        return deltas
-
-    def stat_deltas(self) -> dict[str, int]:
-        deltas = {"articles": 0, "clusters": 0, "copies": 0, "partials": 0, "originals": 0}
-        plural = {"copy": "copies", "partial": "partials", "original": "originals"}
-        for _, before, after in self._role_changes():
-            if before is None:
-                deltas["articles"] += 1
-            if after is None:
-                deltas["articles"] -= 1
-            if before in plural:
-                deltas[plural[before]] -= 1
-            if after in plural:
-                deltas[plural[after]] += 1
-        read_clusters = {c for c in self.raw.clusters if self.raw.clusters[c]}
-        for cid in self.dirty_clusters:
-            was = cid in read_clusters and any(len(f) == 16 for f in self.raw.clusters[cid])
-            deltas["clusters"] += int(cid in self.clusters) - int(was)
-        return deltas

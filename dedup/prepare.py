@@ -1,9 +1,15 @@
-"""From input to index-ready article: validation, extraction, signature, bands (CPU only).
+"""From input to index-ready article, in two steps (CPU only):
 
-Bulk ingests prepare batches in worker processes: :func:`prepared_batches` keeps a bounded
-window of batches in flight, so a stream of any length is prepared with bounded memory, in
-input order. Worker processes receive inputs and return prepared articles through
-multiprocessing's own channel; nothing here reads Redis or the network.
+1. :func:`draft_article`: validation, extraction, identity, metadata, content lines;
+2. :func:`sign`: the signature and bands, without the lines the site repeats on every page
+   (its template, learned in Redis from the drafts: see :class:`dedup.sites.SiteMemory`).
+
+A text is signed once, here, never on the thread that writes to Redis. Bulk ingests prepare
+batches in worker processes: :func:`prepared_batches` keeps a bounded window of batches in
+flight at each step, so a stream of any length is prepared with bounded memory, in input
+order. Worker processes receive inputs and return drafts and prepared articles through
+multiprocessing's own channel; nothing here reads Redis or the network: the caller's
+``learn`` does, between the two steps, in input order.
 """
 
 import itertools
@@ -11,22 +17,28 @@ import multiprocessing
 import os
 import zlib
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from multiprocessing.pool import AsyncResult, Pool
+from typing import TypeVar
 
 from dedup.attribution import attribution_lines, wire_bylines
-from dedup.boilerplate import content_lines, line_key
+from dedup.boilerplate import content_lines, line_key, signature_text
 from dedup.config import Settings
 from dedup.errors import InputError
-from dedup.models import ArticleInput, ArticleMeta
+from dedup.models import ArticleInput, ArticleMeta, Draft, Prepared, Templates
 from dedup.params import SignatureParams
-from dedup.plan import Prepared
+from dedup.publishers import identity_url, site_host
 from dedup.signature import packed_bands, signature
-from dedup.urls import article_id, identity_url, normalize_url, site_of
+from dedup.urls import article_id, normalize_url
 
 Numbered = tuple[int, ArticleInput]
-Batch = tuple[list[Prepared], list[tuple[int, str]]]  # prepared articles, (position, error)
+Errors = list[tuple[int, str]]  # (position, reason)
+Batch = tuple[list[Prepared], Errors]  # prepared articles, inputs that could not be
+Drafts = tuple[list[Draft], Errors]
+Learn = Callable[[list[Draft]], Templates]
+_T = TypeVar("_T")
 
 
 def utc_now() -> str:
@@ -53,9 +65,8 @@ def iso_utc(value: str | None) -> str | None:
     return dt.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def prepare_article(item: ArticleInput, settings: Settings,
-                    params: SignatureParams) -> Prepared:
-    """Validate an input and compute its identity, signature and bands.
+def draft_article(item: ArticleInput, settings: Settings) -> Draft:
+    """Validate an input and compute its identity, metadata and content lines.
 
     Raises :class:`InputError` for an input that cannot be indexed.
     """
@@ -75,69 +86,105 @@ def prepare_article(item: ArticleInput, settings: Settings,
                          f"{settings.min_words})", "too_short")
     url = identity_url(item.url, item.canonical_url)
     page = normalize_url(item.url)
-    lines = content_lines(text)
-    sig = signature("\n".join(lines) if lines else text, params)
-    attribution = list(dict.fromkeys([*item.attribution, *attribution_lines(text)]))
-    wire = list(dict.fromkeys([*item.wire, *wire_bylines(text)]))
-    meta = ArticleMeta(
-        url=url, site=item.site or site_of(url), title=item.title,
-        published=iso_utc(item.published), modified=iso_utc(item.modified),
-        site_name=item.site_name, author=item.author, language=item.language,
-        canonical_url=item.canonical_url, og_url=item.og_url,
-        original_source=list(item.original_source),
-        syndication_source=list(item.syndication_source),
-        is_based_on=list(item.is_based_on), attribution=attribution, wire=wire,
-        source_links=list(item.source_links), noindex=bool(item.noindex),
-        first_seen=utc_now(),
-    )
+    signals = replace(
+        item.signals(), published=iso_utc(item.published), modified=iso_utc(item.modified),
+        attribution=list(dict.fromkeys([*item.attribution, *attribution_lines(text)])),
+        wire=list(dict.fromkeys([*item.wire, *wire_bylines(text)])),
+        noindex=bool(item.noindex))
+    meta = ArticleMeta.of(signals, url=url, site=item.site or site_host(url),
+                          first_seen=utc_now())
     aliases = [article_id(page)] if page != url else []
-    return Prepared(article_id(url), meta, text, sig, packed_bands(sig, params), aliases,
-                    zlib.compress(text.encode(), 6),
-                    b"".join(dict.fromkeys(line_key(ln) for ln in lines)))
+    return Draft(article_id(url), meta, text, aliases, zlib.compress(text.encode(), 6),
+                 b"".join(dict.fromkeys(line_key(ln) for ln in content_lines(text))))
 
 
-def prepare_batch(items: list[Numbered], settings: Settings, params: SignatureParams) -> Batch:
-    """Prepare a batch; inputs that cannot be indexed come back as (position, reason)."""
-    prepared, errors = [], []
+def sign(draft: Draft, params: SignatureParams, template: Collection[bytes] = ()) -> Prepared:
+    """The draft with its signature and bands, made of its content lines less its site's
+    ``template`` lines (their keys)."""
+    sig = signature(signature_text(draft.text, template), params)
+    return Prepared.signed(draft, sig, packed_bands(sig, params))
+
+
+def prepare_article(item: ArticleInput, settings: Settings, params: SignatureParams,
+                    template: Collection[bytes] = ()) -> Prepared:
+    """:func:`draft_article`, then :func:`sign` (inputs checked alone, without an index)."""
+    return sign(draft_article(item, settings), params, template)
+
+
+def latest(drafts: list[Draft]) -> list[Draft]:
+    """The drafts with one per article id: the last version of a URL wins."""
+    return list({d.id: d for d in drafts}.values())
+
+
+def draft_batch(items: list[Numbered], settings: Settings) -> Drafts:
+    """Draft a batch; inputs that cannot be indexed come back as (position, reason)."""
+    drafts, errors = [], []
     for pos, item in items:
         try:
-            prepared.append(prepare_article(item, settings, params))
+            drafts.append(draft_article(item, settings))
         except InputError as exc:
             errors.append((pos, str(exc)))
         except Exception as exc:
             errors.append((pos, f"could not be prepared: {type(exc).__name__}: {exc}"))
-    return prepared, errors
+    return drafts, errors
+
+
+def sign_batch(batch: Drafts, templates: Templates, params: SignatureParams) -> Batch:
+    """Sign a batch's drafts, each without its site's template lines."""
+    drafts, errors = batch
+    return [sign(d, params, templates.get(d.meta.site, ())) for d in drafts], errors
 
 
 def prepared_batches(items: Iterable[Numbered], settings: Settings, params: SignatureParams,
-                     workers: int = 0) -> Iterator[Batch]:
-    """Prepared batches of ``settings.batch_size`` inputs, in input order.
+                     learn: Learn, workers: int = 0) -> Iterator[Batch]:
+    """Prepared batches of ``settings.batch_size`` inputs, in input order, one article per
+    id in each (the last version wins).
 
-    ``workers``: 0 = one process per CPU, 1 = in this process. The pool starts only once the
-    input is known to hold more than one batch (small ingests stay in process), and is
-    started before the caller's writer thread touches anything of it.
+    ``learn(drafts)``: the site template lines to leave out of the drafts' signatures, called
+    once per batch, in input order, in the calling thread. ``workers``: 0 = one process per
+    CPU, 1 = in this process. The pool starts only once the input is known to hold more than
+    one batch (small ingests stay in process), and is started before the caller's writer
+    thread touches anything of it.
     """
     chunks = _chunked(iter(items), settings.batch_size)
     head = list(itertools.islice(chunks, 2))
     n = workers or os.cpu_count() or 1
     if n <= 1 or len(head) < 2:
         for chunk in itertools.chain(head, chunks):
-            yield prepare_batch(chunk, settings, params)
+            drafts, errors = draft_batch(chunk, settings)
+            drafts = latest(drafts)
+            yield sign_batch((drafts, errors), learn(drafts), params)
         return
     # fork: the workers start in milliseconds, before any thread of ours runs in them
     ctx = multiprocessing.get_context("fork")
     pool: Pool = ctx.Pool(n)
     try:
-        window: deque[AsyncResult[Batch]] = deque()
-        for chunk in itertools.chain(head, chunks):
-            window.append(pool.apply_async(prepare_batch, (chunk, settings, params)))
-            if len(window) > 2 * n:
-                yield window.popleft().get()
-        while window:
-            yield window.popleft().get()
+        drafted = _in_order(pool, draft_batch,
+                            ((chunk, settings) for chunk in itertools.chain(head, chunks)), 2 * n)
+        yield from _in_order(pool, sign_batch, _learned(drafted, learn, params), 2 * n)
     finally:
         pool.terminate()
         pool.join()
+
+
+def _learned(drafted: Iterator[Drafts], learn: Learn,
+             params: SignatureParams) -> Iterator[tuple[Drafts, Templates, SignatureParams]]:
+    for drafts, errors in drafted:
+        drafts = latest(drafts)
+        yield (drafts, errors), learn(drafts), params
+
+
+def _in_order(pool: Pool, fn: Callable[..., _T], calls: Iterable[tuple[object, ...]],
+              window: int) -> Iterator[_T]:
+    """fn over the calls' arguments in the pool, results in call order, at most ``window``
+    calls ahead of the consumer."""
+    pending: deque[AsyncResult[_T]] = deque()
+    for args in calls:
+        pending.append(pool.apply_async(fn, args))
+        if len(pending) > window:
+            yield pending.popleft().get()
+    while pending:
+        yield pending.popleft().get()
 
 
 def _chunked(items: Iterator[Numbered], size: int) -> Iterator[list[Numbered]]:

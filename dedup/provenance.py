@@ -7,30 +7,15 @@ counting as unknown; then excerpt structure (an excerpt is not the source of the
 then the time wiretrace first saw each article.
 """
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from dedup.attribution import WIRES, named_sources
+from dedup.claims import Claim, claim_names, claims_of, is_specific
 from dedup.config import Settings
-from dedup.errors import InputError
 from dedup.models import ArticleMeta, Role, Verdict
 from dedup.scoring import PairScore, is_excerpt_of
 from dedup.signature import Signature
-from dedup.urls import normalize_url, publisher_label, same_publisher, same_site, site_of
-
-URL_KINDS = ("canonical", "og:url", "original-source", "syndication-source", "isBasedOn")
-_SQUASH = re.compile(r"[^a-z0-9]")
-_DOMAIN_LIKE = re.compile(r"^[a-z0-9.-]+\.[a-z]{2,24}$")
-# Words a publisher adds to its name when it signs ("Al Jazeera News", "Gizmodo Staff").
-_SIGNATURE_WORDS = re.compile(r"(?:\s+(?:news|online|digital|staff|newsroom|desk|team|network|"
-                              r"media|editors?|editorial|web|english|\.com))+$", re.I)
-# Cues that say the text comes from elsewhere. A bare "Source: X" says so only when X is a
-# site's domain: under charts and photos it names data and picture agencies ("Source: Bureau
-# of Labor Statistics", "Source: Getty Images"), which must not make a page a copy.
-_STRONG_CUE = re.compile(r"originally|first (?:appeared|published)|republished|syndicated|"
-                         r"reprinted|belongs to|courtesy", re.I)
 
 
 @dataclass(slots=True)
@@ -40,19 +25,6 @@ class Member:
     id: str
     sig: Signature
     meta: ArticleMeta
-
-
-@dataclass(frozen=True, slots=True)
-class Claim:
-    """One statement of a page about where its text comes from."""
-
-    kind: str
-    value: str  # a normalised URL for URL kinds, else a name or domain
-    is_url: bool
-    strong: bool  # names a source explicitly enough to rule the page out as the original
-
-    def describe(self) -> str:
-        return f"{self.kind}: {self.value}"
 
 
 @dataclass(slots=True)
@@ -65,96 +37,6 @@ class Choice:
     names: dict[str, list[Claim]] = field(default_factory=dict)  # member -> claims on original
     attributed_to: dict[str, str] = field(default_factory=dict)
     self_credited: set[str] = field(default_factory=set)  # members naming a source themselves
-
-
-def claims_of(meta: ArticleMeta) -> list[Claim]:
-    """The provenance claims of a page, with self-references left out."""
-    out: list[Claim] = []
-
-    def add_url(kind: str, value: str, strong: bool = True) -> None:
-        try:
-            url = normalize_url(value)
-        except InputError:
-            return
-        if not same_publisher(site_of(url), meta.site):  # another edition is no source
-            out.append(Claim(kind, url, True, strong))
-
-    for kind, value in (("canonical", meta.canonical_url), ("og:url", meta.og_url)):
-        if value:
-            add_url(kind, value)
-    for kind, values in (("original-source", meta.original_source),
-                         ("syndication-source", meta.syndication_source),
-                         ("isBasedOn", meta.is_based_on)):
-        for v in values:
-            if v.lower().startswith(("http://", "https://")):
-                add_url(kind, v)
-            elif v.strip():
-                out.append(Claim(kind, v.strip(), False, True))
-    for v in meta.source_links:
-        add_url("link", v, strong=False)
-    for line in meta.attribution:
-        strong = bool(_STRONG_CUE.search(line))
-        for name in named_sources(line):
-            if not _names_site(name, meta.site, meta.site_name):
-                out.append(Claim("attribution", name, False, strong or _is_domain(name)))
-    for wire in meta.wire:
-        if not any(_names_site(n, meta.site, meta.site_name) for n in WIRES.get(wire, ())):
-            out.append(Claim("wire", wire, False, True))
-    return out
-
-
-def _is_domain(name: str) -> bool:
-    return bool(_DOMAIN_LIKE.match(name.strip().lower().removeprefix("www.")))
-
-
-def _specific(claim: Claim) -> bool:
-    """Whether a claim names its source so that no member can be it unrecognised."""
-    return claim.is_url or claim.kind == "wire" or _is_domain(claim.value)
-
-
-def credits_another_site(meta: ArticleMeta) -> bool:
-    """Whether a page says its text comes from another publication (a canonical elsewhere,
-    original-source, "originally appeared on X"); a wire byline does not count: newspapers
-    publish wire stories as their own."""
-    return any(c.strong and c.kind != "wire" for c in claims_of(meta))
-
-
-def _names_site(name: str, site: str, site_name: str | None) -> bool:
-    """Whether a source name (domain, publisher or wire name) designates this site."""
-    n = name.strip().lower()
-    if n.startswith(("http://", "https://")):
-        return same_publisher(site_of(n), site)
-    n = n.removeprefix("www.")
-    if _is_domain(n):
-        return same_publisher(n, site)
-    for wire_names in (WIRES.get(name), WIRES.get(name.upper())):
-        if wire_names and any(_names_site(w, site, site_name) for w in wire_names):
-            return True
-    bare = re.sub(r"^the\s+", "", n)
-    label = _SQUASH.sub("", publisher_label(site))
-    own = _SQUASH.sub("", re.sub(r"^the\s+", "", site_name.lower())) if site_name else ""
-    for variant in (bare, _SIGNATURE_WORDS.sub("", bare)):
-        squashed = _SQUASH.sub("", variant)
-        if squashed and squashed in (label, own):
-            return True
-    squashed = _SQUASH.sub("", bare)
-    if not squashed:
-        return False
-    return any(_SQUASH.sub("", w) == squashed for w in _wire_names_of(site))
-
-
-def _wire_names_of(site: str) -> tuple[str, ...]:
-    for wire, names in WIRES.items():
-        if any(same_site(n, site) for n in names if "." in n):
-            return (wire.lower(), *names)
-    return ()
-
-
-def claim_names(claim: Claim, target: ArticleMeta) -> bool:
-    """Whether a claim designates this article (its URL) or its site."""
-    if claim.is_url:
-        return claim.value == target.url or same_publisher(site_of(claim.value), target.site)
-    return _names_site(claim.value, target.site, target.site_name)
 
 
 def _parse_date(value: str | None) -> datetime | None:
@@ -209,7 +91,7 @@ def choose_original(
     # there, its domain, a wire) is not where the text first appeared either, whatever it
     # says of itself. A credit by a publisher's name is not enough: it may be this member's
     # site under a name wiretrace cannot match, credited by a copier that backdates.
-    credited = [d for m in members if m.id in external and _specific(external[m.id])
+    credited = [d for m in members if m.id in external and is_specific(external[m.id])
                 and (d := _parse_date(m.meta.published))]
     if credited:
         first_credited = min(credited)

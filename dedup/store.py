@@ -12,7 +12,7 @@ from typing import Any
 import msgpack
 import redis
 
-from dedup.errors import StoreUnavailableError
+from dedup.errors import IndexMismatchError, StoreUnavailableError
 from dedup.keys import Keys
 
 
@@ -51,6 +51,36 @@ class Store:
         self._apply = client.register_script(_script("apply.lua"))
         self._lookup = client.register_script(_script("lookup.lua"))
         self._templates = client.register_script(_script("templates.lua"))
+        self._params_checked = False
+
+    def check_params(self, fingerprint: str, claim: bool = True) -> None:
+        """Refuse an index written with other signature parameters; stamp an empty one with
+        these (unless ``claim`` is false: a reader leaves an empty index unstamped)."""
+        if self._params_checked:
+            return
+        stored = self.client.hget(self.keys.meta, "params")
+        mine = fingerprint.encode()
+        if stored is None:
+            if not claim:
+                return
+            self.client.hsetnx(self.keys.meta, "params", mine)
+            stored = self.client.hget(self.keys.meta, "params")
+        if stored is None or stored != mine:
+            raise IndexMismatchError(
+                f"the index in namespace {self.keys.ns!r} was written with other "
+                f"parameters ({(stored or b'').decode(errors='replace')}); this version uses "
+                f"{fingerprint}. Run `wiretrace reindex` to rebuild it from the stored texts."
+            )
+        self._params_checked = True
+
+    def forget_params(self) -> None:
+        """Check the parameters again on the next write (the index was rebuilt)."""
+        self._params_checked = False
+
+    def resolve(self, article_id: str) -> str:
+        """The id an article is stored under: its own, or the one an alias points to."""
+        alias = self.client.get(self.keys.alias(article_id))
+        return alias.decode() if alias else article_id
 
     def read_state(self, articles: list[tuple[str, bytes, bytes]], cap: int = 50,
                    min_equal: int = 8) -> RawState:

@@ -1,4 +1,8 @@
-"""URL identity: the normalised page URL names an article."""
+"""The normalised form of a page URL, and the article id made of it.
+
+Which URL names an article (a same-site canonical), and whether two URLs or hosts belong to
+one publisher, is decided in :mod:`dedup.publishers`.
+"""
 
 import contextlib
 import functools
@@ -58,63 +62,6 @@ def normalize_url(url: str) -> str:
     return urlunsplit((scheme, netloc, path, urlencode(query), ""))
 
 
-def site_of(url: str) -> str:
-    """The host without ``www.``: the site an article belongs to."""
-    host = (urlsplit(url).hostname or "").lower()
-    return host[4:] if host.startswith("www.") else host
-
-
-def same_site(a: str, b: str) -> bool:
-    """True when two hosts belong to one site (one is the other or a subdomain of it,
-    ``m.``/``amp.`` versions included)."""
-    a, b = _strip_version(a), _strip_version(b)
-    return a == b or a.endswith("." + b) or b.endswith("." + a)
-
-
-# Second-level labels under which country domains register names (bbc.co.uk, abc.net.au).
-_SECOND_LEVEL = {"co", "com", "org", "net", "gov", "ac", "edu", "ne", "or", "go", "gob",
-                 "nic", "mil", "info", "biz", "nom", "ltd", "plc"}
-
-
-def publisher_label(host: str) -> str:
-    """The registered name of a host without its public suffix: ``telegraph`` for
-    news.telegraph.co.uk, ``businessinsider`` for businessinsider.de."""
-    parts = [p for p in host.lower().rstrip(".").split(".") if p]
-    if len(parts) >= 3 and parts[-2] in _SECOND_LEVEL and len(parts[-1]) == 2:
-        return parts[-3]
-    return parts[-2] if len(parts) >= 2 else (parts[0] if parts else "")
-
-
-def same_publisher(a: str, b: str) -> bool:
-    """One site, or one publisher's editions under other country domains (businessinsider.com
-    and businessinsider.de)."""
-    if same_site(a, b):
-        return True
-    la, lb = publisher_label(a), publisher_label(b)
-    return bool(la) and la == lb and len(la) >= 4
-
-
-def _strip_version(host: str) -> str:
-    for prefix in ("www.", "m.", "amp.", "mobile."):
-        if host.startswith(prefix):
-            return host[len(prefix):]
-    return host
-
-
 def article_id(url: str) -> str:
     """The article id: 64-bit hash of the normalised URL, as 16 hex digits."""
     return xxhash.xxh3_64_hexdigest(url.encode())
-
-
-def identity_url(url: str, canonical: str | None) -> str:
-    """The URL that names the article: a same-site canonical (AMP, print, mobile versions)
-    replaces the page URL; a cross-domain canonical is evidence, never identity."""
-    page = normalize_url(url)
-    if canonical:
-        try:
-            canon = normalize_url(canonical)
-        except InputError:
-            return page
-        if same_site(site_of(page), site_of(canon)):
-            return canon
-    return page

@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from dedup.urls import same_publisher, site_of
+from dedup.publishers import same_publisher, site_host
 from wiretrace_testing.crawlsites import Original
 from wiretrace_testing.localsites import free_port, start_server, write_hosts
 from wiretrace_testing.syndication_web import Expected, build
@@ -19,7 +19,7 @@ from wiretrace_testing.syndication_web import Expected, build
 def credits(result: dict[str, Any], source: str) -> bool:
     """Whether wiretrace's answer names ``source`` as where the text comes from."""
     named = (result.get("attributed_to") or "").lower()
-    host = site_of(named) if named.startswith(("http://", "https://")) else named
+    host = site_host(named) if named.startswith(("http://", "https://")) else named
     return bool(host) and same_publisher(host, source)
 
 

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from dedup.urls import same_publisher, site_of
+from dedup.publishers import same_publisher, site_host
 from wiretrace_testing.crawlsites import (
     Original,
     farm_page,
@@ -70,7 +70,7 @@ def declared_source(o: Original) -> str | None:
         for value in tree.xpath(xpath):
             host = urlsplit(str(value).strip()).hostname
             if host and not same_publisher(host.lower(), o.host.lower()):
-                return site_of(str(value).strip())
+                return site_host(str(value).strip())
     return None
 
 

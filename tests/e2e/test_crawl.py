@@ -233,7 +233,7 @@ def test_a_crawl_shared_by_two_processes_fetches_each_page_once(
     assert sum(indexed) == n and all(k > 0 for k in indexed), runs
     assert fetched == n + 1 + 2, runs
     engine = Engine.from_settings(Settings(redis_url=redis_url, namespace=ns))
-    assert engine.stats()["articles"] == n
+    assert engine.stats().articles == n
     # the shared keys expire after the run; the queue holds MessagePack, never pickle
     keys = list(engine.client.scan_iter(match=f"{ns}:v1:crawl:shared:*"))
     assert keys and all(0 < engine.client.ttl(k) <= 86400 for k in keys)

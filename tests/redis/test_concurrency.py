@@ -46,5 +46,5 @@ def test_concurrent_writers_make_one_original_per_story(settings: Settings) -> N
             bad.append((r, roles))
     assert not bad, bad[:5]
     stats = engine.stats()
-    assert stats["articles"] == WRITERS * ROUNDS
-    assert stats["originals"] == ROUNDS and stats["clusters"] == ROUNDS
+    assert stats.articles == WRITERS * ROUNDS
+    assert stats.originals == ROUNDS and stats.clusters == ROUNDS

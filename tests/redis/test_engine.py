@@ -7,6 +7,7 @@ from dedup.engine import Engine
 from dedup.errors import IndexMismatchError, StoreUnavailableError
 from dedup.models import ArticleInput
 from dedup.params import SignatureParams
+from dedup.results import IndexStats
 from wiretrace_testing.stories import excerpt, light_edit, story, wrapped_copy
 
 ORIG = "https://origin.example/news/story-1"
@@ -18,11 +19,11 @@ def art(url: str, text: str, **kw: object) -> ArticleInput:
     return ArticleInput(url=url, text=text, **kw)  # type: ignore[arg-type]
 
 
-def _counts_of(stats: dict[str, int | float]) -> dict[str, int | float]:
-    return {k: v for k, v in stats.items() if not k.startswith("bytes")}
+def _counts_of(stats: IndexStats) -> dict[str, int]:
+    return stats.counts()
 
 
-def _counts(engine: Engine) -> dict[str, int | float]:
+def _counts(engine: Engine) -> dict[str, int]:
     return _counts_of(engine.stats())
 
 
@@ -195,7 +196,7 @@ def test_reingest_same_text_changes_nothing_changed_text_updates(engine: Engine)
     changed = engine.ingest([art(COPY, story(11))])
     assert [o.status for o in changed.outcomes] == ["updated"]
     assert roles(engine, ORIG, COPY) == ["unique", "unique"]
-    assert engine.stats()["clusters"] == 0
+    assert engine.stats().clusters == 0
 
 
 def test_remove_decides_the_cluster_again(engine: Engine) -> None:
@@ -208,7 +209,7 @@ def test_remove_decides_the_cluster_again(engine: Engine) -> None:
     o, c, e = engine.lookup([ORIG, COPY, EXC])
     assert not o.indexed and o.role is None
     assert c.role == "original" and e.role == "partial"
-    assert engine.stats()["articles"] == 2
+    assert engine.stats().articles == 2
 
 
 def test_copy_of_a_copy_points_to_the_root(engine: Engine) -> None:

@@ -14,7 +14,8 @@ import pytest
 
 from dedup.engine import Engine
 from dedup.models import ArticleInput
-from dedup.urls import normalize_url, site_of
+from dedup.publishers import site_host
+from dedup.urls import normalize_url
 from wiretrace_testing.stories import light_edit, wrapped_copy
 
 ATTRIBUTIONS = [
@@ -42,7 +43,7 @@ def build(pages: Path, seed: int = 7) -> tuple[list[ArticleInput], list[Case]]:
         if len(body.split()) < 80:
             continue
         day = 1 + n % 27
-        site = site_of(url)
+        site = site_host(url)
         items.append(ArticleInput(url=url, text=body, published=f"2024-03-{day:02d}T08:00:00Z"))
         cases.append(Case(url, "original", url))
         copy_url = f"https://farm{n % 5}.example/{key[:12]}"

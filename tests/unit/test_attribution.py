@@ -34,9 +34,9 @@ def test_dates_and_anonymous_agencies_are_not_sources() -> None:
 
 
 def test_a_page_signing_with_its_own_name_or_edition_makes_no_claim() -> None:
+    from dedup.claims import claims_of
     from dedup.models import ArticleMeta
-    from dedup.provenance import claims_of
-    from dedup.urls import same_publisher
+    from dedup.publishers import same_publisher
 
     own = ArticleMeta(url="https://www.aljazeera.com/news/a", site="aljazeera.com",
                       site_name="Al Jazeera", attribution=["SOURCE: Al Jazeera News"],
@@ -52,8 +52,8 @@ def test_a_page_signing_with_its_own_name_or_edition_makes_no_claim() -> None:
 
 
 def test_picture_and_data_credits_do_not_make_a_page_a_copy() -> None:
+    from dedup.claims import claims_of, credits_another_site
     from dedup.models import ArticleMeta
-    from dedup.provenance import claims_of, credits_another_site
 
     assert attribution_lines("Source: Getty Images") == []
     assert attribution_lines("Source: AP Photo/John Smith") == []

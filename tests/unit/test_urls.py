@@ -1,7 +1,8 @@
 import pytest
 
 from dedup.errors import InputError
-from dedup.urls import identity_url, normalize_url, site_of
+from dedup.publishers import identity_url, site_host
+from dedup.urls import normalize_url
 
 
 @pytest.mark.parametrize(("raw", "norm"), [
@@ -26,4 +27,4 @@ def test_same_site_canonical_is_identity_cross_domain_is_not() -> None:
         "https://www.news.example/s"
     assert identity_url("https://copy.example/x", "https://orig.example/y") == \
         "https://copy.example/x"
-    assert site_of("https://www.news.example/a") == "news.example"
+    assert site_host("https://www.news.example/a") == "news.example"

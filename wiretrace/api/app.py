@@ -222,14 +222,12 @@ def create_app(settings: Settings | None = None, config: ApiConfig | None = None
         c = engine().cluster(cluster_id)
         if c is None:
             return JSONResponse({"error": "no such cluster"}, status_code=404)
-        return c
+        return c.to_dict()
 
     @app.get("/v1/stats", summary="Counts, bytes per article, recent crawl runs")
     def stats() -> dict[str, Any]:
         e = engine()
-        out: dict[str, Any] = dict(e.stats())
-        out["crawl_runs"] = e.crawl_runs()
-        return out
+        return {**e.stats().to_dict(), "crawl_runs": e.crawl_runs()}
 
     @app.get("/healthz", summary="The process is up")
     def healthz() -> dict[str, str]:
@@ -248,9 +246,9 @@ def create_app(settings: Settings | None = None, config: ApiConfig | None = None
     def metrics() -> Response:
         try:
             e = engine()
-            s = e.stats()
+            counts = e.admin.counts().counts()
             for name, g in gauges.items():
-                g.set(float(s.get(name, 0)))
+                g.set(float(counts[name]))
             crawl_runs.set(float(e.crawl_run_count()))
         except (redis.RedisError, StoreUnavailableError):
             state.pop("engine", None)
@@ -265,8 +263,8 @@ def create_app(settings: Settings | None = None, config: ApiConfig | None = None
         res = e.lookup([_url_param(url)])[0]
         evidence: dict[str, list[str]] = {}
         if res.role == "original" and res.cluster:
-            cl = e.cluster(res.cluster) or {"members": []}
-            evidence = {m["url"]: m.get("evidence") or [] for m in cl["members"]}
+            cl = e.cluster(res.cluster)
+            evidence = {m.url: m.evidence for m in cl.members} if cl else {}
         return HTMLResponse(page.result(res, evidence))
 
     @app.post("/check", response_class=HTMLResponse, include_in_schema=False)

@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from dedup.errors import InputError
-from dedup.models import LookupResult
+from dedup.results import LookupResult
 from dedup.urls import article_id, normalize_url
 
 STATIC = Path(__file__).with_name("static")

@@ -9,8 +9,7 @@ from tqdm import tqdm
 from dedup.config import Settings
 from dedup.engine import Engine
 from dedup.errors import InputError
-from dedup.models import ArticleInput
-from dedup.plan import Outcome
+from dedup.models import ArticleInput, Outcome
 from wiretrace.cli.jsonl import open_input, read_jsonl
 from wiretrace.cli.output import print_results
 
@@ -106,7 +105,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     engine = Engine.from_settings(settings)
-    stats: dict[str, object] = dict(engine.stats())
+    stats = engine.stats().to_dict()
     runs = engine.crawl_runs(10)
     if args.json:
         print(json.dumps({**stats, "crawl_runs": runs}))

@@ -2,7 +2,7 @@
 
 import json
 
-from dedup.models import LookupResult
+from dedup.results import LookupResult
 
 
 def print_results(results: list[LookupResult], as_json: bool) -> None:

@@ -1,0 +1,129 @@
+"""Looking after an index: counters and memory, export, reindex, and the crawl-run log."""
+
+import json
+import zlib
+from collections.abc import Iterator
+
+import redis
+
+from dedup.config import Settings
+from dedup.ingest import Ingest
+from dedup.keys import Keys
+from dedup.lookup import Lookup
+from dedup.models import ArticleInput, ArticleMeta
+from dedup.params import SignatureParams
+from dedup.prepare import draft_article
+from dedup.results import IndexStats, JsonObject
+
+COUNTERS = ("articles", "clusters", "copies", "partials", "originals")
+# Redis's own bytes around a value: a key's entry, object and name (a signature string), and
+# a listpack entry's header (an id in a band hash). Measured on Redis 7 with MEMORY USAGE.
+_KEY_OVERHEAD = 72
+_ENTRY_OVERHEAD = 3
+
+
+class Admin:
+    """Maintenance of one index namespace."""
+
+    def __init__(self, client: redis.Redis, keys: Keys, settings: Settings,
+                 params: SignatureParams, lookup: Lookup, ingest: Ingest) -> None:
+        self.client = client
+        self.keys = keys
+        self.settings = settings
+        self.params = params
+        self.lookup = lookup
+        self.ingest = ingest
+
+    def counts(self) -> IndexStats:
+        """The counters every write keeps (one round trip; the metrics read these)."""
+        raw = self.client.hgetall(self.keys.stats)
+        counts = {k.decode(): int(v) for k, v in raw.items()}
+        return IndexStats(**{name: counts.get(name, 0) for name in COUNTERS})
+
+    def stats(self) -> IndexStats:
+        """The counters, and bytes per article split into index+signature and text+metadata.
+
+        Bytes are estimates, two round trips whatever the index's size: the server's memory
+        for data (``INFO memory``: used_memory less used_memory_startup) per article; of
+        that, index+signature is what the signature parameters fix (a signature string per
+        article, an 8-byte id in each of its bands' entries), the rest is text, metadata and
+        everything else the server holds.
+        """
+        stats = self.counts()
+        if stats.articles:
+            memory = self.client.info("memory")
+            used = int(memory["used_memory"]) - int(memory.get("used_memory_startup", 0))
+            per_article = max(0.0, used / stats.articles)
+            p = self.params
+            index = min(float(_KEY_OVERHEAD + 12 + 4 * p.num_perm
+                              + p.bands * (8 + _ENTRY_OVERHEAD)), per_article)
+            stats.bytes_per_article_index_signature = round(index)
+            stats.bytes_per_article_text_metadata = round(per_article - index)
+        return stats
+
+    def export(self) -> Iterator[JsonObject]:
+        """Every article with its cluster and role, in first-seen order."""
+        for chunk in self._id_chunks():
+            for res in self.lookup.lookup_ids(chunk):
+                yield {"id": res.id, "url": res.url, "site": res.site, "title": res.title,
+                       "published": res.published, "first_seen": res.first_seen,
+                       "cluster": res.cluster, "role": res.role,
+                       "original": res.original["url"] if res.original else None,
+                       "similarity": res.similarity, "containment": res.containment}
+
+    def _id_chunks(self, size: int = 200) -> Iterator[list[str]]:
+        start = 0
+        while True:
+            ids = [i.decode() for i in self.client.zrange(self.keys.ids, start, start + size - 1)]
+            if not ids:
+                return
+            yield ids
+            start += size
+
+    def texts(self) -> Iterator[tuple[str, str, ArticleMeta]]:
+        """(id, text, metadata) of every stored article."""
+        for chunk in self._id_chunks():
+            pipe = self.client.pipeline(transaction=False)
+            for aid in chunk:
+                pipe.hmget(self.keys.article(aid), "t", "m")
+            for aid, (t, m) in zip(chunk, pipe.execute(), strict=True):
+                if t and m:
+                    yield aid, zlib.decompress(t).decode(), ArticleMeta.from_json(m)
+
+    def reindex(self) -> int:
+        """Rebuild signatures, bands, clusters, site templates and counters from the stored
+        texts (after a parameter change). Articles keep their metadata and first-seen times;
+        the crawlers' state and run history are kept."""
+        items = list(self.texts())
+        for key in self.client.scan_iter(match=f"{self.keys.prefix}*", count=1000):
+            if not key.decode().startswith((self.keys.article(""), self.keys.alias(""),
+                                            f"{self.keys.prefix}crawl:")):
+                self.client.delete(key)
+        for aid, _, _ in items:
+            self.client.hdel(self.keys.article(aid), "c")
+        self.ingest.store.forget_params()
+        items.sort(key=lambda x: x[2].first_seen)
+        count = 0
+        size = self.settings.batch_size
+        for start in range(0, len(items), size):
+            drafts = []
+            for _, text, meta in items[start:start + size]:
+                draft = draft_article(ArticleInput.of(meta, url=meta.url, text=text,
+                                                      site=meta.site), self.settings)
+                draft.meta.first_seen = meta.first_seen
+                drafts.append(draft)
+            count += len(self.ingest.write(self.ingest.sign(drafts)))
+        return count
+
+    # -- crawl runs (recorded by the crawler, shown by stats, the API and the metrics) --------
+    def record_crawl_run(self, run: JsonObject, keep: int = 1000) -> None:
+        key = self.keys.crawl_runs
+        self.client.lpush(key, json.dumps(run))
+        self.client.ltrim(key, 0, keep - 1)
+
+    def crawl_runs(self, limit: int = 20) -> list[JsonObject]:
+        """The most recent crawl runs, newest first."""
+        return [json.loads(r) for r in self.client.lrange(self.keys.crawl_runs, 0, limit - 1)]
+
+    def crawl_run_count(self) -> int:
+        return int(self.client.llen(self.keys.crawl_runs))

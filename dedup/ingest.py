@@ -1,0 +1,148 @@
+"""Writing to the index: ingest (prepare, then one guarded write per batch, retried when
+another writer changed what a batch read) and removal.
+
+Example:
+    >>> engine = Engine.from_settings(Settings())                     # doctest: +SKIP
+    >>> report = engine.ingest([ArticleInput(url="https://a.example/1", text=story)])
+    >>> report.outcomes[0].role                                        # doctest: +SKIP
+    'unique'
+"""
+
+import logging
+import random
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from dedup.config import Settings
+from dedup.errors import ConflictError
+from dedup.models import ArticleInput, Draft, Outcome, Prepared
+from dedup.params import SignatureParams
+from dedup.plan import Plan
+from dedup.prepare import latest, prepared_batches, sign
+from dedup.signature import earlier_band_neighbours, packed_bands
+from dedup.sites import SiteMemory
+from dedup.store import Store
+from dedup.urls import article_id, normalize_url
+from dedup.writes import guards, ops
+
+logger = logging.getLogger(__name__)
+
+OnBatch = Callable[[list[Outcome]], None]
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """Counts of one ingest call."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (position, message)
+
+
+class Ingest:
+    """The write side of the engine."""
+
+    def __init__(self, store: Store, sites: SiteMemory, settings: Settings,
+                 params: SignatureParams, min_equal: int) -> None:
+        self.store = store
+        self.keys = store.keys
+        self.sites = sites
+        self.settings = settings
+        self.params = params
+        self.min_equal = min_equal
+
+    def check_index(self, claim: bool = True) -> None:
+        """Refuse an index written with other parameters; stamp an empty one."""
+        self.store.check_params(self.params.fingerprint(), claim)
+
+    def ingest(self, items: Iterable[tuple[int, ArticleInput]], workers: int | None = None,
+               on_batch: OnBatch | None = None) -> IngestReport:
+        """Index (position, article) pairs; a bad item is reported with its position and
+        counted, never fatal.
+
+        Preparing (extraction, signatures) runs in ``workers`` processes (setting
+        ``ingest_workers``; 0 = one per CPU) once the input exceeds one batch. Batches are
+        written one after the other by one writer thread, in input order, while the next
+        ones are prepared: the result is the same as ingesting them one by one.
+        """
+        report = IngestReport()
+        n_workers = self.settings.ingest_workers if workers is None else workers
+        with ThreadPoolExecutor(1, thread_name_prefix="wiretrace-write") as writer:
+            pending: Future[list[Outcome]] | None = None
+
+            def collect() -> None:
+                if pending is not None:
+                    outcomes = pending.result()
+                    report.outcomes.extend(outcomes)
+                    if on_batch:
+                        on_batch(outcomes)
+
+            for prepared, errors in prepared_batches(items, self.settings, self.params,
+                                                     self.learn, n_workers):
+                report.errors.extend(errors)
+                collect()
+                pending = writer.submit(self.write, prepared) if prepared else None
+            collect()
+        return report
+
+    def learn(self, drafts: list[Draft]) -> dict[str, set[bytes]]:
+        """Count the drafts' lines in their sites' templates; the template lines to leave
+        out of their signatures (see :class:`SiteMemory`). Checks the index first."""
+        self.check_index()
+        return self.sites.learn_templates(drafts)
+
+    def sign(self, drafts: list[Draft]) -> list[Prepared]:
+        """Drafts ready to write, in this thread: one per id, template lines learned and
+        left out of their signatures."""
+        drafts = latest(drafts)
+        templates = self.learn(drafts)
+        return [sign(d, self.params, templates.get(d.meta.site, ())) for d in drafts]
+
+    def write(self, batch: list[Prepared]) -> list[Outcome]:
+        """Two round trips: read the snapshot, then one guarded atomic write; retried when
+        another writer changed what was read. Nothing is signed here."""
+        self.check_index()
+        batch = list({p.id: p for p in batch}.values())  # the last version of a URL wins
+        for attempt in range(self.settings.write_retries):
+            plan, outcomes, old_bands = self._plan(batch)
+            failed = self.store.apply(guards(plan), ops(plan, old_bands))
+            if failed is None:
+                return outcomes
+            logger.debug("batch of %d: guard %d changed, retry %d", len(batch), failed, attempt)
+            time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
+        raise ConflictError(f"gave up after {self.settings.write_retries} retries: other "
+                            "writers kept changing the same clusters")
+
+    def _plan(self, batch: list[Prepared]) -> tuple[Plan, list[Outcome], dict[str, bytes]]:
+        raw = self.store.read_state([(p.id, p.sig.values_bytes(), p.bands) for p in batch],
+                                    min_equal=self.min_equal)
+        plan = Plan(raw, self.keys, self.settings, self.sites.prior())
+        ids = {p.id for p in batch}
+        old_bands = {rid: packed_bands(m.sig, self.params) for rid, m in plan.members.items()
+                     if rid in ids}
+        local = earlier_band_neighbours([p.bands for p in batch])
+        outcomes = [plan.add(p, digest, [*cands, *(batch[j].id for j in near)])
+                    for p, (digest, cands), near in zip(batch, raw.bands, local, strict=True)]
+        # Roles can change as later articles of the batch join a cluster: report the final.
+        final = {o.id: plan.role_of(o.id) or o.role for o in outcomes}
+        for o in outcomes:
+            o.role = final[o.id]
+            o.cluster = plan.cluster_of.get(o.id, o.cluster)
+        return plan, outcomes, old_bands
+
+    def remove(self, url: str) -> bool:
+        """Remove an article; its cluster is decided again without it."""
+        self.check_index()
+        aid = self.store.resolve(article_id(normalize_url(url)))
+        for _ in range(self.settings.write_retries):
+            raw = self.store.read_state([(aid, b"", b"")])
+            if aid not in raw.records:
+                return False
+            plan = Plan(raw, self.keys, self.settings, self.sites.prior())
+            plan.guards[("g", self.keys.sig(aid), "")] = raw.records[aid].sig
+            old_bands = {aid: packed_bands(plan.members[aid].sig, self.params)}
+            plan.detach(aid)
+            if self.store.apply(guards(plan), ops(plan, old_bands)) is None:
+                return True
+        raise ConflictError("gave up removing: other writers kept changing its cluster")

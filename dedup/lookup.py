@@ -1,0 +1,125 @@
+"""Answers: what the index says of a URL, an article id, a cluster, or a text that may not be
+indexed (``check``, which writes nothing). Typed results (:mod:`dedup.results`) in one or
+two round trips."""
+
+import zlib
+from typing import Any
+
+import redis
+
+from dedup.config import Settings
+from dedup.errors import InputError
+from dedup.keys import Keys
+from dedup.models import ArticleInput, ArticleMeta, Verdict
+from dedup.params import SignatureParams
+from dedup.plan import Plan
+from dedup.prepare import draft_article, sign
+from dedup.results import ClusterResult, CopyRef, LookupResult, OriginalRef
+from dedup.sites import SiteMemory
+from dedup.store import Store
+from dedup.urls import article_id, normalize_url
+
+
+class Lookup:
+    """The read side of the engine."""
+
+    def __init__(self, client: redis.Redis, store: Store, sites: SiteMemory,
+                 settings: Settings, params: SignatureParams, min_equal: int) -> None:
+        self.client = client
+        self.store = store
+        self.keys: Keys = store.keys
+        self.sites = sites
+        self.settings = settings
+        self.params = params
+        self.min_equal = min_equal  # see Ingest: candidates with fewer equal values are not
+
+    def lookup(self, urls: list[str]) -> list[LookupResult]:
+        """The answer for each URL, in one round trip."""
+        norm = []
+        for u in urls:
+            try:
+                norm.append(normalize_url(u))
+            except InputError:
+                norm.append(u)
+        rows = self.store.lookup([article_id(u) for u in norm])
+        return [self._result(u, row) for u, row in zip(norm, rows, strict=True)]
+
+    def lookup_ids(self, ids: list[str]) -> list[LookupResult]:
+        """The answer for each article id, in one round trip."""
+        rows = self.store.lookup(ids)
+        return [self._result(i, row) for i, row in zip(ids, rows, strict=True)]
+
+    def _result(self, url: str, row: list[Any]) -> LookupResult:
+        if len(row) == 1:
+            return LookupResult(url=url, indexed=False)
+        aid, _rurl, rmeta, cid, cluster_flat, member_flat = row
+        aid, cid = aid.decode(), cid.decode()
+        meta = ArticleMeta.from_json(rmeta)
+        fields = {cluster_flat[i].decode(): cluster_flat[i + 1]
+                  for i in range(0, len(cluster_flat), 2)}
+        metas = {member_flat[i].decode(): ArticleMeta.from_json(member_flat[i + 2])
+                 for i in range(0, len(member_flat), 3) if member_flat[i + 2]}
+        verdicts = {k: Verdict.from_json(v) for k, v in fields.items() if len(k) == 16}
+        return compose(aid, meta, cid, verdicts, metas, indexed=True)
+
+    def check(self, item: ArticleInput) -> LookupResult:
+        """The answer for a text or page that may not be indexed; writes nothing."""
+        self.store.check_params(self.params.fingerprint(), claim=False)
+        draft = draft_article(item, self.settings)
+        template = self.sites.known_templates([draft]).get(draft.meta.site, set())
+        art = sign(draft, self.params, template)
+        raw = self.store.read_state([(art.id, art.sig.values_bytes(), art.bands)],
+                                    min_equal=self.min_equal)
+        plan = Plan(raw, self.keys, self.settings, self.sites.prior())
+        already = art.id in plan.members
+        plan.add(art, *raw.bands[0])
+        cid = plan.cluster_of.get(art.id)
+        cm = plan.clusters.get(cid or "")
+        verdicts = cm.verdicts if cm else {}
+        metas = {i: plan.members[i].meta for i in (cm.members if cm else []) if i in plan.members}
+        res = compose(art.id, art.meta, cid if cm else None, verdicts, metas, indexed=already)
+        if not already:
+            res.id = None
+        return res
+
+    def cluster(self, cluster_id: str) -> ClusterResult | None:
+        """A cluster: its original (or None) and every member with its role and scores."""
+        fields = self.client.hgetall(self.keys.cluster(cluster_id))
+        members = sorted(k.decode() for k in fields if len(k) == 16)
+        if not members:
+            return None
+        original = (fields.get(b"o") or b"").decode() or None
+        return ClusterResult(cluster_id, original, self.lookup_ids(members))
+
+    def text_of(self, article_id: str) -> str | None:
+        """The stored text of an article (the lookup service diffs texts)."""
+        raw = self.client.hget(self.keys.article(article_id), "t")
+        return zlib.decompress(raw).decode() if raw else None
+
+
+def compose(aid: str | None, meta: ArticleMeta, cid: str | None, verdicts: dict[str, Verdict],
+            metas: dict[str, ArticleMeta], indexed: bool) -> LookupResult:
+    """The answer for one article from its cluster's verdicts and members' metadata."""
+    res = LookupResult(url=meta.url, indexed=indexed, id=aid, cluster=cid,
+                       first_seen=meta.first_seen or None, title=meta.title,
+                       site=meta.site, published=meta.published)
+    v = verdicts.get(aid or "")
+    if v is None:
+        res.role = "unique"
+        return res
+    res.role = v.role
+    res.confidence, res.evidence, res.attributed_to = v.confidence, v.evidence, v.attributed_to
+    if v.role == "original":
+        res.copies = sorted(
+            (CopyRef(url=metas[m].url, site=metas[m].site, role=mv.role,
+                     similarity=mv.similarity, containment=mv.containment,
+                     published=metas[m].published)
+             for m, mv in verdicts.items() if m != aid and m in metas
+             and mv.role in ("copy", "partial")),
+            key=lambda c: (c["role"], -(c["containment"] or 0), c["url"]))
+        return res
+    res.similarity, res.containment = v.similarity, v.containment
+    if v.original and v.original in metas:
+        o = metas[v.original]
+        res.original = OriginalRef(url=o.url, site=o.site, title=o.title, published=o.published)
+    return res

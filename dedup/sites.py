@@ -1,0 +1,85 @@
+"""What the index knows of each site: the template lines it repeats on its pages, and whether
+it mostly republishes others' articles. Read from Redis, cached briefly per site."""
+
+import time
+from collections.abc import Callable
+
+import redis
+
+from dedup.config import Settings
+from dedup.keys import Keys
+from dedup.models import Draft, Templates
+from dedup.store import Store
+
+
+class SiteMemory:
+    """Per-site knowledge for ingest and check; one instance per engine."""
+
+    def __init__(self, client: redis.Redis, store: Store, keys: Keys,
+                 settings: Settings) -> None:
+        self.client = client
+        self.store = store
+        self.keys = keys
+        self.settings = settings
+        self._templates: dict[str, tuple[float, set[bytes]]] = {}  # site -> (read at, lines)
+        self._republishers: dict[str, tuple[float, bool]] = {}  # site -> (read at, verdict)
+
+    def learn_templates(self, drafts: list[Draft]) -> Templates:
+        """Count the drafts' lines and return each site's template lines among them: the
+        lines ``template_min_pages`` distinct articles of the site carry after their first
+        sighting, these drafts included. One round trip; call once per draft, in input
+        order."""
+        if not self.settings.template_min_pages or not drafts:
+            return {}
+        return self.store.site_templates(self._by_site(drafts),
+                                         self.settings.template_min_pages,
+                                         self.settings.template_cap, True)
+
+    def known_templates(self, drafts: list[Draft], ttl: float = 60.0) -> Templates:
+        """The template lines of the drafts' sites, learning nothing (for answers that write
+        nothing): read at most once a minute per site, so a service answering many queries
+        about one site does not ask each time."""
+        if not self.settings.template_min_pages or not drafts:
+            return {}
+        sites = self._by_site(drafts)
+        now = time.monotonic()
+        stale = [s for s in sites if s not in self._templates or
+                 self._templates[s][0] < now - ttl]
+        if stale:
+            fresh = self.store.site_templates({s: [] for s in stale},
+                                              self.settings.template_min_pages,
+                                              self.settings.template_cap, False)
+            if len(self._templates) > 4096:
+                self._templates.clear()
+            for s in stale:
+                self._templates[s] = (now, fresh.get(s, set()))
+        return {s: self._templates[s][1] for s in sites}
+
+    @staticmethod
+    def _by_site(drafts: list[Draft]) -> dict[str, list[tuple[bytes, bytes]]]:
+        sites: dict[str, list[tuple[bytes, bytes]]] = {}
+        for d in drafts:
+            sites.setdefault(d.meta.site, []).append((bytes.fromhex(d.id)[:4], d.line_keys))
+        return sites
+
+    def prior(self) -> Callable[[str], bool] | None:
+        """The republisher prior for decisions, or None when it is off."""
+        return self.is_republisher if self.settings.republisher_min_copies > 0 else None
+
+    def is_republisher(self, site: str, ttl: float = 5.0) -> bool:
+        """Whether a site mostly republishes others' articles: at least
+        ``republisher_min_copies`` of its articles, and ``republisher_share`` of them, are
+        copies or partials, or credit another publication. From its counters in Redis, read
+        at most every few seconds per site."""
+        now = time.monotonic()
+        hit = self._republishers.get(site)
+        if hit is None or hit[0] < now - ttl:
+            articles, copies, credited = (int(v or 0) for v in self.client.hmget(
+                self.keys.site(site), ["articles", "copies", "credited"]))
+            republished = max(copies, credited)
+            verdict = republished >= self.settings.republisher_min_copies and \
+                republished >= self.settings.republisher_share * max(1, articles)
+            if len(self._republishers) > 65536:
+                self._republishers.clear()
+            hit = self._republishers[site] = (now, verdict)
+        return hit[1]

@@ -1,0 +1,105 @@
+"""A plan turned into one guarded write: what it read (guards) and the operations that make
+Redis hold its model, counters included (see :mod:`dedup.lua` apply.lua)."""
+
+import time
+
+from dedup.plan import Plan
+from dedup.provenance import Member
+from dedup.store import Guard, Op
+
+
+def guards(plan: Plan) -> list[Guard]:
+    """What the plan read, for the write to check."""
+    return [(kind, key, fld, value) for (kind, key, fld), value in plan.guards.items()]
+
+
+def ops(plan: Plan, old_bands: dict[str, bytes]) -> list[Op]:
+    """The writes that turn what a plan read into its model. ``old_bands``: the packed bands
+    of the stored articles it replaces or removes."""
+    k = plan.keys
+    ops: list[Op] = []
+    now = time.time()
+    for rid, _member in plan.removed.items():
+        if rid in old_bands:
+            ops.append(("Y", k.prefix, old_bands[rid], bytes.fromhex(rid)))
+        if rid not in plan.written:
+            ops += [("K", k.sig(rid), "", ""), ("K", k.article(rid), "", ""),
+                    ("X", k.ids, "", rid)]
+    for aid, art in plan.written.items():
+        ops.append(("S", k.sig(aid), "", art.sig.to_bytes()))
+        ops += [("H", k.article(aid), "u", art.meta.url),
+                ("H", k.article(aid), "m", art.meta.to_json()),
+                ("H", k.article(aid), "t", art.ztext)]
+        ops.append(("Z", k.ids, str(now), aid))
+        ops.append(("B", k.prefix, art.bands, bytes.fromhex(aid)))
+        for alias in art.aliases:
+            ops.append(("S", k.alias(alias), "", aid))
+    for aid in plan.members:
+        if aid in plan.written or plan.cluster_of.get(aid) != _raw_cluster(plan, aid):
+            ops.append(("H", k.article(aid), "c", plan.cluster_of[aid]))
+    for cid in sorted(plan.dirty_clusters):
+        key = k.cluster(cid)
+        ops.append(("K", key, "", ""))
+        cm = plan.clusters.get(cid)
+        if cm is None:
+            continue
+        ops.append(("H", key, "v", cm.version + 1))
+        ops.append(("H", key, "o", cm.original or ""))
+        for mid, verdict in cm.verdicts.items():
+            ops.append(("H", key, mid, verdict.to_json()))
+    ops += [("I", k.stats, name, delta) for name, delta in stat_deltas(plan).items()
+            if delta]
+    ops += [("I", k.site(site), name, delta)
+            for (site, name), delta in sorted(site_deltas(plan).items()) if delta]
+    return ops
+
+
+def _raw_cluster(plan: Plan, aid: str) -> str | None:
+    r = plan.raw.records.get(aid)
+    return r.cluster if r else None
+
+
+def _role_changes(plan: Plan) -> list[tuple[Member, str | None, str | None]]:
+    """Every article whose role this plan changes: (article, role before, role after);
+    None is "not indexed"."""
+    out = []
+    for aid in set(plan.initial_roles) | set(plan.members) | set(plan.removed):
+        m = plan.members.get(aid) or plan.removed.get(aid)
+        before, after = plan.initial_roles.get(aid), plan.role_of(aid)
+        if m is not None and before != after:
+            out.append((m, before, after))
+    return out
+
+
+def site_deltas(plan: Plan) -> dict[tuple[str, str], int]:
+    """Per site: articles, copies (copy or partial: the site republished it) and articles
+    that credit another publication."""
+    deltas: dict[tuple[str, str], int] = {}
+    for m, before, after in _role_changes(plan):
+        a = int(after is not None) - int(before is not None)
+        c = int(after in ("copy", "partial")) - int(before in ("copy", "partial"))
+        for name, d in (("articles", a), ("copies", c)):
+            if d:
+                deltas[(m.meta.site, name)] = deltas.get((m.meta.site, name), 0) + d
+    for site, d in plan.credit_deltas.items():
+        deltas[(site, "credited")] = d
+    return deltas
+
+
+def stat_deltas(plan: Plan) -> dict[str, int]:
+    deltas = {"articles": 0, "clusters": 0, "copies": 0, "partials": 0, "originals": 0}
+    plural = {"copy": "copies", "partial": "partials", "original": "originals"}
+    for _, before, after in _role_changes(plan):
+        if before is None:
+            deltas["articles"] += 1
+        if after is None:
+            deltas["articles"] -= 1
+        if before in plural:
+            deltas[plural[before]] -= 1
+        if after in plural:
+            deltas[plural[after]] += 1
+    read_clusters = {c for c in plan.raw.clusters if plan.raw.clusters[c]}
+    for cid in plan.dirty_clusters:
+        was = cid in read_clusters and any(len(f) == 16 for f in plan.raw.clusters[cid])
+        deltas["clusters"] += int(cid in plan.clusters) - int(was)
+    return deltas
