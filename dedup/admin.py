@@ -16,10 +16,12 @@ from dedup.prepare import draft_article
 from dedup.results import IndexStats, JsonObject
 
 COUNTERS = ("articles", "clusters", "copies", "partials", "originals")
-# Redis's own bytes around a value: a key's entry, object and name (a signature string), and
-# a listpack entry's header (an id in a band hash). Measured on Redis 7 with MEMORY USAGE.
-_KEY_OVERHEAD = 72
-_ENTRY_OVERHEAD = 3
+# What Redis spends per article on the index beyond the signature's bytes, measured with
+# MEMORY USAGE over 2,000 distinct articles (Redis 7): a signature string's key, entry and
+# allocation; and per band, an entry of its band hash (5-byte field, 8-byte id, listpack
+# headers).
+_SIGNATURE_OVERHEAD = 188
+_BAND_ENTRY = 21
 
 
 class Admin:
@@ -46,8 +48,8 @@ class Admin:
         Bytes are estimates, two round trips whatever the index's size: the server's memory
         for data (``INFO memory``: used_memory less used_memory_startup) per article; of
         that, index+signature is what the signature parameters fix (a signature string per
-        article, an 8-byte id in each of its bands' entries), the rest is text, metadata and
-        everything else the server holds.
+        article, an entry in each of its bands' hashes), the rest is text, metadata and
+        everything else the server holds (site templates, clusters, other namespaces).
         """
         stats = self.counts()
         if stats.articles:
@@ -55,8 +57,8 @@ class Admin:
             used = int(memory["used_memory"]) - int(memory.get("used_memory_startup", 0))
             per_article = max(0.0, used / stats.articles)
             p = self.params
-            index = min(float(_KEY_OVERHEAD + 12 + 4 * p.num_perm
-                              + p.bands * (8 + _ENTRY_OVERHEAD)), per_article)
+            index = min(float(_SIGNATURE_OVERHEAD + 12 + 4 * p.num_perm
+                              + p.bands * _BAND_ENTRY), per_article)
             stats.bytes_per_article_index_signature = round(index)
             stats.bytes_per_article_text_metadata = round(per_article - index)
         return stats

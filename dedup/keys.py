@@ -35,6 +35,16 @@ from dataclasses import dataclass
 SCHEMA = "v1"
 
 
+class _Named:
+    """A key with no variable part: the namespace's prefix and a name."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, keys: "Keys", owner: type | None = None) -> str:
+        return f"{keys.prefix}{self.name}"
+
+
 @dataclass(frozen=True, slots=True)
 class Keys:
     """Key templates bound to one namespace."""
@@ -45,21 +55,10 @@ class Keys:
     def prefix(self) -> str:
         return f"{self.ns}:{SCHEMA}:"
 
-    @property
-    def meta(self) -> str:
-        return f"{self.prefix}meta"
-
-    @property
-    def stats(self) -> str:
-        return f"{self.prefix}stats"
-
-    @property
-    def ids(self) -> str:
-        return f"{self.prefix}ids"
-
-    @property
-    def epoch(self) -> str:
-        return f"{self.prefix}epoch"
+    meta = _Named("meta")
+    stats = _Named("stats")
+    ids = _Named("ids")
+    epoch = _Named("epoch")
 
     def crawl_fetched(self, source: str) -> str:
         return f"{self.prefix}crawl:f:{source}"
