@@ -2,7 +2,7 @@
 
 import json
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import redis
 
@@ -118,7 +118,8 @@ class Admin:
         return count
 
     # -- crawl runs (recorded by the crawler, shown by stats, the API and the metrics) --------
-    def record_crawl_run(self, run: JsonObject, keep: int = 1000) -> None:
+    def record_crawl_run(self, run: Mapping[str, object], keep: int = 1000) -> None:
+        """Keep a crawl run's summary (a JSON object), the last ``keep`` runs."""
         key = self.keys.crawl_runs
         self.client.lpush(key, json.dumps(run))
         self.client.ltrim(key, 0, keep - 1)

@@ -16,7 +16,7 @@ Example:
 """
 
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 import redis
 
@@ -119,7 +119,7 @@ class Engine:
     def reindex(self) -> int:
         return self.admin.reindex()
 
-    def record_crawl_run(self, run: JsonObject, keep: int = 1000) -> None:
+    def record_crawl_run(self, run: Mapping[str, object], keep: int = 1000) -> None:
         self.admin.record_crawl_run(run, keep)
 
     def crawl_runs(self, limit: int = 20) -> list[JsonObject]:
