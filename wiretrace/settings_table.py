@@ -16,11 +16,13 @@ from pydantic_settings import BaseSettings
 
 from crawler.config import CrawlSettings
 from dedup.config import Settings
+from wiretrace.api.config import ApiSettings
 
 BEGIN, END = "<!-- settings table: begin -->", "<!-- settings table: end -->"
 # (who reads them, class); each class reads its variables once, when it is built
 CLASSES: list[tuple[str, type[BaseSettings]]] = [("engine", Settings),
-                                                 ("crawler", CrawlSettings)]
+                                                 ("crawler", CrawlSettings),
+                                                 ("API", ApiSettings)]
 
 
 def _names(name: str, info: FieldInfo, prefix: str) -> str:

@@ -23,7 +23,8 @@ from dedup.engine import Engine
 from dedup.fetch import FetchPolicy
 from dedup.models import ArticleInput
 from tests.conftest import wait_for_redis
-from wiretrace.api.app import ApiConfig, create_app
+from wiretrace.api.app import create_app
+from wiretrace.api.config import ApiSettings
 from wiretrace_testing.stories import story, wrapped_copy
 
 ORIG = "https://origin.example/news/story"
@@ -86,7 +87,7 @@ def api(settings: Settings) -> Iterator[tuple[str, Engine]]:
         ArticleInput(url=COPY, text=wrapped_copy(text, "Source: origin.example"),
                      published="2024-01-05T00:00:00Z"),
     ])
-    served = Served(create_app(settings, ApiConfig(api_key=None, fetch_per_minute=100)))
+    served = Served(create_app(settings, ApiSettings(api_key=None, fetch_per_minute=100)))
     yield served.url, engine
     served.stop()
 
@@ -141,7 +142,7 @@ def test_page_escapes_and_sends_csp(api: tuple[str, Engine]) -> None:
 ])
 def test_fetch_by_url_refuses_private_targets(settings: Settings, url: str) -> None:
     target = Target(b"<html><body>secret</body></html>")
-    served = Served(create_app(settings, ApiConfig(api_key=None, fetch_per_minute=100)))
+    served = Served(create_app(settings, ApiSettings(api_key=None, fetch_per_minute=100)))
     try:
         r = httpx.post(served.url + "/v1/check", json={"url": url.format(p=target.port)},
                        timeout=10)
@@ -163,7 +164,7 @@ def test_dns_rebinding_and_redirects_are_checked_every_time(settings: Settings) 
         return next(answers)
 
     policy = FetchPolicy(resolver=resolver, timeout=2)
-    served = Served(create_app(settings, ApiConfig(api_key=None, fetch_per_minute=100), policy))
+    served = Served(create_app(settings, ApiSettings(api_key=None, fetch_per_minute=100), policy))
     try:
         first = httpx.post(served.url + "/v1/check",
                            json={"url": f"http://rebind.test:{target.port}/"}, timeout=10)
@@ -183,7 +184,7 @@ def test_fetch_from_loopback_with_the_test_switch_and_api_key(settings: Settings
             + text.replace("\n\n", "</p><p>") + "</p></article></body></html>").encode()
     target = Target(page)
     Engine.from_settings(settings).ingest([ArticleInput(url=ORIG, text=text)])
-    app = create_app(settings, ApiConfig(api_key="k3y", fetch_per_minute=2,
+    app = create_app(settings, ApiSettings(api_key="k3y", fetch_per_minute=2,
                                          fetch_allow_private=True))
     served = Served(app)
     try:
@@ -216,7 +217,7 @@ def test_redis_down_gives_503_quickly_and_recovers(tmp_path: Path) -> None:
     proc = start()
     s = Settings(redis_url=f"redis://127.0.0.1:{port}/0", namespace="wtapi")
     Engine.from_settings(s).ingest([ArticleInput(url=ORIG, text=story(63))])
-    served = Served(create_app(s, ApiConfig(api_key=None)))
+    served = Served(create_app(s, ApiSettings(api_key=None)))
     try:
         lookup = served.url + "/v1/lookup"
         assert httpx.get(lookup, params={"url": ORIG}).json()["indexed"] is True
@@ -258,7 +259,7 @@ def test_redirects_to_private_addresses_are_refused(settings: Settings) -> None:
     threading.Thread(target=hop.serve_forever, daemon=True).start()
     policy = FetchPolicy(allow_private_hosts=frozenset({"hop.test"}),
                          resolver=lambda host, port: ["127.0.0.1"])
-    served = Served(create_app(settings, ApiConfig(api_key=None), policy))
+    served = Served(create_app(settings, ApiSettings(api_key=None), policy))
     try:
         r = httpx.post(served.url + "/v1/check",
                        json={"url": f"http://hop.test:{hop.server_address[1]}/"}, timeout=10)

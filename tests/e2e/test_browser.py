@@ -12,7 +12,8 @@ from dedup.config import Settings
 from dedup.engine import Engine
 from dedup.models import ArticleInput
 from tests.e2e.test_api import Served
-from wiretrace.api.app import ApiConfig, create_app
+from wiretrace.api.app import create_app
+from wiretrace.api.config import ApiSettings
 from wiretrace_testing.stories import excerpt, story, wrapped_copy
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -56,7 +57,7 @@ def test_lookup_copies_and_diff_in_a_browser(settings: Settings, browser: object
                                                        "belongs to origin.example")),
         ArticleInput(url=brief, text=excerpt(text)),
     ])
-    served = Served(create_app(settings, ApiConfig(api_key=None)))
+    served = Served(create_app(settings, ApiSettings(api_key=None)))
     d = browser
     try:
         d.get(served.url + "/")  # type: ignore[attr-defined]

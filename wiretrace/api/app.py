@@ -3,11 +3,9 @@
     wiretrace serve [--host H] [--port P]      (OpenAPI at /docs and /openapi.json)
 """
 
-import os
 import threading
 import time
 from collections import defaultdict, deque
-from dataclasses import dataclass, field
 from typing import Any
 
 import redis
@@ -24,6 +22,7 @@ from dedup.errors import IndexMismatchError, InputError, StoreUnavailableError
 from dedup.fetch import FetchFailed, FetchPolicy, fetch
 from dedup.models import ArticleInput
 from wiretrace.api import page
+from wiretrace.api.config import ApiSettings
 
 MAX_URL = 2048
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
@@ -34,21 +33,6 @@ class CheckBody(BaseModel):
     text: str | None = None
     html: str | None = None
     url: str | None = None
-
-
-@dataclass
-class ApiConfig:
-    """Service options; the defaults are read from the environment when a config is made."""
-
-    api_key: str | None = field(
-        default_factory=lambda: os.environ.get("WIRETRACE_API_KEY") or None)
-    max_body: int = field(
-        default_factory=lambda: int(os.environ.get("WIRETRACE_MAX_BODY", str(5 << 20))))
-    fetch_per_minute: int = field(
-        default_factory=lambda: int(os.environ.get("WIRETRACE_FETCH_PER_MINUTE", "30")))
-    # tests only: let fetch-by-URL reach loopback and private addresses
-    fetch_allow_private: bool = field(
-        default_factory=lambda: os.environ.get("WIRETRACE_FETCH_ALLOW_PRIVATE") == "1")
 
 
 class BodyLimit:
@@ -115,12 +99,12 @@ class RateLimit:
             return True
 
 
-def create_app(settings: Settings | None = None, config: ApiConfig | None = None,
+def create_app(settings: Settings | None = None, config: ApiSettings | None = None,
                fetch_policy: FetchPolicy | None = None) -> FastAPI:
     settings = settings or Settings()
     # A lookup is one round trip: a stalled Redis must turn into a 503 well within 2 s.
     settings = settings.model_copy(update={"redis_timeout": min(settings.redis_timeout, 1.0)})
-    config = config or ApiConfig()
+    config = config or ApiSettings()
     policy = fetch_policy or FetchPolicy(allow_private=config.fetch_allow_private,
                                          max_bytes=config.max_body)
     app = FastAPI(title="wiretrace", version="0.1",
@@ -290,6 +274,7 @@ def create_app(settings: Settings | None = None, config: ApiConfig | None = None
     return app
 
 
-def _authorise(request: Request, config: ApiConfig) -> None:
-    if config.api_key and request.headers.get("X-API-Key") != config.api_key:
+def _authorise(request: Request, config: ApiSettings) -> None:
+    key = config.api_key.get_secret_value() if config.api_key else None
+    if key and request.headers.get("X-API-Key") != key:
         raise InputError("this request needs the API key (header X-API-Key)", "unauthorised")

@@ -1,7 +1,6 @@
 """The `wiretrace` command's arguments: subcommands, flags and their help."""
 
 import argparse
-import os
 
 from wiretrace.cli import index, services
 
@@ -50,8 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "other machines) start at the same scheduled time: `crawl --shared-queue`")
     s.set_defaults(func=services.cmd_schedule)
     s = sub.add_parser("serve", help="the HTTP API and the web page")
-    s.add_argument("--host", default=os.environ.get("WIRETRACE_HOST", "127.0.0.1"))
-    s.add_argument("--port", type=int, default=int(os.environ.get("WIRETRACE_PORT", "8000")))
+    s.add_argument("--host", help="default: $WIRETRACE_HOST, else 127.0.0.1")
+    s.add_argument("--port", type=int, help="default: $WIRETRACE_PORT, else 8000")
     s.set_defaults(func=services.cmd_serve)
     s = sub.add_parser("stats", help="counts and bytes per article")
     s.add_argument("--json", action="store_true")

@@ -54,12 +54,21 @@ def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
+    from pydantic import ValidationError
 
     from wiretrace.api.app import create_app
+    from wiretrace.api.config import ApiSettings
+    from wiretrace.cli import setting_error
 
+    given = {name: v for name in ("host", "port") if (v := getattr(args, name)) is not None}
+    try:  # the flags win over the environment, and are validated alike
+        api = ApiSettings(**given)
+    except ValidationError as exc:
+        print(f"wiretrace: error: {setting_error(exc)}", file=sys.stderr)
+        return 2
     # uvicorn re-raises SIGTERM after its graceful shutdown: exit normally then, so that the
     # embedded Redis is released (and shut down by its last user)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    uvicorn.run(create_app(settings), host=args.host, port=args.port,
+    uvicorn.run(create_app(settings, api), host=api.host, port=api.port,
                 log_level="debug" if args.verbose else "info", timeout_graceful_shutdown=5)
     return 0

@@ -1,0 +1,36 @@
+"""API settings, read once from the environment (``WIRETRACE_*``) when the service starts.
+
+The engine's own settings (Redis, namespace, thresholds) are :class:`dedup.config.Settings`;
+the README's settings table is generated from both (``python -m wiretrace.settings_table``).
+"""
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ApiSettings(BaseSettings):
+    """What `wiretrace serve` and :func:`wiretrace.api.app.create_app` need besides the engine.
+
+    Example:
+        >>> ApiSettings(api_key="k3y", fetch_per_minute=5).fetch_per_minute
+        5
+    """
+
+    # an empty variable (compose passes `${WIRETRACE_API_KEY:-}`) means unset, as before
+    model_config = SettingsConfigDict(env_prefix="WIRETRACE_", extra="ignore",
+                                      env_ignore_empty=True, use_attribute_docstrings=True)
+
+    api_key: SecretStr | None = None
+    """Key that fetch-by-URL (`POST /v1/check` with `url`) needs in the header `X-API-Key`;
+    unset: no key needed."""
+    max_body: int = Field(default=5 << 20, ge=1)
+    """Request bodies over this many bytes get 413 before they are read whole."""
+    fetch_per_minute: int = Field(default=30, ge=1)
+    """Fetch-by-URL requests each client may make per minute (counted in Redis, so shared by
+    every API process on it)."""
+    fetch_allow_private: bool = False
+    """Tests only: let fetch-by-URL reach loopback and private addresses."""
+    host: str = "127.0.0.1"
+    """Address `wiretrace serve` listens on (`--host`)."""
+    port: int = Field(default=8000, ge=1, le=65535)
+    """Port `wiretrace serve` listens on (`--port`)."""
