@@ -28,6 +28,8 @@ keeps them on one node.
 |                          |        | queue (MessagePack), duplicate filter, busy workers;       |
 |                          |        | expire a day after the run                                 |
 | ns:v1:crawl:runs         | list   | crawler: one JSON record per crawl run, newest first       |
+| ns:v1:limit:fetch/<client>/<n>/1/minute | list | API: a client's fetch-by-URL requests in   |
+|                          |        | the last minute (`limits` moving window); expires          |
 """
 
 from dataclasses import dataclass
@@ -73,6 +75,11 @@ class Keys:
     @property
     def crawl_runs(self) -> str:
         return f"{self.prefix}crawl:runs"
+
+    @property
+    def rate_limits(self) -> str:
+        """Prefix of the API's rate-limit keys (the ``limits`` library adds the rest)."""
+        return f"{self.prefix}limit"
 
     def band(self, bucket: int) -> str:
         return f"{self.prefix}b:{bucket}"

@@ -225,12 +225,16 @@ def test_redis_down_gives_503_quickly_and_recovers(tmp_path: Path) -> None:
         t = time.monotonic()
         r = httpx.get(lookup, params={"url": ORIG}, timeout=10)
         assert r.status_code == 503 and time.monotonic() - t < 2.0
+        t = time.monotonic()  # the fetch limit is counted in Redis too
+        r = httpx.post(served.url + "/v1/check", json={"url": "http://127.0.0.1:9/"}, timeout=10)
+        assert r.status_code == 503 and time.monotonic() - t < 2.0, r.text
         assert httpx.get(served.url + "/readyz", timeout=10).status_code == 503
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(10)
         t = time.monotonic()
         assert httpx.get(lookup, params={"url": ORIG}, timeout=10).status_code == 503
-        assert time.monotonic() - t < 2.0
+        r = httpx.post(served.url + "/v1/check", json={"url": "http://127.0.0.1:9/"}, timeout=10)
+        assert r.status_code == 503 and time.monotonic() - t < 2.0, r.text
         proc = start()  # back, with its append-only file
         r = httpx.get(lookup, params={"url": ORIG}, timeout=10)
         assert r.status_code == 200 and r.json()["indexed"] is True

@@ -3,9 +3,7 @@
     wiretrace serve [--host H] [--port P]      (OpenAPI at /docs and /openapi.json)
 """
 
-import threading
 import time
-from collections import defaultdict, deque
 from typing import Any
 
 import redis
@@ -20,9 +18,11 @@ from dedup.config import Settings
 from dedup.engine import Engine
 from dedup.errors import IndexMismatchError, InputError, StoreUnavailableError
 from dedup.fetch import FetchFailed, FetchPolicy, fetch
+from dedup.keys import Keys
 from dedup.models import ArticleInput
 from wiretrace.api import page
 from wiretrace.api.config import ApiSettings
+from wiretrace.api.limiter import FetchLimiter, client_of
 
 MAX_URL = 2048
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
@@ -79,26 +79,6 @@ async def _too_large(send: Send, limit: int) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-class RateLimit:
-    """At most ``n`` fetch-by-URL requests per client and minute (sliding window)."""
-
-    def __init__(self, n: int) -> None:
-        self.n = n
-        self.hits: dict[str, deque[float]] = defaultdict(deque)
-        self.lock = threading.Lock()
-
-    def allow(self, client: str) -> bool:
-        now = time.monotonic()
-        with self.lock:
-            q = self.hits[client]
-            while q and q[0] < now - 60:
-                q.popleft()
-            if len(q) >= self.n:
-                return False
-            q.append(now)
-            return True
-
-
 def create_app(settings: Settings | None = None, config: ApiSettings | None = None,
                fetch_policy: FetchPolicy | None = None) -> FastAPI:
     settings = settings or Settings()
@@ -111,7 +91,6 @@ def create_app(settings: Settings | None = None, config: ApiSettings | None = No
                   description="Where did this article first appear, and who else "
                               "republished it?")
     state: dict[str, Any] = {}
-    limiter = RateLimit(config.fetch_per_minute)
     registry = CollectorRegistry()
     lookups = Counter("wiretrace_lookups_total", "lookups answered", ["endpoint"],
                       registry=registry)
@@ -127,6 +106,13 @@ def create_app(settings: Settings | None = None, config: ApiSettings | None = No
         e: Engine = state["engine"]
         return e
 
+    def limiter() -> FetchLimiter:
+        if "limiter" not in state:  # over the engine's client: same server, same timeouts
+            state["limiter"] = FetchLimiter(engine().client, Keys(settings.namespace).rate_limits,
+                                            config.fetch_per_minute)
+        lim: FetchLimiter = state["limiter"]
+        return lim
+
     @app.middleware("http")
     async def headers_and_timing(request: Request, call_next: Any) -> Response:
         t = time.perf_counter()
@@ -141,7 +127,7 @@ def create_app(settings: Settings | None = None, config: ApiSettings | None = No
     @app.exception_handler(StoreUnavailableError)
     @app.exception_handler(redis.RedisError)
     async def unavailable(request: Request, exc: Exception) -> JSONResponse:
-        state.pop("engine", None)  # reconnect on the next request
+        state.clear()  # reconnect on the next request
         return JSONResponse({"error": f"Redis is unavailable: {exc}"}, status_code=503)
 
     @app.exception_handler(FetchFailed)
@@ -180,8 +166,7 @@ def create_app(settings: Settings | None = None, config: ApiSettings | None = No
             raise InputError("give exactly one of `text`, `html` or `url`")
         if body.url:
             _authorise(request, config)
-            client = request.client.host if request.client else "?"
-            if not limiter.allow(client):
+            if not limiter().hit(client_of(request)):
                 return JSONResponse(  # type: ignore[return-value]
                     {"error": "too many fetch-by-URL requests; try again in a minute"},
                     status_code=429, headers={"Retry-After": "60"})
@@ -222,7 +207,7 @@ def create_app(settings: Settings | None = None, config: ApiSettings | None = No
         try:
             engine().client.ping()
         except (redis.RedisError, StoreUnavailableError) as exc:
-            state.pop("engine", None)
+            state.clear()
             return JSONResponse({"status": "unavailable", "error": str(exc)}, status_code=503)
         return {"status": "ready"}
 
@@ -235,7 +220,7 @@ def create_app(settings: Settings | None = None, config: ApiSettings | None = No
                 g.set(float(counts[name]))
             crawl_runs.set(float(e.crawl_run_count()))
         except (redis.RedisError, StoreUnavailableError):
-            state.pop("engine", None)
+            state.clear()
         return Response(generate_latest(registry), media_type="text/plain; version=0.0.4")
 
     # -- the web page ---------------------------------------------------------------------

@@ -1,0 +1,32 @@
+"""The per-client limit on fetch-by-URL, counted in Redis so that every API process sharing
+the index shares it (the ``limits`` library's moving window: at most ``n`` requests in any
+60 seconds)."""
+
+import redis
+from fastapi import Request
+from limits import RateLimitItemPerMinute
+from limits.storage import RedisStorage
+from limits.strategies import MovingWindowRateLimiter
+
+
+class FetchLimiter:
+    """At most ``per_minute`` fetch-by-URL requests per client, over the engine's client.
+
+    The storage borrows the engine's connection pool: same server (the embedded one included),
+    same timeouts, so a stalled Redis fails here as fast as a lookup does (a 503).
+    """
+
+    def __init__(self, client: redis.Redis, key_prefix: str, per_minute: int) -> None:
+        storage = RedisStorage("redis://", connection_pool=client.connection_pool,
+                               key_prefix=key_prefix)
+        self._limiter = MovingWindowRateLimiter(storage)
+        self._item = RateLimitItemPerMinute(per_minute, namespace="fetch")
+
+    def hit(self, client: str) -> bool:
+        """Count one request of ``client``; False when it is over the limit."""
+        return self._limiter.hit(self._item, client)
+
+
+def client_of(request: Request) -> str:
+    """Who a request counts against: the peer address (no proxy header is trusted)."""
+    return request.client.host if request.client else "?"
