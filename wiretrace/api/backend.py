@@ -1,0 +1,40 @@
+"""The engine and the fetch limiter of one app, built on first use (nothing connects at
+import or when the app is made) and dropped when Redis fails, so the next request reconnects
+(to an embedded server restarted meanwhile, too)."""
+
+import threading
+
+from dedup.config import Settings
+from dedup.engine import Engine
+from dedup.keys import Keys
+from wiretrace.api.limiter import FetchLimiter
+
+
+class Backend:
+    """One Redis client shared by the engine and the limiter."""
+
+    def __init__(self, settings: Settings, fetch_per_minute: int) -> None:
+        self.settings = settings
+        self.fetch_per_minute = fetch_per_minute
+        self._lock = threading.Lock()
+        self._engine: Engine | None = None
+        self._limiter: FetchLimiter | None = None
+
+    def engine(self) -> Engine:
+        with self._lock:
+            if self._engine is None:
+                self._engine = Engine.from_settings(self.settings)
+            return self._engine
+
+    def limiter(self) -> FetchLimiter:
+        engine = self.engine()
+        with self._lock:
+            if self._limiter is None:
+                prefix = Keys(self.settings.namespace).rate_limits
+                self._limiter = FetchLimiter(engine.client, prefix, self.fetch_per_minute)
+            return self._limiter
+
+    def reset(self) -> None:
+        """Forget the client after a Redis error."""
+        with self._lock:
+            self._engine = self._limiter = None

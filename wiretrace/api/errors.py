@@ -1,0 +1,62 @@
+"""How errors become answers: one JSON shape, ``{"error": ..., "reason": ...}``.
+
+Redis failures are 503 (and the app reconnects on the next request); nothing a client sends
+ends in a traceback.
+"""
+
+import redis
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from dedup.errors import IndexMismatchError, InputError, StoreUnavailableError
+from dedup.fetch import FetchFailed
+from wiretrace.api.backend import Backend
+from wiretrace.api.schemas import ErrorOut
+
+# InputError reasons that are not 400
+STATUS = {"blocked_address": 403, "credentials": 403, "unauthorised": 401,
+          "url_too_long": 414}
+
+
+class NotFoundError(Exception):
+    """No such article, cluster or page (404)."""
+
+
+class RateLimitedError(Exception):
+    """A client made too many fetch-by-URL requests (429)."""
+
+
+def documented(*codes: int) -> dict[int | str, dict[str, object]]:
+    """OpenAPI ``responses`` for these error statuses."""
+    return {code: {"model": ErrorOut} for code in codes}
+
+
+def install(app: FastAPI, backend: Backend) -> None:
+    """Register the handlers on ``app``."""
+
+    @app.exception_handler(StoreUnavailableError)
+    @app.exception_handler(redis.RedisError)
+    async def unavailable(request: Request, exc: Exception) -> JSONResponse:
+        backend.reset()
+        return JSONResponse({"error": f"Redis is unavailable: {exc}"}, status_code=503)
+
+    @app.exception_handler(FetchFailed)
+    async def fetch_failed(request: Request, exc: FetchFailed) -> JSONResponse:
+        return JSONResponse({"error": str(exc), "reason": exc.reason}, status_code=502)
+
+    @app.exception_handler(InputError)
+    async def bad_input(request: Request, exc: InputError) -> JSONResponse:
+        return JSONResponse({"error": str(exc), "reason": exc.reason},
+                            status_code=STATUS.get(exc.reason, 400))
+
+    @app.exception_handler(IndexMismatchError)
+    async def mismatch(request: Request, exc: IndexMismatchError) -> JSONResponse:
+        return JSONResponse({"error": str(exc)}, status_code=409)
+
+    @app.exception_handler(NotFoundError)
+    async def not_found(request: Request, exc: NotFoundError) -> JSONResponse:
+        return JSONResponse({"error": str(exc)}, status_code=404)
+
+    @app.exception_handler(RateLimitedError)
+    async def rate_limited(request: Request, exc: RateLimitedError) -> JSONResponse:
+        return JSONResponse({"error": str(exc)}, status_code=429, headers={"Retry-After": "60"})

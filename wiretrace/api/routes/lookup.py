@@ -1,0 +1,65 @@
+"""Answers for a URL (indexed or not), a text or an HTML page."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from dedup.errors import InputError
+from dedup.fetch import fetch
+from dedup.models import ArticleInput
+from wiretrace.api.deps import (
+    MAX_URL,
+    Authorised,
+    EngineDep,
+    LimiterDep,
+    MetricsDep,
+    PolicyDep,
+    checked_url,
+)
+from wiretrace.api.errors import RateLimitedError, documented
+from wiretrace.api.limiter import client_of
+from wiretrace.api.schemas import CheckBody, LookupOut, lookup_out
+
+# where a pasted text or page is said to come from: no site of its own
+CHECK_URL = "https://check.invalid/input"
+
+router = APIRouter(tags=["lookup"], responses=documented(503))
+
+
+@router.get("/v1/lookup", responses=documented(414),
+            summary="Original and copies of an indexed URL (the JSON of `wiretrace lookup "
+                    "--json`)")
+def lookup(url: Annotated[str, Query(max_length=MAX_URL * 2)], engine: EngineDep,
+           metrics: MetricsDep) -> LookupOut:
+    metrics.lookups.labels("lookup").inc()
+    return lookup_out(engine.lookup([checked_url(url)])[0])
+
+
+def check_request(body: CheckBody, request: Request, authorised: Authorised,
+                  limiter: LimiterDep, metrics: MetricsDep) -> CheckBody:
+    """The body, with exactly one input; a URL to fetch needs the API key (when the service
+    has one) and counts against the client's limit."""
+    metrics.lookups.labels("check").inc()
+    given = [k for k in ("text", "html", "url") if getattr(body, k)]
+    if len(given) != 1:
+        raise InputError("give exactly one of `text`, `html` or `url`")
+    if body.url:
+        if not authorised:
+            raise InputError("this request needs the API key (header X-API-Key)",
+                             "unauthorised")
+        if not limiter.hit(client_of(request)):
+            raise RateLimitedError("too many fetch-by-URL requests; try again in a minute")
+    return body
+
+
+@router.post("/v1/check", responses=documented(400, 401, 403, 409, 414, 429, 502),
+             summary="The answer for a text, an HTML page or a URL that may not be indexed; "
+                     "writes nothing")
+def check(body: Annotated[CheckBody, Depends(check_request)], engine: EngineDep,
+          policy: PolicyDep) -> LookupOut:
+    if body.url:
+        fetched = fetch(checked_url(body.url), policy)
+        item = ArticleInput(url=fetched.url, html=fetched.body.decode("utf-8", "replace"))
+    else:
+        item = ArticleInput(url=CHECK_URL, text=body.text, html=body.html)
+    return lookup_out(engine.check(item))
