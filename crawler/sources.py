@@ -25,7 +25,7 @@ class SourcesError(ValueError):
     """The sources file is missing or invalid; the message names the source and the field."""
 
 
-def parse_duration(value: Any) -> timedelta:
+def parse_duration(value: object) -> timedelta:
     """``90``, ``"90s"``, ``"30m"``, ``"6h"``, ``"1d"``, ``"2w"`` as a timedelta."""
     if isinstance(value, timedelta):
         return value
