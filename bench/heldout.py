@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.corpus import PAGES
+from wiretrace_testing.corpus import PAGES
 from wiretrace_testing.webgen import run
 from wiretrace_testing.webgen.copies import KINDS
 from wiretrace_testing.webgen.dates import BEHAVIOURS

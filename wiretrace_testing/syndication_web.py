@@ -19,6 +19,8 @@ from wiretrace_testing.crawlsites import (
 from wiretrace_testing.localsites import SiteBuilder
 from wiretrace_testing.republishers import hub_page, portal_page, typos
 from wiretrace_testing.stories import story
+from wiretrace_testing.webgen.copies import excerpt
+from wiretrace_testing.webgen.transplant import article_container
 
 FARM, AGG, PARTNER, REWRITER, OTHER = ("dailyviralnews.test", "newsbrief-aggregator.test",
                                        "partnerwire.test", "trendingnow.test",
@@ -90,27 +92,6 @@ KINDS = {
 }
 
 
-def _excerpt(paras: list[str], share: float) -> list[str]:
-    """The leading part of the text that holds ``share`` of its distinct 4-word runs (what a
-    "40% excerpt" means: it reproduces 40% of the text, also of a text that repeats itself),
-    paragraph breaks kept; the last paragraph is cut."""
-    words = [(i, w) for i, p in enumerate(paras) for w in p.split()]
-    norm = [w.lower() for _, w in words]
-    runs = {tuple(norm[k:k + 4]) for k in range(len(norm) - 3)}
-    seen: set[tuple[str, ...]] = set()
-    cut = len(words)
-    for k in range(len(norm) - 3):
-        seen.add(tuple(norm[k:k + 4]))
-        if len(seen) >= share * len(runs):
-            cut = k + 4
-            break
-    out: dict[int, list[str]] = {}
-    for i, w in words[:cut]:
-        out.setdefault(i, []).append(w)
-    parts = [" ".join(ws) for ws in out.values()]
-    return [*parts[:-1], parts[-1] + " ..."] if cut < len(words) else parts
-
-
 def _drop_share(paras: list[str], share: float) -> list[str]:
     """Paragraphs with about ``share`` of the words dropped (every third one first)."""
     total = sum(len(p.split()) for p in paras)
@@ -145,18 +126,11 @@ def transplant(template: Original, paras: list[str], extra_html: str,
                          "//meta[contains(@property, 'time') or contains(@name, 'date') or "
                          "contains(@itemprop, 'date') or contains(@property, 'date')]"):
         el.drop_tree()
-    body = " ".join(template.body.split())
-    ours = [el for el in tree.iter("p")
-            if len(t := " ".join(el.text_content().split())) >= 40 and t in body]
-    if len(ours) < 2:
+    # all of the article's container goes (its other paragraphs, captions, in-article
+    # links), the page around stays
+    parent = article_container(tree, template.body)
+    if parent is None:
         return None
-    # the article's container: the lowest element holding all of its paragraphs; all of it
-    # goes (the article's other paragraphs, captions, in-article links), the page around stays
-    chains = [list(el.iterancestors()) for el in ours]
-    common = [a for a in chains[0] if all(a in c for c in chains[1:])]
-    if not common or common[0].tag in ("body", "html"):
-        return None
-    parent = common[0]
     for child in list(parent):
         parent.remove(child)
     parent.text = None
@@ -257,7 +231,7 @@ def build(originals: list[Original], port: int, seed: int = 11,
         # an excerpt with a "read more" link: the first paragraphs, about 40% of the words
         if i % 2 == 0 and len(paras) >= 4:
             more = f"<p>Read more at <a href='{html.escape(o.url)}'>{html.escape(site)}</a></p>"
-            page = farm_page(f"In brief: {i}", _excerpt(paras, 0.4), "2021-01-02T00:00:00Z",
+            page = farm_page(f"In brief: {i}", excerpt(paras, 0.4), "2021-01-02T00:00:00Z",
                              more)
             serve(AGG, f"/brief/{i}", page.replace("Daily Viral News", "Newsbrief"),
                   Expected(f"http://{AGG}:{port}/brief/{i}", "excerpt", "partial", o.url,
@@ -279,7 +253,7 @@ def build(originals: list[Original], port: int, seed: int = 11,
         # be drawn into this story's cluster through it
         if i % 6 == 1:
             nxt = paragraphs(originals[(i + 1) % len(originals)].body)
-            body = _excerpt(paras, 0.5) + _excerpt(nxt, 0.25)
+            body = excerpt(paras, 0.5) + excerpt(nxt, 0.25)
             page = farm_page(f"Morning digest {i}", body, None, "")
             serve(AGG, f"/digest/{i}", page.replace("Daily Viral News", "Newsbrief"),
                   Expected(f"http://{AGG}:{port}/digest/{i}", "digest", "partial", o.url, src,

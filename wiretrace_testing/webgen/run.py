@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from crawler.localsites import SiteBuilder, free_port, start_server, write_hosts
+from wiretrace_testing.localsites import SiteBuilder, free_port, start_server, write_hosts
 from wiretrace_testing.webgen.web import Web
 
 

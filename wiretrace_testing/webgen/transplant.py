@@ -19,8 +19,10 @@ _IDENTITY = ("//link[@rel='canonical'] | //link[@rel='amphtml'] | //meta[starts-
              "@name='syndication-source']")
 
 
-def _container(tree: etree._Element, body: str) -> etree._Element | None:
-    """The lowest element holding every paragraph of the page's own article."""
+def article_container(tree: etree._Element, body: str) -> etree._Element | None:
+    """The lowest element holding every paragraph (of 40 characters or more) of ``body``,
+    the page's own article; None when there are fewer than two or only <body> holds them."""
+    body = " ".join(body.split())
     ours = [el for el in tree.iter("p")
             if len(t := " ".join(el.text_content().split())) >= 40 and t in body]
     if len(ours) < 2:
@@ -39,7 +41,7 @@ def usable(page: RealPage) -> bool:
         tree = lxml.html.fromstring(page.html)
     except (ValueError, etree.ParserError):
         return False
-    return _container(tree, " ".join(page.body.split())) is not None
+    return article_container(tree, page.body) is not None
 
 
 def render(page: RealPage, p: Parts) -> str:
@@ -47,7 +49,7 @@ def render(page: RealPage, p: Parts) -> str:
     tree = lxml.html.fromstring(page.html)
     for el in tree.xpath(_IDENTITY):
         el.drop_tree()
-    parent = _container(tree, " ".join(page.body.split()))
+    parent = article_container(tree, page.body)
     if parent is None:
         raise ValueError(f"{page.url} has no article container; check usable() first")
     for child in list(parent):
