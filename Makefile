@@ -39,10 +39,11 @@ lint: $(STAMP)
 bench: $(STAMP)
 	sh scripts/with-redis.sh sh -c '$(BIN)/python -m bench.signature_speed && $(BIN)/python -m bench.index_vs_datasketch && $(BIN)/python -m bench.crawl_speed'
 
-# The syndication benchmark (report and plot in bench/out/) and the extraction benchmark
+# The syndication benchmark (report and plot in bench/out/), generated webs on tuned and
+# held-out seeds (bench/out/heldout.md), the extraction benchmark and its cross-validation
 quality: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
-	sh scripts/with-redis.sh sh -c '$(BIN)/python -m bench.syndication && $(BIN)/python -m bench.extraction'
+	sh scripts/with-redis.sh sh -c '$(BIN)/python -m bench.syndication && $(BIN)/python -m bench.heldout && $(BIN)/python -m bench.extraction && $(BIN)/python -m bench.extraction_cv'
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -8,7 +8,7 @@ import contextlib
 import json
 import logging
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -232,10 +232,37 @@ def _listing_reason(tree: Any, url: str, signals: dict[str, Any]) -> str | None:
     return None
 
 
-def extract(html: str | bytes, url: str, base: ArticleInput | None = None) -> ArticleInput:
+@dataclass(frozen=True)
+class TextOptions:
+    """How trafilatura reads an article's text. ``fast`` skips its readability and jusText
+    fallbacks (a third of the time); with ``fallback_below_words`` > 0, a fast result of
+    fewer words is read again with them."""
+
+    fast: bool = True
+    fallback_below_words: int = 0
+
+
+# Chosen by 5-fold cross-validation on the 91 real pages (bench/extraction_cv.py).
+TEXT_OPTIONS = TextOptions(fast=True)
+
+
+def _text(tree: Any, url: str, options: TextOptions) -> Any:
+    doc = trafilatura.bare_extraction(tree, url=url, with_metadata=False,
+                                      include_comments=False, fast=options.fast)
+    short = not isinstance(doc, trafilatura.settings.Document) or \
+        len((doc.text or "").split()) < options.fallback_below_words
+    if options.fast and short and options.fallback_below_words:
+        doc = trafilatura.bare_extraction(tree, url=url, with_metadata=False,
+                                          include_comments=False, fast=False)
+    return doc
+
+
+def extract(html: str | bytes, url: str, base: ArticleInput | None = None,
+            options: TextOptions = TEXT_OPTIONS) -> ArticleInput:
     """Text, metadata and provenance signals of a page.
 
-    Fields already set on ``base`` win over what the page says.
+    Fields already set on ``base`` win over what the page says; ``options`` say how the
+    text is read.
 
     Raises:
         InputError: the page is empty, not HTML, too large, or has no extractable text.
@@ -263,11 +290,8 @@ def extract(html: str | bytes, url: str, base: ArticleInput | None = None) -> Ar
     page_lines, links = _page_attribution(tree)
     published = _timestamp(signals["published"])
     title, author, site_name, found = _metadata(tree, url, need_date=published is None)
-    # fast: no readability/justext fallbacks. On the 91 benchmark pages it scores as well
-    # as trafilatura's defaults (F1 0.97) at two thirds of the time (bench/extraction.py).
-    # Metadata is read above, without what trafilatura adds that is not used here.
-    doc = trafilatura.bare_extraction(
-        tree, url=url, with_metadata=False, include_comments=False, fast=True)
+    # metadata is read above, without what trafilatura adds that is not used here
+    doc = _text(tree, url, options)
     if not isinstance(doc, trafilatura.settings.Document) or not (doc.text or "").strip():
         raise InputError("no article text could be extracted from the page", "no_text")
     text = re.sub(r"\n{3,}", "\n\n", doc.text or "")
