@@ -80,6 +80,17 @@ def _declares_other_source(page: RealPage) -> bool:
     return False
 
 
+def _stray_date(page_html: str) -> PageDate | None:
+    """A date a page shows that its republisher did not give it: a real template's own
+    date text left around the article (it is on the page, so it is the page's date)."""
+    from htmldate import find_date
+
+    day = find_date(page_html, extensive_search=True, original_date=True)
+    if day and not day.endswith("-01-01"):  # a copyright year is not a date
+        return PageDate(datetime.fromisoformat(day).replace(tzinfo=UTC), "day")
+    return None
+
+
 def _usable_original(page: RealPage) -> bool:
     return page.words >= 120 and not _declares_other_source(page)
 
@@ -146,9 +157,11 @@ def generate(seed: int, pages_dir: Path, n_originals: int = 6, n_sites: int = 6)
             credit = html.escape(site.phrasing.format(name=name, domain=domain))
             names.append(story.key)
         parts = Parts(title, paras, site.name, date, credit, site.placement, head, seed)
-        shown = date.shown or (PageDate(date.url_day, "day") if date.url_day else None)
         path = site.path(title, date)
-        web.pages.append(Page(site.host, path, site.render(parts).encode(), kind,
+        page_html = site.render(parts)
+        shown = date.shown or (PageDate(date.url_day, "day") if date.url_day else None) or \
+            _stray_date(page_html)
+        web.pages.append(Page(site.host, path, page_html.encode(), kind,
                               copies.KINDS[kind], (story.key, *((also.key,) if also else ())),
                               behaviour, shown, tuple(names), site.profile, site.layout,
                               phase_of[site.host]))
