@@ -9,6 +9,7 @@ command in processes of their own, phase after phase:
 Then every page is looked up (``wiretrace lookup --json``), in the web's page order.
 """
 
+import html
 import json
 import os
 import random
@@ -34,14 +35,15 @@ def _exe() -> str:
     return str(Path(sys.executable).with_name("wiretrace"))
 
 
-def _env(workdir: Path, redis_url: str, namespace: str, **extra: str) -> dict[str, str]:
+def command_env(workdir: Path, redis_url: str, namespace: str, **extra: str) -> dict[str, str]:
+    """The environment of a `wiretrace` command on this web's index."""
     return {**os.environ, "REDIS_URL": redis_url, "WIRETRACE_NAMESPACE": namespace,
             "WIRETRACE_DATA_DIR": str(workdir / "data"), **extra}
 
 
 def _sitemap(urls: list[str]) -> str:
     return ("<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
-            + "".join(f"<url><loc>{u}</loc></url>" for u in urls) + "</urlset>")
+            + "".join(f"<url><loc>{html.escape(u)}</loc></url>" for u in urls) + "</urlset>")
 
 
 def _phases(web: Web) -> list[list[int]]:
@@ -62,7 +64,7 @@ def export(env: dict[str, str]) -> list[dict[str, object]]:
 
 def ingest(web: Web, workdir: Path, redis_url: str, namespace: str,
            workers: int = 2) -> Answers:
-    env = _env(workdir, redis_url, namespace, WIRETRACE_INGEST_WORKERS=str(workers))
+    env = command_env(workdir, redis_url, namespace, WIRETRACE_INGEST_WORKERS=str(workers))
     urls = [p.url(None) for p in web.pages]
     rng = random.Random(web.seed)
     t = time.perf_counter()
@@ -99,7 +101,7 @@ def crawl(web: Web, workdir: Path, redis_url: str, namespace: str) -> Answers:
             sources.append({"name": f"phase{k}", "allowed_domains": hosts, **common,
                             "sitemaps": [f"http://{h}:{port}/sitemap.xml" for h in hosts]})
     (workdir / "sources.yaml").write_text(json.dumps({"sources": sources}))
-    env = _env(workdir, redis_url, namespace, WIRETRACE_HOSTS_FILE=str(workdir / "hosts"))
+    env = command_env(workdir, redis_url, namespace, WIRETRACE_HOSTS_FILE=str(workdir / "hosts"))
     server = start_server(workdir / "sites", port)
     t = time.perf_counter()
     try:
