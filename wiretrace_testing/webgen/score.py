@@ -49,8 +49,8 @@ def judge(web: Web, ans: Answers) -> list[Judged]:
     out = []
     for i, (page, r) in enumerate(zip(web.pages, ans.results, strict=True)):
         role = r.get("role")
-        orig = (r.get("original") or {}).get("url") if isinstance(r.get("original"), dict) \
-            else None
+        named = r.get("original")
+        orig = str(named["url"]) if isinstance(named, dict) and named.get("url") else None
         o_idx = index.get(orig) if orig else None
         o_stories = set(web.pages[o_idx].stories) if o_idx is not None else set()
         mine = set(page.stories)

@@ -16,6 +16,7 @@ import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from wiretrace_testing.webgen import transplant
 from wiretrace_testing.webgen.dates import CopyDate, local
@@ -47,7 +48,7 @@ class Site:
     name: str
     host: str
     profile: str
-    render: Callable[[Parts], str]
+    render: Callable[[Parts], str]  # a layout, or transplant.render on a real page
     layout: str  # a written layout's name, or "real:<url>" for a real page as template
     url_style: str
     phrasing: str
@@ -73,13 +74,10 @@ def make_site(profile: str, publisher: tuple[str, str], seed: int, rng: random.R
               templates: list[RealPage]) -> Site:
     """A republisher with ``profile``: a written layout of the seed's half, or (one time in
     three, when ``templates`` has one) a real page of that half as its template."""
+    fn: Callable[[Parts], str]
     if templates and rng.random() < 1 / 3:
         page = rng.choice(templates)
-
-        def render(p: Parts, page: RealPage = page) -> str:
-            return transplant.render(page, p)
-
-        layout, fn = f"real:{page.url}", render
+        layout, fn = f"real:{page.url}", partial(transplant.render, page)
     else:
         layout, fn = rng.choice(LAYOUTS.half(seed))
     styles = URL_STYLES.half(seed)
