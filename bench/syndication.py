@@ -47,7 +47,7 @@ from typing import Any
 
 from wiretrace_testing.crawlsites import Original, load_originals
 from wiretrace_testing.syndication_eval import crawl_and_look_up, evaluate
-from wiretrace_testing.syndication_web import KINDS, Expected
+from wiretrace_testing.syndication_truth import KINDS, Expected
 
 
 def plot(truth: list[Expected], results: list[dict], path: Path) -> None:

@@ -28,7 +28,7 @@ from wiretrace_testing.corpus import PAGES, texts
 from wiretrace_testing.crawlsites import load_originals, sitemap_xml
 from wiretrace_testing.localsites import SiteBuilder, free_port, start_server, write_hosts
 from wiretrace_testing.procs import PeakRSS
-from wiretrace_testing.syndication_web import transplant
+from wiretrace_testing.real_templates import transplant
 
 WIRETRACE = str(Path(sys.executable).with_name("wiretrace"))
 

@@ -13,7 +13,8 @@ from typing import Any
 from dedup.publishers import same_publisher, site_host
 from wiretrace_testing.crawlsites import Original
 from wiretrace_testing.localsites import free_port, start_server, write_hosts
-from wiretrace_testing.syndication_web import Expected, build
+from wiretrace_testing.syndication_truth import Expected
+from wiretrace_testing.syndication_web import build
 
 
 def credits(result: dict[str, Any], source: str) -> bool:

@@ -5,10 +5,7 @@ for each page."""
 import html
 import random
 from collections import defaultdict
-from dataclasses import dataclass
-from urllib.parse import urlsplit
 
-from dedup.publishers import same_publisher, site_host
 from wiretrace_testing.crawlsites import (
     Original,
     farm_page,
@@ -17,10 +14,11 @@ from wiretrace_testing.crawlsites import (
     sitemap_xml,
 )
 from wiretrace_testing.localsites import SiteBuilder
+from wiretrace_testing.real_templates import transplant
 from wiretrace_testing.republishers import hub_page, portal_page, typos
 from wiretrace_testing.stories import story
+from wiretrace_testing.syndication_truth import Expected, declared_source
 from wiretrace_testing.webgen.copies import excerpt
-from wiretrace_testing.webgen.transplant import article_container
 
 FARM, AGG, PARTNER, REWRITER, OTHER = ("dailyviralnews.test", "newsbrief-aggregator.test",
                                        "partnerwire.test", "trendingnow.test",
@@ -45,53 +43,6 @@ ABOUT = ("About Daily Viral News: we bring you the stories everyone is talking a
          "through the contact page; we read every message and answer within two working days.")
 
 
-@dataclass
-class Expected:
-    url: str  # the served URL
-    kind: str  # verbatim | canonical | excerpt | rewrite | negative | original
-    role: str | None  # copy | partial | None (no link) | original
-    original: str | None  # the original's real URL
-    source: str | None = None  # the publisher the "original" itself names as its source
-    also: str | None = None  # a second story the page reuses (a digest): linking to it is right
-
-
-def declared_source(o: Original) -> str | None:
-    """The publisher a page names in its own markup as the origin of its text: a rel=canonical,
-    og:url, original-source or syndication-source on another publisher's site (an MSN page
-    whose canonical is on cnn.com). Read from the HTML with lxml, not with wiretrace's
-    extraction: it is a fact of the page. Such a page is a republication, not an original."""
-    import lxml.html
-
-    try:
-        tree = lxml.html.fromstring(o.html)
-    except (ValueError, lxml.etree.ParserError):
-        return None
-    for xpath in ("//link[@rel='canonical']/@href", "//meta[@property='og:url']/@content",
-                  "//meta[@name='original-source']/@content",
-                  "//meta[@name='syndication-source']/@content"):
-        for value in tree.xpath(xpath):
-            host = urlsplit(str(value).strip()).hostname
-            if host and not same_publisher(host.lower(), o.host.lower()):
-                return site_host(str(value).strip())
-    return None
-
-
-KINDS = {
-    "verbatim": "the full text on a farm, portal or aggregator template, attribution lines "
-                "of many phrasings or none (expected: copy)",
-    "light-edit": "synonyms, dropped and doubled words (copy)",
-    "canonical": "a licensed copy whose canonical or og:url names the original (copy)",
-    "real-template": "the text on another real site's page, its article replaced (copy)",
-    "silent": "the only copy of a story: no date, no attribution, crawled first (copy)",
-    "excerpt": "the first 40% with a \"read more\" link (partial)",
-    "rewrite": "new headline and intro, a third dropped, paragraphs swapped and added "
-               "(partial)",
-    "digest": "half of one story and a quarter of the next, crawled first (partial of either)",
-    "negative": "another story on the same template, or about the same event (no link)",
-    "original": "the real page itself (original)",
-}
-
-
 def _drop_share(paras: list[str], share: float) -> list[str]:
     """Paragraphs with about ``share`` of the words dropped (every third one first)."""
     total = sum(len(p.split()) for p in paras)
@@ -105,46 +56,6 @@ def _drop_share(paras: list[str], share: float) -> list[str]:
         gone += len(paras[j].split())
     kept = [p for j, p in enumerate(paras) if j not in dropped]
     return kept if len(kept) >= 3 else paras[:3]
-
-
-def transplant(template: Original, paras: list[str], extra_html: str,
-               date: str | None = None) -> str | None:
-    """Another real site's page as a republisher's template: the element that holds its
-    article (all paragraphs of its human ground truth) emptied and filled with ``paras``,
-    its identity and dates (canonical,
-    og:url, JSON-LD, date meta, <time>) removed; everything else of the real page stays
-    (navigation, sidebars, related links, footers), and ``date`` becomes its date. None when
-    its article is not found."""
-    import lxml.html
-
-    try:
-        tree = lxml.html.fromstring(template.html)
-    except (ValueError, lxml.etree.ParserError):
-        return None
-    for el in tree.xpath("//link[@rel='canonical'] | //meta[@property='og:url'] | "
-                         "//script[@type='application/ld+json'] | //time | "
-                         "//meta[contains(@property, 'time') or contains(@name, 'date') or "
-                         "contains(@itemprop, 'date') or contains(@property, 'date')]"):
-        el.drop_tree()
-    # all of the article's container goes (its other paragraphs, captions, in-article
-    # links), the page around stays
-    parent = article_container(tree, template.body)
-    if parent is None:
-        return None
-    for child in list(parent):
-        parent.remove(child)
-    parent.text = None
-    for text in paras:
-        p = lxml.html.Element("p")
-        p.text = text
-        parent.append(p)
-    if extra_html:
-        parent.append(lxml.html.fragment_fromstring(extra_html))
-    head = tree.find("head")
-    if date and head is not None:  # the republisher's own date, as its pages give one
-        head.insert(0, lxml.html.Element("meta", property="article:published_time",
-                                         content=date))
-    return lxml.html.tostring(tree, encoding="unicode")
 
 
 def build(originals: list[Original], port: int, seed: int = 11,
