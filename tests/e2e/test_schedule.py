@@ -36,14 +36,16 @@ sources:
            "WIRETRACE_HOSTS_FILE": str(tmp_path / "hosts")}
     try:
         out = subprocess.run([WIRETRACE, "schedule", "--sources", str(tmp_path / "sources.yaml"),
-                              "--seconds", "9"], env=env, capture_output=True, text=True,
+                              "--seconds", "16"], env=env, capture_output=True, text=True,
                              timeout=120)
     finally:
         server.stop()
     assert out.returncode == 0, out.stderr[-2000:]
     slot = json.loads(out.stdout.splitlines()[-1])
-    # the schedule fired every second; a run takes longer, so most starts were skipped
-    assert 1 <= slot["runs"] <= 2 and slot["skipped"] >= 5, slot
+    # the schedule fired every second; a run takes longer (the 6 s timeout plus start-up, which
+    # takes seconds on a loaded machine), so most starts were skipped, and at least one run
+    # ended inside the window
+    assert 1 <= slot["runs"] <= 3 and slot["skipped"] >= 8, slot
     client = redis.Redis.from_url(settings.redis_url or "")
     runs = [json.loads(r) for r in client.lrange(Keys(settings.namespace).crawl_runs, 0, -1)]
     done = [r for r in runs if r.get("finish_reason")]
