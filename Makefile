@@ -21,7 +21,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	@$(BIN)/lint-imports --no-cache > .lint-imports.log || { cat .lint-imports.log; exit 1; }
 	@tail -n 1 .lint-imports.log && rm -f .lint-imports.log
-	sh scripts/with-redis.sh $(BIN)/python -m pytest -q -m "not soak"
+	sh scripts/with-redis.sh $(BIN)/python -m pytest -q -m "not soak" --durations=10
 
 # the fast tiers: pure unit tests and the engine and CLI against a real Redis
 check: $(STAMP)
