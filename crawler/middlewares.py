@@ -98,9 +98,24 @@ class _Unavailable:
         return []
 
 
+class _NoRobotsTraceback(logging.Filter):
+    """Drops Scrapy's "Error downloading …" record, with its traceback, for a robots.txt that
+    could not be fetched (a DNS failure, a refused connection): ``_settle`` says it in one
+    line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Error downloading")
+
+
 class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
     """Scrapy's robots.txt middleware, except that a robots.txt that answers 5xx or cannot be
     fetched means "do not crawl this host for now" (Scrapy's own treats it as allow-all)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        scrapy_logger = logging.getLogger(RobotsTxtMiddleware.__module__)
+        if not any(isinstance(f, _NoRobotsTraceback) for f in scrapy_logger.filters):
+            scrapy_logger.addFilter(_NoRobotsTraceback())
 
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
         if response.status >= 500:

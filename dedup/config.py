@@ -75,6 +75,14 @@ class Settings(BaseSettings):
     write_retries: int = 30
     """Times a write is retried when concurrent writers changed what it read."""
 
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("not a Redis URL: give redis://host:6379/0, rediss://… or "
+                             "unix:///path/redis.sock (unset: an embedded redis-server)")
+        return value or None
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper(cls, value: object) -> object:

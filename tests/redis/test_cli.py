@@ -90,4 +90,4 @@ def test_embedded_server_keeps_data_between_runs(tmp_path: Path) -> None:
 def test_redis_down_gives_a_clear_error_fast(env: dict[str, str]) -> None:
     env = dict(env, REDIS_URL="redis://127.0.0.1:1/0")
     res = run(["lookup", "https://x.example/"], env)
-    assert res.returncode == 2 and "Redis is unavailable" in res.stderr
+    assert res.returncode == 1 and "Redis is unavailable" in res.stderr

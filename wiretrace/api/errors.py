@@ -6,10 +6,11 @@ ends in a traceback.
 
 import redis
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 
 from dedup.errors import IndexMismatchError, InputError, StoreUnavailableError
 from dedup.fetch import FetchFailed
+from wiretrace.api import page
 from wiretrace.api.backend import Backend
 from wiretrace.api.schemas import ErrorOut
 
@@ -18,12 +19,20 @@ STATUS = {"blocked_address": 403, "credentials": 403, "unauthorised": 401,
           "url_too_long": 414}
 
 
+PAGES = frozenset({"/", "/check", "/diff"})
+
+
 class NotFoundError(Exception):
     """No such article, cluster or page (404)."""
 
 
 class RateLimitedError(Exception):
     """A client made too many fetch-by-URL requests (429)."""
+
+
+def is_page(request: Request) -> bool:
+    """A request of the web page (HTML answers), not of the API."""
+    return request.url.path in PAGES
 
 
 def documented(*codes: int) -> dict[int | str, dict[str, object]]:
@@ -36,9 +45,15 @@ def install(app: FastAPI, backend: Backend) -> None:
 
     @app.exception_handler(StoreUnavailableError)
     @app.exception_handler(redis.RedisError)
-    async def unavailable(request: Request, exc: Exception) -> JSONResponse:
+    async def unavailable(request: Request, exc: Exception) -> JSONResponse | HTMLResponse:
         backend.reset()
-        return JSONResponse({"error": f"Redis is unavailable: {exc}"}, status_code=503)
+        message = str(exc) if isinstance(exc, StoreUnavailableError) else \
+            f"Redis is unavailable: {exc}"
+        if is_page(request):
+            return HTMLResponse(page.home("The index is unavailable right now (its Redis does "
+                                          "not answer); try again in a minute."),
+                                status_code=503)
+        return JSONResponse({"error": message}, status_code=503)
 
     @app.exception_handler(FetchFailed)
     async def fetch_failed(request: Request, exc: FetchFailed) -> JSONResponse:

@@ -1,8 +1,9 @@
 """`wiretrace`: the command line face of the engine. Only parsing and printing live here.
 
 Every subcommand is a function ``(args, settings) -> exit status`` in ``index`` (the index
-commands) or ``services`` (crawl, schedule, serve); errors wiretrace raises on purpose, an
-invalid setting and Redis being unavailable end in one line on stderr and status 2.
+commands) or ``services`` (crawl, schedule, serve). Every error a user can cause ends in one
+line on stderr saying what to do, never a traceback: status 2 for a usage error (a flag, a
+file, a setting), 1 for a failure (Redis unavailable, a crawl that failed).
 """
 
 import logging
@@ -12,14 +13,18 @@ import redis
 from pydantic import ValidationError
 
 from dedup.config import Settings
-from dedup.errors import WiretraceError
+from dedup.errors import ConflictError, StoreUnavailableError, WiretraceError
+
+REDIS_HINT = "start Redis or set REDIS_URL (unset: wiretrace runs a redis-server of its own)"
 
 
 def setting_error(exc: ValidationError) -> str:
     """One line naming the variable and what is wrong with it."""
     err = exc.errors()[0]
-    name = "WIRETRACE_" + "_".join(str(p) for p in err["loc"]).upper()
-    return f"invalid setting {name}={err.get('input')!r}: {err['msg']}"
+    name = "_".join(str(p) for p in err["loc"]).upper()
+    name = name if name.startswith(("WIRETRACE_", "REDIS_URL")) else "WIRETRACE_" + name
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    return f"invalid setting {name}={err.get('input')!r}: {msg}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,12 +40,16 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     try:
         return int(args.func(args, settings))
+    except (StoreUnavailableError, ConflictError) as exc:
+        hint = f"; {REDIS_HINT}" if str(exc).startswith("Redis is unavailable") else ""
+        print(f"wiretrace: error: {exc}{hint}", file=sys.stderr)
+        return 1
     except WiretraceError as exc:
         print(f"wiretrace: error: {exc}", file=sys.stderr)
         return 2
     except redis.RedisError as exc:
-        print(f"wiretrace: error: Redis is unavailable: {exc}", file=sys.stderr)
-        return 2
+        print(f"wiretrace: error: Redis is unavailable: {exc}; {REDIS_HINT}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `wiretrace export | head`

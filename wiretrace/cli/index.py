@@ -10,7 +10,7 @@ from dedup.config import Settings
 from dedup.engine import Engine
 from dedup.errors import InputError
 from dedup.models import ArticleInput, Outcome
-from wiretrace.cli.jsonl import open_input, read_jsonl
+from wiretrace.cli.jsonl import open_input, read_jsonl, readable
 from wiretrace.cli.output import print_results
 
 
@@ -150,8 +150,11 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
 
     from dedup.extraction import extract
 
-    with open(args.page, "rb") as fh:
-        raw = fh.read()
+    if args.page == "-":
+        raw = sys.stdin.buffer.read()
+    else:
+        with open(readable(args.page), "rb") as fh:
+            raw = fh.read()
     try:
         art = extract(raw, args.url or "https://unknown.invalid/page")
     except InputError as exc:

@@ -1,17 +1,33 @@
 """Reading the ingest schema's JSON lines: one bad line is a counted skip, never an abort."""
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from typing import TextIO
 
-from dedup.errors import InputError
+from dedup.errors import InputError, WiretraceError
 from dedup.models import SIGNAL_LISTS, ArticleInput
+
+
+class InputFileError(WiretraceError):
+    """A file named on the command line cannot be read (a usage error)."""
+
+
+def readable(path: str) -> str:
+    """``path`` if it is a readable file, else InputFileError saying what to give instead."""
+    if path != "-" and not os.path.isfile(path):
+        what = "is a directory" if os.path.isdir(path) else "no such file"
+        raise InputFileError(f"{path}: {what}; give a file (or - for standard input)")
+    if path != "-" and not os.access(path, os.R_OK):
+        raise InputFileError(f"{path}: not readable (permission denied)")
+    return path
 
 
 def open_input(path: str) -> TextIO:
     """``-`` is standard input; undecodable bytes are replaced, not fatal."""
-    return sys.stdin if path == "-" else open(path, encoding="utf-8", errors="replace")
+    return sys.stdin if path == "-" else open(readable(path), encoding="utf-8",
+                                               errors="replace")
 
 
 def parse_line(line: str) -> ArticleInput:

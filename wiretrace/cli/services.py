@@ -9,6 +9,13 @@ import sys
 import time
 
 from dedup.config import Settings
+from dedup.redisconn import connect
+
+
+def redis_answers(settings: Settings) -> None:
+    """Fail now, in one line (``redis.RedisError``), rather than after a crawl of pages
+    that could not be indexed."""
+    connect(settings).ping()
 
 
 def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
@@ -17,6 +24,7 @@ def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
 
     logging.root.handlers.clear()  # Scrapy installs its own log handler (LOG_LEVEL)
     level = "DEBUG" if args.verbose else settings.log_level
+    redis_answers(settings)
     try:
         overrides = {"LOG_LEVEL": level}
         if args.shared_queue:
@@ -41,6 +49,7 @@ def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
     from crawler.sources import SourcesError
 
     logging.getLogger("crawler").setLevel(logging.INFO)
+    redis_answers(settings)
     try:
         slots = schedule(args.sources, args.names or None,
                          until=time.time() + args.seconds if args.seconds else None,
