@@ -40,12 +40,26 @@ class CrawlSettings(BaseSettings):
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 
+class UnsetVariableError(ValueError):
+    """``${VAR}`` without a default names variables that are not set (all of them)."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(f"{', '.join(names)} not set: set {'it' if len(names) == 1 else 'them'}"
+                         ", or give a default as ${VAR:-default}")
+        self.names = names
+
+
 def expand_env(text: str) -> str:
     """``${VAR}`` and ``${VAR:-default}`` from the environment (a mounted sources file can
-    name hosts and ports of its deployment).
+    name hosts and ports of its deployment). An empty variable takes the default; an unset
+    one without a default is an error (``${VAR:-}`` says "empty is fine").
 
     Example:
         >>> expand_env("http://${WT_NO_SUCH_VAR:-news.test}/feed")
         'http://news.test/feed'
     """
+    unset = [m.group(1) for m in _VAR.finditer(text)
+             if m.group(2) is None and m.group(1) not in os.environ]
+    if unset:
+        raise UnsetVariableError(list(dict.fromkeys(unset)))
     return _VAR.sub(lambda m: os.environ.get(m.group(1)) or (m.group(2) or ""), text)

@@ -15,7 +15,7 @@ import yaml
 from croniter import croniter
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from crawler.config import CrawlSettings, expand_env
+from crawler.config import CrawlSettings, UnsetVariableError, expand_env
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$")
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -33,6 +33,30 @@ def parse_duration(value: object) -> timedelta:
     if not m or isinstance(value, bool):
         raise ValueError(f"{value!r} is not a duration (e.g. 90, 30m, 6h, 1d)")
     return timedelta(seconds=float(m.group(1)) * _UNITS[m.group(2)])
+
+
+CRON_FIELDS = "minute hour day-of-month month day-of-week"
+
+
+def check_cron(expr: str) -> str:
+    """A cron expression of 5 fields (``minute hour day-of-month month day-of-week``, UTC,
+    e.g. ``*/30 * * * *``), or 6 with the seconds last (croniter's order), or ValueError
+    saying what is wrong. A 6-field expression with the seconds first (Quartz's and Spring's
+    order) would be read as something else and is refused with the expression to use.
+
+    Example:
+        >>> check_cron("*/30 * * * *")
+        '*/30 * * * *'
+    """
+    fields = expr.split()
+    if len(fields) == 6 and (fields[5] in ("*", "?") or not croniter.is_valid(expr)):
+        rotated = " ".join(f.replace("?", "*") for f in [*fields[1:], fields[0]])
+        raise ValueError(f"{expr!r} looks like seconds first; in a 6-field schedule the "
+                         f"seconds go last ({CRON_FIELDS} second): {rotated!r}, or 5 fields")
+    if len(fields) not in (5, 6) or not croniter.is_valid(expr):
+        raise ValueError(f"{expr!r} is not a cron expression of 5 fields ({CRON_FIELDS}), "
+                         "e.g. '*/30 * * * *'")
+    return expr
 
 
 def _http_url(url: str) -> str:
@@ -84,9 +108,7 @@ class Source(BaseModel):
     @field_validator("schedule")
     @classmethod
     def _cron(cls, v: str) -> str:
-        if not croniter.is_valid(v):
-            raise ValueError(f"{v!r} is not a cron expression (e.g. '*/30 * * * *')")
-        return v
+        return check_cron(v)
 
     @field_validator("refresh", mode="before")
     @classmethod
@@ -121,15 +143,41 @@ def _describe(exc: ValidationError, index: int, raw: Any) -> str:
     return f"{where}: " + "; ".join(problems)
 
 
+def _expanded(data: object) -> Any:
+    """Every string of parsed YAML with its ``${VAR}`` expanded; every unset one named."""
+    unset: list[str] = []
+
+    def walk(node: object) -> object:
+        if isinstance(node, str):
+            try:
+                return expand_env(node)
+            except UnsetVariableError as exc:
+                unset.extend(exc.names)
+                return node
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        if isinstance(node, dict):
+            return {k: walk(v) for k, v in node.items()}
+        return node
+
+    out = walk(data)
+    if unset:
+        raise UnsetVariableError(list(dict.fromkeys(unset)))
+    return out
+
+
 def load_sources(path: str | Path | None = None) -> dict[str, Source]:
     """The sources of a file (default: ``WIRETRACE_SOURCES``), by name. ``${VAR:-default}``
     is expanded from the environment."""
     p = Path(path) if path else CrawlSettings().sources
     try:
-        data = yaml.safe_load(expand_env(p.read_text(encoding="utf-8")))
-    except FileNotFoundError:
+        # variables are expanded in values, after parsing: a comment may mention ${VAR}
+        data = _expanded(yaml.safe_load(p.read_text(encoding="utf-8")))
+    except (FileNotFoundError, IsADirectoryError):
         raise SourcesError(f"{p}: no such sources file (give --sources or set "
                            "WIRETRACE_SOURCES)") from None
+    except UnsetVariableError as exc:
+        raise SourcesError(f"{p}: {exc}") from None
     except yaml.YAMLError as exc:
         raise SourcesError(f"{p}: not valid YAML: {exc}") from None
     if not isinstance(data, dict) or not isinstance(data.get("sources"), list):
@@ -138,19 +186,27 @@ def load_sources(path: str | Path | None = None) -> dict[str, Source]:
     if not isinstance(defaults, dict):
         raise SourcesError(f"{p}: `defaults` must be a mapping")
     out: dict[str, Source] = {}
+    problems: list[str] = []  # every one at once: a file is fixed in one go
     for i, raw in enumerate(data["sources"]):
         if not isinstance(raw, dict):
-            raise SourcesError(f"{p}: source #{i + 1}: expected a mapping")
+            problems.append(f"source #{i + 1}: expected a mapping")
+            continue
         try:
             source = Source.model_validate({**defaults, **raw})
         except ValidationError as exc:
-            raise SourcesError(f"{p}: {_describe(exc, i, raw)}") from None
+            problems.append(_describe(exc, i, raw))
+            continue
         if source.name in out:
-            raise SourcesError(f"{p}: source {source.name!r}: field 'name': used twice")
-        if not (source.feeds or source.sitemaps or source.start_urls):
-            raise SourcesError(f"{p}: source {source.name!r}: field 'feeds': a source needs "
-                               "feeds, sitemaps or start_urls")
-        out[source.name] = source
+            problems.append(f"source {source.name!r}: field 'name': used twice")
+        elif not (source.feeds or source.sitemaps or source.start_urls):
+            problems.append(f"source {source.name!r}: field 'feeds': a source needs feeds, "
+                            "sitemaps or start_urls")
+        else:
+            out[source.name] = source
+    if len(problems) == 1:
+        raise SourcesError(f"{p}: {problems[0]}")
+    if problems:
+        raise SourcesError(f"{p}: {len(problems)} problems:\n  " + "\n  ".join(problems))
     return out
 
 

@@ -14,6 +14,7 @@ from dedup.models import ArticleInput, ArticleMeta, Verdict
 from dedup.params import SignatureParams
 from dedup.plan import Plan
 from dedup.prepare import draft_article, sign
+from dedup.publishers import identity_variants
 from dedup.results import ClusterResult, CopyRef, LookupResult, OriginalRef
 from dedup.sites import SiteMemory
 from dedup.store import Store
@@ -34,7 +35,9 @@ class Lookup:
         self.min_equal = min_equal  # see Ingest: candidates with fewer equal values are not
 
     def lookup(self, urls: list[str]) -> list[LookupResult]:
-        """The answer for each URL, in one round trip."""
+        """The answer for each URL, in one round trip; a URL not found as written is looked
+        up as the other ways of writing it (:func:`dedup.publishers.identity_variants`:
+        scheme, ``www.``, trailing ``/``) in a second one."""
         norm = []
         for u in urls:
             try:
@@ -42,6 +45,13 @@ class Lookup:
             except InputError:
                 norm.append(u)
         rows = self.store.lookup([article_id(u) for u in norm])
+        missing = {i: _variants(u) for i, (u, row) in enumerate(zip(norm, rows, strict=True))
+                   if len(row) == 1}
+        wanted = [article_id(v) for vs in missing.values() for v in vs]
+        found = dict(zip(wanted, self.store.lookup(wanted), strict=True)) if wanted else {}
+        for i, vs in missing.items():
+            rows[i] = next((found[article_id(v)] for v in vs
+                            if len(found[article_id(v)]) > 1), rows[i])
         return [self._result(u, row) for u, row in zip(norm, rows, strict=True)]
 
     def lookup_ids(self, ids: list[str]) -> list[LookupResult]:
@@ -95,6 +105,13 @@ class Lookup:
         """The stored text of an article (the lookup service diffs texts)."""
         raw = self.client.hget(self.keys.article(article_id), "t")
         return zlib.decompress(raw).decode() if raw else None
+
+
+def _variants(url: str) -> list[str]:
+    try:
+        return identity_variants(url)
+    except InputError:  # not an http(s) URL: nothing else to try
+        return []
 
 
 def compose(aid: str | None, meta: ArticleMeta, cid: str | None, verdicts: dict[str, Verdict],

@@ -14,7 +14,7 @@ indexes read the same: :func:`site_host` (the site an article is stored and show
 
 import functools
 import re
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import tldextract
 from w3lib.url import canonicalize_url
@@ -133,6 +133,30 @@ def url_identity(url: str) -> str:
     host = canon.netloc.removeprefix("www.")
     path = canon.path.rstrip("/")
     return f"{host}{path}" + (f"?{canon.query}" if canon.query else "")
+
+
+def identity_variants(url: str) -> list[str]:
+    """The other ways of writing a normalised URL that share its :func:`url_identity` (the
+    other scheme, with or without ``www.``, with or without a trailing ``/``): where a lookup
+    looks before it says "not indexed".
+
+    Example:
+        >>> identity_variants("http://example.com/a")[:2]
+        ['https://example.com/a', 'https://example.com/a/']
+    """
+    parts = urlsplit(url)
+    host = parts.netloc.removeprefix("www.")
+    bare = parts.path.rstrip("/")
+    paths = dict.fromkeys([parts.path, bare or "/", bare + "/"])
+    want = url_identity(url)
+    out = []
+    for scheme in ("https", "http"):
+        for netloc in (host, "www." + host):
+            for path in paths:
+                other = urlunsplit((scheme, netloc, path, parts.query, ""))
+                if other != url and other not in out and url_identity(other) == want:
+                    out.append(other)
+    return out
 
 
 def same_site(a: str, b: str) -> bool:

@@ -2,6 +2,7 @@
 
 import argparse
 import json
+import re
 import sys
 
 from tqdm import tqdm
@@ -12,6 +13,21 @@ from dedup.errors import InputError
 from dedup.models import ArticleInput, Outcome
 from wiretrace.cli.jsonl import open_input, read_jsonl, readable
 from wiretrace.cli.output import print_results
+
+# Stands for the page's address when none is given: a path shaped like an article's, so that
+# the URL rules (home, section, tag, search pages) judge nothing and the content decides.
+NO_URL = "https://unknown.invalid/local/article.html"
+_HTML_START = re.compile(r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
+                         re.IGNORECASE | re.DOTALL)
+
+
+def looks_like_html(content: str) -> bool:
+    """An HTML page rather than a text: it starts like one (a doctype, ``<html>``, ``<head>``
+    or ``<body>``, after comments), or it is mostly markup with paragraphs."""
+    if _HTML_START.match(content[:4096]):
+        return True
+    tags = len(re.findall(r"</?(?:p|div|span|a|br|article)\b[^>]*>", content[:65536], re.I))
+    return tags >= 5 and content.count("<p") >= 2
 
 
 def _progress(desc: str) -> tqdm:
@@ -91,9 +107,9 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     else:
         with open_input(args.file) as fh:
             content = fh.read()
-        url = args.url or "https://unknown.invalid/checked-text"
-        item = ArticleInput(url=url, html=content) if args.html else ArticleInput(url=url,
-                                                                                  text=content)
+        url = args.url or NO_URL
+        item = ArticleInput(url=url, html=content) if args.html or looks_like_html(content) \
+            else ArticleInput(url=url, text=content)
         try:
             results.append(engine.check(item))
         except InputError as exc:
@@ -156,7 +172,7 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
         with open(readable(args.page), "rb") as fh:
             raw = fh.read()
     try:
-        art = extract(raw, args.url or "https://unknown.invalid/page")
+        art = extract(raw, args.url or NO_URL)
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

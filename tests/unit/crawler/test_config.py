@@ -65,4 +65,28 @@ def test_sources_file_defaults_to_wiretrace_sources(clean_env: pytest.MonkeyPatc
 def test_expand_env_leaves_text_without_variables_alone(clean_env: pytest.MonkeyPatch) -> None:
     assert expand_env("price: $5 {not a variable}") == "price: $5 {not a variable}"
     clean_env.setenv("WT_TEST_EMPTY", "")
-    assert expand_env("${WT_TEST_EMPTY:-fallback} ${WT_TEST_UNSET_X}") == "fallback "
+    assert expand_env("${WT_TEST_EMPTY:-fallback} ${WT_TEST_UNSET_X:-}") == "fallback "
+
+
+def test_sources_report_every_problem_and_every_unset_variable(
+        clean_env: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    path = tmp_path / "sources.yaml"
+    path.write_text("# ${IN_A_COMMENT} is not expanded\nsources:\n"
+                    "  - {name: a, feeds: ['http://${WT_TEST_UNSET_A}/f', '${WT_TEST_UNSET_B}']}\n")
+    with pytest.raises(SourcesError, match=r"WT_TEST_UNSET_A, WT_TEST_UNSET_B not set: set "
+                       r"them, or give a default"):
+        load_sources(path)
+    path.write_text("sources:\n  - {name: a, feeds: [ftp://x/f]}\n"
+                    "  - {name: b, feeds: ['http://b.example/f'], schedule: '0 */30 * * * *'}\n"
+                    "  - {name: c, feeds: ['http://c.example/f'], schedule: '61 * * * *'}\n"
+                    "  - {name: d, feeds: ['http://d.example/f'], schedule: '*/30 * * * *'}\n"
+                    "  - {name: d, feeds: ['http://d.example/f']}\n")
+    with pytest.raises(SourcesError) as info:
+        load_sources(path)
+    lines = str(info.value).splitlines()
+    assert lines[0].endswith("4 problems:"), lines
+    assert "source 'a': field 'feeds'" in lines[1]
+    assert "source 'b': field 'schedule'" in lines[2] and "seconds go last" in lines[2]
+    assert "'*/30 * * * * 0'" in lines[2]  # ... and the expression to write instead
+    assert "source 'c': field 'schedule'" in lines[3] and "5 fields" in lines[3]
+    assert "source 'd': field 'name': used twice" in lines[4]
