@@ -128,10 +128,13 @@ def test_page_escapes_and_sends_csp(api: tuple[str, Engine]) -> None:
         assert "default-src 'none'" in r.headers["content-security-policy"]
         assert "<script>" not in r.text and "&lt;script&gt;" in r.text
         assert COPY in r.text
-        assert "<td class='evidence'>attribution: origin.example" in r.text  # in its row
-        link = r.text.split("href='/diff?")[1].split("'")[0].replace("&amp;", "&")
+        assert 'class="evidence"><span>attribution: origin.example' in r.text  # in its row
+        assert f'value="{ORIG}"' in r.text  # the query stays in the form
+        link = r.text.split('href="/diff?')[1].split('"')[0].replace("&amp;", "&")
         d = c.get("/diff?" + link)
-        assert d.status_code == 200 and "class='added'" in d.text
+        assert d.status_code == 200 and "<ins>" in d.text
+        assert "origin.example" in d.text and "farm.example" in d.text  # both sites
+        assert d.text.count('">its answer</a>') == 2  # and the way back to each
 
 
 @pytest.mark.parametrize("url", [

@@ -18,7 +18,7 @@ from wiretrace.api.config import ApiSettings
 from wiretrace.api.deps import Services
 from wiretrace.api.metrics import Metrics
 from wiretrace.api.middleware import BodyLimit, headers_and_timing
-from wiretrace.api.routes import articles, lookup, pages, service
+from wiretrace.api.routes import articles, docs, lookup, pages, service
 
 
 def create_app(settings: Settings | None = None, api: ApiSettings | None = None,
@@ -42,13 +42,15 @@ def create_app(settings: Settings | None = None, api: ApiSettings | None = None,
     # JSONResponse, not FastAPI's pydantic fast path: numbers keep json.dumps's spelling
     # (1e-05, not 0.00001), so every answer is byte for byte what it was before the models
     app = FastAPI(title="wiretrace", version="0.1", default_response_class=JSONResponse,
+                  docs_url=None, redoc_url=None,  # /docs: routes/docs.py, offline
                   description="Where did this article first appear, and who else "
                               "republished it?")
     app.state.services = Services(settings, api, policy, backend, metrics)
     errors.install(app, backend)
     app.middleware("http")(headers_and_timing(metrics))
-    for routes in (lookup, articles, service, pages):
+    for routes in (lookup, articles, service, pages, docs):
         app.include_router(routes.router)
     app.mount("/static", StaticFiles(directory=str(page.STATIC)), name="static")
+    app.mount("/docs-assets", StaticFiles(directory=str(docs.ASSETS)), name="docs-assets")
     app.add_middleware(BodyLimit, limit=api.max_body)
     return app

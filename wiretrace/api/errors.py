@@ -50,8 +50,9 @@ def install(app: FastAPI, backend: Backend) -> None:
         message = str(exc) if isinstance(exc, StoreUnavailableError) else \
             f"Redis is unavailable: {exc}"
         if is_page(request):
-            return HTMLResponse(page.home("The index is unavailable right now (its Redis does "
-                                          "not answer); try again in a minute."),
+            return HTMLResponse(page.error("The index is unavailable right now (its Redis "
+                                           "does not answer); try again in a minute.",
+                                           request.query_params.get("url", "")),
                                 status_code=503)
         return JSONResponse({"error": message}, status_code=503)
 

@@ -18,10 +18,8 @@ from wiretrace.api.deps import (
 )
 from wiretrace.api.errors import RateLimitedError, documented
 from wiretrace.api.limiter import client_of
+from wiretrace.api.page import CHECK_URL  # a pasted text or page: no site of its own
 from wiretrace.api.schemas import CheckBody, LookupOut, lookup_out
-
-# where a pasted text or page is said to come from: no site of its own
-CHECK_URL = "https://check.invalid/input"
 
 router = APIRouter(tags=["lookup"], responses=documented(503))
 

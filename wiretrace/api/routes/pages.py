@@ -6,7 +6,6 @@ from fastapi.responses import HTMLResponse
 from dedup.models import ArticleInput
 from wiretrace.api import page
 from wiretrace.api.deps import EngineDep, checked_url
-from wiretrace.api.routes.lookup import CHECK_URL
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -20,7 +19,7 @@ def home(engine: EngineDep, url: str | None = None) -> HTMLResponse:
     if res.role == "original" and res.cluster:
         found = engine.cluster(res.cluster)
         evidence = {m.url: m.evidence for m in found.members} if found else {}
-    return HTMLResponse(page.result(res, evidence))
+    return HTMLResponse(page.result(res, evidence, query=url))
 
 
 @router.post("/check")
@@ -29,8 +28,8 @@ async def check_form(request: Request, engine: EngineDep) -> HTMLResponse:
     text = str(form.get("text") or "")
     if not text.strip():
         return HTMLResponse(page.home("Paste a text to check."), status_code=400)
-    res = engine.check(ArticleInput(url=CHECK_URL, text=text))
-    return HTMLResponse(page.result(res))
+    res = engine.check(ArticleInput(url=page.CHECK_URL, text=text))
+    return HTMLResponse(page.result(res, pasted=text))
 
 
 @router.get("/diff")
