@@ -17,6 +17,7 @@ from datasketch import MinHash, MinHashLSH
 from dedup.boilerplate import signature_text
 from dedup.config import Settings
 from dedup.engine import Engine
+from dedup.keys import Keys
 from dedup.models import ArticleInput
 from dedup.normalize import tokenize
 from dedup.params import PARAMS
@@ -104,10 +105,10 @@ def main() -> None:
     _, engine = wt_insert(url, items, ns, 0)
     total = (used(client) - base) / n
     pipe = client.pipeline(transaction=False)
-    for key in client.scan_iter(match=f"{ns}:v1:a:*", count=5000):
+    for key in client.scan_iter(match=Keys(ns).index_pattern("article:"), count=5000):
         pipe.memory_usage(key, samples=0)
     text_meta = sum(x or 0 for x in pipe.execute()) / n
-    for key in client.scan_iter(match=f"{ns}:v1:tpl:*", count=5000):
+    for key in client.scan_iter(match=Keys(ns).index_pattern("tpl:"), count=5000):
         pipe.memory_usage(key, samples=0)
     templates = sum(x or 0 for x in pipe.execute())
     t = time.perf_counter()

@@ -1,18 +1,21 @@
 """Looking after an index: counters and memory, export, reindex, and the crawl-run log."""
 
 import json
+import time
 import zlib
 from collections.abc import Iterator, Mapping
 
 import redis
 
+from dedup.codec import ArticleField
 from dedup.config import Settings
+from dedup.fsck import Fsck
 from dedup.ingest import Ingest
 from dedup.keys import Keys
 from dedup.lookup import Lookup
-from dedup.models import ArticleInput, ArticleMeta
+from dedup.models import ArticleMeta
 from dedup.params import SignatureParams
-from dedup.prepare import draft_article
+from dedup.reindex import Reindex
 from dedup.results import IndexStats, JsonObject
 
 COUNTERS = ("articles", "clusters", "copies", "partials", "originals")
@@ -87,35 +90,38 @@ class Admin:
         for chunk in self._id_chunks():
             pipe = self.client.pipeline(transaction=False)
             for aid in chunk:
-                pipe.hmget(self.keys.article(aid), "t", "m")
+                pipe.hmget(self.keys.article(aid), [ArticleField.TEXT, ArticleField.META])
             for aid, (t, m) in zip(chunk, pipe.execute(), strict=True):
                 if t and m:
                     yield aid, zlib.decompress(t).decode(), ArticleMeta.from_json(m)
 
     def reindex(self) -> int:
         """Rebuild signatures, bands, clusters, site templates and counters from the stored
-        texts (after a parameter change). Articles keep their metadata and first-seen times;
-        the crawlers' state and run history are kept."""
-        items = list(self.texts())
-        for key in self.client.scan_iter(match=f"{self.keys.prefix}*", count=1000):
-            if not key.decode().startswith((self.keys.article(""), self.keys.alias(""),
-                                            f"{self.keys.prefix}crawl:")):
-                self.client.delete(key)
-        for aid, _, _ in items:
-            self.client.hdel(self.keys.article(aid), "c")
-        self.ingest.store.forget_params()
-        items.sort(key=lambda x: x[2].first_seen)
-        count = 0
-        size = self.settings.batch_size
-        for start in range(0, len(items), size):
-            drafts = []
-            for _, text, meta in items[start:start + size]:
-                draft = draft_article(ArticleInput.of(meta, url=meta.url, text=text,
-                                                      site=meta.site), self.settings)
-                draft.meta.first_seen = meta.first_seen
-                drafts.append(draft)
-            count += len(self.ingest.write(self.ingest.sign(drafts)))
-        return count
+        texts (after a parameter change; migrates a v1 index), under the write lease; can be
+        killed and run again (see :mod:`dedup.reindex`). Articles keep their metadata and
+        first-seen times; the crawlers' state and run history are kept."""
+        return Reindex(self.client, self.keys, self.settings, self.ingest).run()
+
+    def fsck(self, repair: bool = False) -> dict[str, int]:
+        """Problems found, by class (empty: consistent). With ``repair``: ids and records
+        made to match, stray signatures dropped, then everything derived rebuilt from the
+        stored texts (:meth:`reindex`); answers what is left."""
+        check = Fsck(self.client, self.keys, self.params)
+        problems = check.run()
+        if not problems or not repair:
+            return problems
+        k = self.keys
+        ids = {i.decode() for i in self.client.zrange(k.ids, 0, -1)}
+        records = check.scan_ids("article:")
+        for aid in ids - records:
+            self.client.zrem(k.ids, aid)
+        now = time.time()
+        for aid in records - ids:
+            self.client.zadd(k.ids, {aid: now}, nx=True)
+        for aid in check.scan_ids("sig:") - records:
+            self.client.unlink(k.sig(aid))
+        self.reindex()
+        return check.run()
 
     # -- crawl runs (recorded by the crawler, shown by stats, the API and the metrics) --------
     def record_crawl_run(self, run: Mapping[str, object], keep: int = 1000) -> None:

@@ -74,6 +74,11 @@ class Settings(BaseSettings):
     """Processes that prepare (extract, sign) a bulk ingest; 0 = one per CPU, 1 = in process."""
     write_retries: int = 30
     """Times a write is retried when concurrent writers changed what it read."""
+    lease_wait: float = 600.0
+    """Seconds a write waits while `wiretrace reindex` holds the index's write lease."""
+    lease_ttl: float = 30.0
+    """Seconds a reindex's write lease lasts unless renewed (it renews after every batch): a
+    killed reindex blocks writers this long, and a re-run takes over once it lapsed."""
 
     @field_validator("redis_url")
     @classmethod

@@ -119,6 +119,9 @@ class Engine:
     def reindex(self) -> int:
         return self.admin.reindex()
 
+    def fsck(self, repair: bool = False) -> dict[str, int]:
+        return self.admin.fsck(repair)
+
     def record_crawl_run(self, run: Mapping[str, object], keep: int = 1000) -> None:
         self.admin.record_crawl_run(run, keep)
 

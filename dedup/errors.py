@@ -26,3 +26,7 @@ class StoreUnavailableError(WiretraceError):
 
 class ConflictError(WiretraceError):
     """Concurrent writers kept changing what an ingest read; it gave up after its retries."""
+
+
+class IndexBusyError(WiretraceError):
+    """Another process (``wiretrace reindex``) holds the index's write lease."""

@@ -15,15 +15,16 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from dedup.codec import GuardName
 from dedup.config import Settings
-from dedup.errors import ConflictError
+from dedup.errors import ConflictError, IndexBusyError
 from dedup.models import ArticleInput, Draft, Outcome, Prepared
 from dedup.params import SignatureParams
 from dedup.plan import Plan
 from dedup.prepare import latest, prepared_batches, sign
 from dedup.signature import earlier_band_neighbours, packed_bands
 from dedup.sites import SiteMemory
-from dedup.store import Store
+from dedup.store import Guard, LeaseHeldError, Op, Store
 from dedup.urls import article_id, normalize_url
 from dedup.writes import guards, ops
 
@@ -51,6 +52,7 @@ class Ingest:
         self.settings = settings
         self.params = params
         self.min_equal = min_equal
+        self.token = ""  # the write lease this writer holds ('' for none: reindex sets it)
 
     def check_index(self, claim: bool = True) -> None:
         """Refuse an index written with other parameters; stamp an empty one."""
@@ -104,15 +106,40 @@ class Ingest:
         another writer changed what was read. Nothing is signed here."""
         self.check_index()
         batch = list({p.id: p for p in batch}.values())  # the last version of a URL wins
-        for attempt in range(self.settings.write_retries):
+        attempt = 0
+        while attempt < self.settings.write_retries:
             plan, outcomes, old_bands = self._plan(batch)
-            failed = self.store.apply(guards(plan), ops(plan, old_bands))
+            failed = self.apply(guards(plan), ops(plan, old_bands))
             if failed is None:
                 return outcomes
             logger.debug("batch of %d: guard %d changed, retry %d", len(batch), failed, attempt)
             time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
+            attempt += 1
         raise ConflictError(f"gave up after {self.settings.write_retries} retries: other "
                             "writers kept changing the same clusters")
+
+    def apply(self, guards: list[Guard], ops: list[Op]) -> int | None:
+        """One guarded write under this writer's lease: None, or the position of the guard
+        that failed. While another process holds the write lease, waits (``lease_wait``) for
+        it, then answers 0: what the plan read may have been rebuilt, plan again."""
+        try:
+            return self.store.apply(guards, ops, self.token)
+        except LeaseHeldError as exc:
+            if self.token:
+                raise IndexBusyError(f"lost the write lease to {exc.holder or 'nobody'}; "
+                                     "run `wiretrace reindex` again") from exc
+            self._wait_for_lease(exc.holder)
+            return 0
+
+    def _wait_for_lease(self, holder: str) -> None:
+        logger.info("waiting for the write lease held by %s", holder)
+        deadline = time.monotonic() + self.settings.lease_wait
+        while self.store.client.exists(self.keys.lease):
+            if time.monotonic() > deadline:
+                raise IndexBusyError(
+                    f"the index is being rebuilt (write lease held by {holder}); retry when "
+                    "`wiretrace reindex` has finished")
+            time.sleep(0.1)
 
     def _plan(self, batch: list[Prepared]) -> tuple[Plan, list[Outcome], dict[str, bytes]]:
         raw = self.store.read_state([(p.id, p.sig.values_bytes(), p.bands) for p in batch],
@@ -140,9 +167,9 @@ class Ingest:
             if aid not in raw.records:
                 return False
             plan = Plan(raw, self.keys, self.settings, self.sites.prior())
-            plan.guards[("g", self.keys.sig(aid), "")] = raw.records[aid].sig
+            plan.guards[(GuardName.GET, self.keys.sig(aid), "")] = raw.records[aid].sig
             old_bands = {aid: packed_bands(plan.members[aid].sig, self.params)}
             plan.detach(aid)
-            if self.store.apply(guards(plan), ops(plan, old_bands)) is None:
+            if self.apply(guards(plan), ops(plan, old_bands)) is None:
                 return True
         raise ConflictError("gave up removing: other writers kept changing its cluster")

@@ -1,50 +1,15 @@
 """Every Redis key wiretrace uses, in one place. Namespaced and versioned.
 
 ``ns`` is the namespace (setting ``namespace``, default ``wt``); tests use one per run.
-Keys that one atomic script touches together share a ``{...}`` hash tag, so a Redis Cluster
-keeps them on one node.
-
-| key                      | type   | holds                                                      |
-|--------------------------|--------|------------------------------------------------------------|
-| ns:v1:meta               | hash   | index parameters fingerprint, schema version               |
-| ns:v1:stats              | hash   | counters: articles, clusters, copies, partials             |
-| ns:v1:b:<bucket>         | hash   | LSH band entries: field = band byte + 4 hash bytes,        |
-|                          |        | value = concatenated 8-byte article ids                    |
-| ns:v1:s:<id>             | string | signature: shingle count, text hash, MinHash values        |
-| ns:v1:a:<id>             | hash   | u url, m metadata JSON, t zlib text, c cluster id          |
-| ns:v1:u:<id>             | string | alias (same-site canonical): the article id it points to   |
-| ns:v1:c:{<cid>}          | hash   | cluster: v version, o original id, <id> -> verdict JSON    |
-| ns:v1:ids                | zset   | every article id by first-seen time (export, reindex)      |
-| ns:v1:epoch              | string | write counter: bumped by every write; a write that finds   |
-|                          |        | it unchanged since its read skips re-reading band entries  |
-| ns:v1:site:<site>        | hash   | a site's counters: articles, copies (copy or partial),     |
-|                          |        | credited (articles that credit another publication)        |
-| ns:v1:tpl:<site>         | hash   | a site's repeated lines: field = 8-byte line key, value =  |
-|                          |        | 4-byte tags of up to N distinct articles that carry it     |
-| ns:v1:tpl:<site>:seen    | string | 4 KB bitmap of the site's lines seen once                  |
-| ns:v1:crawl:f:<source>   | hash   | crawler: article URL -> when it was last fetched (unix s)  |
-| ns:v1:crawl:shared:<source>:<run>:{q,df,busy} | list, set, zset | a crawl shared by several |
-|                          |        | processes (`--shared-queue RUN`): scrapy-redis request     |
-|                          |        | queue (MessagePack), duplicate filter, busy workers;       |
-|                          |        | expire a day after the run                                 |
-| ns:v1:crawl:runs         | list   | crawler: one JSON record per crawl run, newest first       |
-| ns:v1:limit:fetch/<client>/<n>/1/minute | list | API: a client's fetch-by-URL requests in   |
-|                          |        | the last minute (`limits` moving window); expires          |
+Every key a script touches is built here and passed in ``KEYS``. The index's keys carry one
+hash tag, ``{<ns>}``, so each script call touches one slot (Redis Cluster, issue E2, splits
+them by family once a write is split per slot). The layout and the bytes each structure costs
+are in the README ("Redis layout").
 """
 
 from dataclasses import dataclass
 
-SCHEMA = "v1"
-
-
-class _Named:
-    """A key with no variable part: the namespace's prefix and a name."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __get__(self, keys: "Keys", owner: type | None = None) -> str:
-        return f"{keys.prefix}{self.name}"
+SCHEMA = "v2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,18 +20,81 @@ class Keys:
 
     @property
     def prefix(self) -> str:
+        """Every key of the namespace's current schema starts with this."""
         return f"{self.ns}:{SCHEMA}:"
 
-    meta = _Named("meta")
-    stats = _Named("stats")
-    ids = _Named("ids")
-    epoch = _Named("epoch")
+    @property
+    def index_prefix(self) -> str:
+        """The index's keys: one hash tag for the namespace."""
+        return f"{self.prefix}{{{self.ns}}}:"
 
-    def crawl_fetched(self, source: str) -> str:
-        return f"{self.prefix}crawl:f:{source}"
+    def _ix(self, name: str) -> str:
+        return self.index_prefix + name
+
+    # -- the index ----------------------------------------------------------------------
+    @property
+    def meta(self) -> str:
+        return self._ix("meta")
+
+    @property
+    def stats(self) -> str:
+        return self._ix("stats")
+
+    @property
+    def ids(self) -> str:
+        return self._ix("ids")
+
+    @property
+    def epoch(self) -> str:
+        return self._ix("epoch")
+
+    @property
+    def lease(self) -> str:
+        """The write lease: held by ``reindex``; every writer waits while another holds it."""
+        return self._ix("lease")
+
+    @property
+    def reindex_state(self) -> str:
+        """A running reindex's checkpoint (phase, articles done)."""
+        return self._ix("reindex")
+
+    def band(self, bucket: int) -> str:
+        return self._ix(f"band:{bucket}")
+
+    def band_keys(self, packed: bytes) -> tuple[tuple[str, ...], bytes]:
+        """The band keys of a packed band list (7 bytes a band: uint16 bucket, 5-byte
+        field) and their fields, concatenated."""
+        keys = tuple(self.band(packed[i] | packed[i + 1] << 8) for i in range(0, len(packed), 7))
+        return keys, b"".join(packed[i + 2:i + 7] for i in range(0, len(packed), 7))
+
+    def sig(self, article_id: str) -> str:
+        return self._ix(f"sig:{article_id}")
+
+    def article(self, article_id: str) -> str:
+        return self._ix(f"article:{article_id}")
+
+    def alias(self, article_id: str) -> str:
+        return self._ix(f"alias:{article_id}")
+
+    def cluster(self, cluster_id: str) -> str:
+        return self._ix(f"cluster:{cluster_id}")
 
     def site(self, site: str) -> str:
-        return f"{self.prefix}site:{site}"
+        return self._ix(f"site:{site}")
+
+    def template(self, site: str) -> str:
+        return self._ix(f"tpl:{site}")
+
+    def template_seen(self, site: str) -> str:
+        return self._ix(f"tpl:{site}:seen")
+
+    def index_pattern(self, family: str = "") -> str:
+        """A SCAN pattern for one key family of the index (all of it when empty)."""
+        return self._ix(f"{family}*")
+
+    # -- the crawler (no scripts) ---------------------------------------------------------
+    def crawl_fetched(self, source: str) -> str:
+        return f"{self.prefix}crawl:f:{source}"
 
     def crawl_shared(self, source: str, run: str) -> str:
         """Prefix of a shared crawl's keys (scrapy-redis queue and duplicate filter)."""
@@ -76,22 +104,39 @@ class Keys:
     def crawl_runs(self) -> str:
         return f"{self.prefix}crawl:runs"
 
+    # -- the API (no scripts of ours) ------------------------------------------------------
     @property
     def rate_limits(self) -> str:
-        """Prefix of the API's rate-limit keys (the ``limits`` library adds the rest)."""
+        """Prefix of the API's rate-limit keys (the ``limits`` library adds the rest:
+        ``limit/fetch/<client>/<n>/1/minute``, a moving window that expires)."""
         return f"{self.prefix}limit"
 
-    def band(self, bucket: int) -> str:
-        return f"{self.prefix}b:{bucket}"
 
-    def sig(self, article_id: str) -> str:
-        return f"{self.prefix}s:{article_id}"
+@dataclass(frozen=True, slots=True)
+class LegacyKeys:
+    """Schema v1's keys that ``reindex`` migrates (records, aliases, order, crawl state);
+    the rest of a v1 index is rebuilt, then every v1 key deleted."""
+
+    ns: str = "wt"
+
+    @property
+    def prefix(self) -> str:
+        return f"{self.ns}:v1:"
+
+    @property
+    def ids(self) -> str:
+        return f"{self.prefix}ids"
 
     def article(self, article_id: str) -> str:
         return f"{self.prefix}a:{article_id}"
 
-    def alias(self, article_id: str) -> str:
-        return f"{self.prefix}u:{article_id}"
+    @property
+    def alias_pattern(self) -> str:
+        return f"{self.prefix}u:*"
 
-    def cluster(self, cluster_id: str) -> str:
-        return f"{self.prefix}c:{{{cluster_id}}}"
+    @property
+    def crawl_pattern(self) -> str:
+        return f"{self.prefix}crawl:*"
+
+    # v1 article hash fields
+    URL, META, TEXT = "u", "m", "t"

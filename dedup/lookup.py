@@ -3,10 +3,11 @@ indexed (``check``, which writes nothing). Typed results (:mod:`dedup.results`) 
 two round trips."""
 
 import zlib
-from typing import Any
 
 import redis
 
+from dedup import codec
+from dedup.codec import ArticleField, ClusterField
 from dedup.config import Settings
 from dedup.errors import InputError
 from dedup.keys import Keys
@@ -15,6 +16,7 @@ from dedup.params import SignatureParams
 from dedup.plan import Plan
 from dedup.prepare import draft_article, sign
 from dedup.publishers import identity_variants
+from dedup.reads import RawLookup, read_lookup
 from dedup.results import ClusterResult, CopyRef, LookupResult, OriginalRef
 from dedup.sites import SiteMemory
 from dedup.store import Store
@@ -35,42 +37,36 @@ class Lookup:
         self.min_equal = min_equal  # see Ingest: candidates with fewer equal values are not
 
     def lookup(self, urls: list[str]) -> list[LookupResult]:
-        """The answer for each URL, in one round trip; a URL not found as written is looked
+        """The answer for each URL (pipelined reads); a URL not found as written is looked
         up as the other ways of writing it (:func:`dedup.publishers.identity_variants`:
-        scheme, ``www.``, trailing ``/``) in a second one."""
+        scheme, ``www.``, trailing ``/``) in a second read."""
         norm = []
         for u in urls:
             try:
                 norm.append(normalize_url(u))
             except InputError:
                 norm.append(u)
-        rows = self.store.lookup([article_id(u) for u in norm])
+        rows = read_lookup(self.store, [article_id(u) for u in norm])
         missing = {i: _variants(u) for i, (u, row) in enumerate(zip(norm, rows, strict=True))
-                   if len(row) == 1}
+                   if row is None}
         wanted = [article_id(v) for vs in missing.values() for v in vs]
-        found = dict(zip(wanted, self.store.lookup(wanted), strict=True)) if wanted else {}
+        found = dict(zip(wanted, read_lookup(self.store, wanted), strict=True)) if wanted else {}
         for i, vs in missing.items():
-            rows[i] = next((found[article_id(v)] for v in vs
-                            if len(found[article_id(v)]) > 1), rows[i])
+            rows[i] = next((r for v in vs if (r := found[article_id(v)]) is not None), rows[i])
         return [self._result(u, row) for u, row in zip(norm, rows, strict=True)]
 
     def lookup_ids(self, ids: list[str]) -> list[LookupResult]:
         """The answer for each article id, in one round trip."""
-        rows = self.store.lookup(ids)
+        rows = read_lookup(self.store, ids)
         return [self._result(i, row) for i, row in zip(ids, rows, strict=True)]
 
-    def _result(self, url: str, row: list[Any]) -> LookupResult:
-        if len(row) == 1:
+    def _result(self, url: str, row: RawLookup | None) -> LookupResult:
+        if row is None:
             return LookupResult(url=url, indexed=False)
-        aid, _rurl, rmeta, cid, cluster_flat, member_flat = row
-        aid, cid = aid.decode(), cid.decode()
-        meta = ArticleMeta.from_json(rmeta)
-        fields = {cluster_flat[i].decode(): cluster_flat[i + 1]
-                  for i in range(0, len(cluster_flat), 2)}
-        metas = {member_flat[i].decode(): ArticleMeta.from_json(member_flat[i + 2])
-                 for i in range(0, len(member_flat), 3) if member_flat[i + 2]}
-        verdicts = {k: Verdict.from_json(v) for k, v in fields.items() if len(k) == 16}
-        return compose(aid, meta, cid, verdicts, metas, indexed=True)
+        meta = ArticleMeta.from_json(row.meta)
+        metas = {m: ArticleMeta.from_json(v) for m, v in row.member_meta.items()}
+        verdicts = {k: Verdict.from_json(v) for k, v in codec.members(row.cluster_fields).items()}
+        return compose(row.id, meta, row.cluster, verdicts, metas, indexed=True)
 
     def check(self, item: ArticleInput) -> LookupResult:
         """The answer for a text or page that may not be indexed; writes nothing."""
@@ -94,16 +90,17 @@ class Lookup:
 
     def cluster(self, cluster_id: str) -> ClusterResult | None:
         """A cluster: its original (or None) and every member with its role and scores."""
-        fields = self.client.hgetall(self.keys.cluster(cluster_id))
-        members = sorted(k.decode() for k in fields if len(k) == 16)
+        fields = {k.decode(): v for k, v in
+                  self.client.hgetall(self.keys.cluster(cluster_id)).items()}
+        members = sorted(codec.members(fields))
         if not members:
             return None
-        original = (fields.get(b"o") or b"").decode() or None
+        original = (fields.get(ClusterField.ORIGINAL) or b"").decode() or None
         return ClusterResult(cluster_id, original, self.lookup_ids(members))
 
     def text_of(self, article_id: str) -> str | None:
         """The stored text of an article (the lookup service diffs texts)."""
-        raw = self.client.hget(self.keys.article(article_id), "t")
+        raw = self.client.hget(self.keys.article(article_id), ArticleField.TEXT)
         return zlib.decompress(raw).decode() if raw else None
 
 

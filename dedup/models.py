@@ -122,8 +122,9 @@ class Verdict:
 
     def to_json(self) -> bytes:
         data = {
-            "r": self.role, "o": self.original, "j": self.similarity, "k": self.containment,
-            "f": self.confidence, "e": self.evidence or None, "a": self.attributed_to,
+            "role": self.role, "original": self.original, "similarity": self.similarity,
+            "containment": self.containment, "confidence": self.confidence,
+            "evidence": self.evidence or None, "attributed_to": self.attributed_to,
         }
         return json.dumps({k: v for k, v in data.items() if v is not None},
                           separators=(",", ":"), ensure_ascii=False).encode()
@@ -131,9 +132,9 @@ class Verdict:
     @classmethod
     def from_json(cls, raw: bytes) -> "Verdict":
         d = json.loads(raw)
-        return cls(role=d["r"], original=d.get("o"), similarity=d.get("j"),
-                   containment=d.get("k"), confidence=d.get("f"), evidence=d.get("e") or [],
-                   attributed_to=d.get("a"))
+        return cls(role=d["role"], original=d.get("original"), similarity=d.get("similarity"),
+                   containment=d.get("containment"), confidence=d.get("confidence"),
+                   evidence=d.get("evidence") or [], attributed_to=d.get("attributed_to"))
 
 
 @dataclass(slots=True)

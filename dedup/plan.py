@@ -8,7 +8,9 @@ it read (guards) so that the single atomic write can refuse a stale plan.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from dedup import codec
 from dedup.claims import credits_another_site
+from dedup.codec import ClusterField, GuardName
 from dedup.config import Settings
 from dedup.keys import Keys
 from dedup.models import ArticleMeta, Outcome, Prepared, Verdict
@@ -45,16 +47,16 @@ class Plan:
             self.cluster_of[r.id] = r.cluster
         self.clusters: dict[str, ClusterModel] = {}
         for cid, fields in raw.clusters.items():
-            verdicts = {k: Verdict.from_json(v) for k, v in fields.items() if len(k) == 16}
+            verdicts = {k: Verdict.from_json(v) for k, v in codec.members(fields).items()}
             if verdicts:
-                self.clusters[cid] = ClusterModel(int(fields.get("v", b"0")), list(verdicts),
-                                                  (fields.get("o") or b"").decode() or None,
-                                                  verdicts)
+                original = (fields.get(ClusterField.ORIGINAL) or b"").decode() or None
+                self.clusters[cid] = ClusterModel(int(fields.get(ClusterField.VERSION, b"0")),
+                                                  list(verdicts), original, verdicts)
         self.initial_roles = {i: self.role_of(i) for i in self.members}
         # First guard: the write counter. When no write happened since the read, the band
         # guards hold without re-reading band entries (the common, uncontended case).
         self.guards: dict[tuple[str, str, str | bytes], bytes] = {
-            ("e", keys.epoch, ""): raw.epoch}
+            (GuardName.EPOCH, keys.epoch, ""): raw.epoch}
         self.dirty_clusters: set[str] = set()
         self.deleted_clusters: set[str] = set()
         self.written: dict[str, Prepared] = {}
@@ -85,9 +87,11 @@ class Plan:
 
     def _guard_cluster(self, cid: str) -> None:
         key = self.keys.cluster(cid)
-        if ("h", key, "v") not in self.guards and cid not in self.dirty_clusters:
+        if (GuardName.HGET, key, ClusterField.VERSION) not in self.guards and \
+                cid not in self.dirty_clusters:
             cm = self.clusters.get(cid)
-            self.guards[("h", key, "v")] = str(cm.version).encode() if cm else b""
+            version = str(cm.version).encode() if cm else b""
+            self.guards[(GuardName.HGET, key, ClusterField.VERSION)] = version
 
     # -- decisions ------------------------------------------------------------------------
     def add(self, art: Prepared, band_digest: bytes, candidate_ids: list[str]) -> Outcome:
@@ -96,9 +100,9 @@ class Plan:
         ``candidate_ids``: the indexed articles that share a band with it, and the articles
         of the same batch added before it that do."""
         sig_key = self.keys.sig(art.id)
-        if ("g", sig_key, "") not in self.guards:
+        if (GuardName.GET, sig_key, "") not in self.guards:
             raw = self.raw.records.get(art.id)
-            self.guards[("g", sig_key, "")] = raw.sig if raw else b""
+            self.guards[(GuardName.GET, sig_key, "")] = raw.sig if raw else b""
         old = self.members.get(art.id)
         status = "new"
         if old is not None:
@@ -111,7 +115,7 @@ class Plan:
         self._count_credit(art.meta, 1)
         member = Member(art.id, art.sig, art.meta)
         candidates: dict[str, Member] = {}
-        self.guards.setdefault(("b", self.keys.prefix, art.bands), band_digest)
+        self.guards.setdefault((GuardName.BANDS, "", art.bands), band_digest)
         for cid in candidate_ids:
             if cid != art.id and cid in self.members:
                 candidates[cid] = self.members[cid]

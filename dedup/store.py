@@ -1,10 +1,14 @@
-"""The Redis side of the engine: four Lua scripts and the raw data they return.
+"""The Redis side of the engine: the scripts and pipelines that read and write the index, and
+the raw data they return.
 
-Reads and writes go through these scripts only, so an ingest is one read round trip and one
-atomic, guarded write; a lookup is one round trip. Nothing read back is unpickled: values are
-packed binary, JSON or zlib text.
+Every key comes from :class:`dedup.keys.Keys` and every script gets its keys in ``KEYS``, all
+under the namespace's hash tag. An ingest reads in a few pipelined round trips (band entries,
+candidates compared with the query on the server, records, clusters) and writes with one
+atomic, guarded script. Nothing read back is unpickled: values are packed binary, JSON or
+zlib text.
 """
 
+import hashlib
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -12,12 +16,14 @@ from typing import Any
 import msgpack
 import redis
 
+from dedup import codec
+from dedup.codec import ArticleField as F
 from dedup.errors import IndexMismatchError, StoreUnavailableError
 from dedup.keys import Keys
 
 
 def _script(name: str) -> str:
-    return resources.files("dedup").joinpath("lua", name).read_text()
+    return codec.lua_prelude() + resources.files("dedup").joinpath("lua", name).read_text()
 
 
 @dataclass(slots=True)
@@ -37,8 +43,23 @@ class RawState:
     epoch: bytes = b""  # the write counter when this was read
 
 
-Guard = tuple[str, str, str | bytes, bytes]
-Op = tuple[str, str, str | bytes, str | bytes | int | float]
+# A band guard or op names a tuple of band keys (consecutive in KEYS); others one key.
+Target = str | tuple[str, ...]
+Guard = tuple[str, Target, str | bytes, bytes]
+Op = tuple[str, Target, str | bytes, str | bytes | int | float]
+
+
+class LeaseHeldError(Exception):
+    """Another process holds the write lease (internal: the writer waits, then gives up)."""
+
+    def __init__(self, holder: str) -> None:
+        super().__init__(holder)
+        self.holder = holder
+
+
+def band_digest(values: list[bytes]) -> bytes:
+    """The digest apply.lua computes of band values, for a bands guard."""
+    return hashlib.sha1(b",".join(b"%d:%s" % (len(v), v) for v in values)).hexdigest().encode()
 
 
 class Store:
@@ -47,9 +68,9 @@ class Store:
     def __init__(self, client: redis.Redis, keys: Keys) -> None:
         self.client = client
         self.keys = keys
-        self._read = client.register_script(_script("read_state.lua"))
         self._apply = client.register_script(_script("apply.lua"))
-        self._lookup = client.register_script(_script("lookup.lua"))
+        self._bands = client.register_script(_script("bands.lua"))
+        self._candidates = client.register_script(_script("candidates.lua"))
         self._templates = client.register_script(_script("templates.lua"))
         self._params_checked = False
 
@@ -85,58 +106,144 @@ class Store:
     def read_state(self, articles: list[tuple[str, bytes, bytes]], cap: int = 50,
                    min_equal: int = 8) -> RawState:
         """For each article (id, signature values, packed bands): a digest of its band
-        entries and its candidates with at least ``min_equal`` equal MinHash values; and the
-        records and clusters of all of them."""
-        args: list[str | bytes | int | float] = [self.keys.prefix, cap, min_equal,
-                                                 len(articles)]
-        for article in articles:
-            args += list(article)
-        bands_raw, recs, clusters, epoch = self._call(self._read, args)
-        bands_out = [(d, [c.decode() for c in cands]) for d, cands in bands_raw]
-        records = {}
-        for i in range(0, len(recs), 5):
-            rid = recs[i].decode()
-            records[rid] = RawRecord(rid, recs[i + 1], recs[i + 2].decode(), recs[i + 3],
-                                     recs[i + 4].decode())
-        cl = {}
-        for i in range(0, len(clusters), 2):
-            flat = clusters[i + 1]
-            cl[clusters[i].decode()] = {flat[j].decode(): flat[j + 1]
-                                       for j in range(0, len(flat), 2)}
-        return RawState(bands_out, records, cl, epoch)
+        entries and its candidates with at least ``min_equal`` equal MinHash values (the
+        ``cap`` sharing the most bands compared); and the records and clusters of all of
+        them and of their clusters' members."""
+        k = self.keys
+        band_keys: list[str] = [k.epoch]
+        fields: list[bytes] = []
+        for _, _, packed in articles:
+            keys, flds = k.band_keys(packed)
+            band_keys += keys
+            fields += [flds[j:j + codec.BAND_FIELD] for j in range(0, len(flds), codec.BAND_FIELD)]
+        values: list[bytes] = self._call(self._bands, band_keys, list(fields))
+        epoch, values = values[0], values[1:]
+        digests: list[bytes] = []
+        ranked: list[list[str]] = []
+        pos = 0
+        for aid, _, packed in articles:
+            n = len(packed) // 7
+            mine = values[pos:pos + n]
+            pos += n
+            digests.append(band_digest(mine))
+            hits: dict[bytes, int] = {}
+            for v in mine:
+                for j in range(0, len(v), codec.ID_BYTES):
+                    raw = v[j:j + codec.ID_BYTES]
+                    hits[raw] = hits.get(raw, 0) + 1
+            top = sorted(hits, key=hits.__getitem__, reverse=True)[:cap] if len(hits) > cap \
+                else list(hits)
+            ranked.append([c for c in (r.hex() for r in top) if c != aid])
+        kept, sigs = self._related(articles, ranked, min_equal)
+        records, clusters = self._records([a[0] for a in articles] + list(sigs), sigs)
+        bands = [(d, [c for c in chosen if c in records])
+                 for d, chosen in zip(digests, kept, strict=True)]
+        return RawState(bands, records, clusters, epoch)
 
-    def apply(self, guards: list[Guard], ops: list[Op]) -> int | None:
-        """Apply ops if every guard holds; return None, or the index of the failed guard."""
+    def _related(self, articles: list[tuple[str, bytes, bytes]], ranked: list[list[str]],
+                 min_equal: int) -> tuple[list[list[str]], dict[str, bytes]]:
+        """Per article, its candidates with at least ``min_equal`` equal values (compared on
+        the server), and the signatures of those kept."""
+        ids = list(dict.fromkeys(c for cands in ranked for c in cands))
+        if not ids:
+            return [[] for _ in articles], {}
+        position = {c: i + 1 for i, c in enumerate(ids)}
+        args: list[str | bytes | int | float] = [min_equal, len(articles)]
+        for (_, qsig, _), cands in zip(articles, ranked, strict=True):
+            usable = cands if qsig else []
+            args += [qsig, len(usable), *(position[c] for c in usable)]
+        kept_pos, sig_list = self._call(self._candidates, [self.keys.sig(c) for c in ids], args)
+        kept = [[ids[p - 1] for p in chosen] for chosen in kept_pos]
+        return kept, {ids[i]: s for i, s in enumerate(sig_list) if s}
+
+    def _records(self, wanted: list[str], sigs: dict[str, bytes]
+                 ) -> tuple[dict[str, RawRecord], dict[str, dict[str, bytes]]]:
+        """The records of ``wanted`` (those with a signature) and of their clusters' members,
+        and those clusters' fields: two round trips, a third for members not yet read."""
+        k = self.keys
+        records: dict[str, RawRecord] = {}
+        clusters: dict[str, dict[str, bytes]] = {}
+        todo = list(dict.fromkeys(wanted))
+        while todo:
+            pipe = self.client.pipeline(transaction=False)
+            for aid in todo:
+                pipe.get(k.sig(aid))
+                pipe.hmget(k.article(aid), [F.URL, F.META, F.CLUSTER])
+            res = self.execute(pipe)
+            new_clusters = []
+            for j, aid in enumerate(todo):
+                sig, (url, meta, cid) = res[2 * j], res[2 * j + 1]
+                if not sig:
+                    continue
+                cluster = cid.decode() if cid else aid
+                records[aid] = RawRecord(aid, sig, (url or b"").decode(), meta or b"", cluster)
+                if cluster not in clusters:
+                    clusters[cluster] = {}
+                    new_clusters.append(cluster)
+            pipe = self.client.pipeline(transaction=False)
+            for cid in new_clusters:
+                pipe.hgetall(k.cluster(cid))
+            todo = []
+            for cid, flat in zip(new_clusters, self.execute(pipe), strict=True):
+                clusters[cid] = {f.decode(): v for f, v in flat.items()}
+                todo += [m for m in codec.members(clusters[cid]) if m not in records]
+            todo = list(dict.fromkeys(todo))
+        return records, clusters
+
+    def apply(self, guards: list[Guard], ops: list[Op], token: str = "") -> int | None:
+        """Apply ops if the lease is ours (``token``; '' when nobody holds it) and every guard
+        holds; return None, or the index of the failed guard. Raises LeaseHeldError."""
+        keys: list[str] = [self.keys.lease, self.keys.epoch]
+        position: dict[str, int] = {keys[0]: 1, keys[1]: 2}
+
+        def at(target: Target) -> int:
+            if isinstance(target, tuple):  # consecutive band keys: placed together
+                first = len(keys) + 1
+                keys.extend(target)
+                return first
+            if target not in position:
+                keys.append(target)
+                position[target] = len(keys)
+            return position[target]
+
         flat: list[str | bytes | int | float] = [len(guards)]
-        for g in guards:
-            flat += g
+        for kind, target, fld, value in guards:
+            flat += [kind, at(target), fld, value]
         flat.append(len(ops))
-        for o in ops:
-            flat += o
-        res = self._call(self._apply, [msgpack.packb(flat, use_bin_type=False)])
-        return None if res[0] == 1 else int(res[1]) - 1
+        for op, target, fld, val in ops:
+            flat += [op, at(target), fld, val]
+        res = self._call(self._apply, keys, [token, msgpack.packb(flat, use_bin_type=False)])
+        if res[0] == 1:
+            return None
+        if len(res) > 2 and res[2] == codec.LEASE_REFUSED.encode():
+            raise LeaseHeldError(res[3].decode())
+        return int(res[1]) - 1
 
     def site_templates(self, sites: dict[str, list[tuple[bytes, bytes]]], min_pages: int,
                        cap: int, learn: bool) -> dict[str, set[bytes]]:
         """Per site, the template line keys among the given articles' lines (each article:
         a 4-byte tag and its concatenated 8-byte line keys), the articles counted first; or,
         without ``learn``, all the site's template line keys. One round trip."""
-        args: list[str | bytes | int | float] = [self.keys.prefix, min_pages, cap,
-                                                 1 if learn else 0, len(sites)]
+        keys: list[str] = []
+        args: list[str | bytes | int | float] = [min_pages, cap, 1 if learn else 0, len(sites)]
         for site, articles in sites.items():
-            args += [site, len(articles)]
+            keys += [self.keys.template(site), self.keys.template_seen(site)]
+            args.append(len(articles))
             for tag, lines in articles:
                 args += [tag, lines]
-        res = self._call(self._templates, args)
+        res = self._call(self._templates, keys, args)
         return {site: {raw[k:k + 8] for k in range(0, len(raw), 8)}
                 for site, raw in zip(sites, res, strict=True) if raw}
 
-    def lookup(self, ids: list[str]) -> list[list[object]]:
-        return list(self._call(self._lookup, [self.keys.prefix, *ids]))
+    def execute(self, pipe: "redis.client.Pipeline") -> list[Any]:
+        try:
+            return pipe.execute()  # type: ignore[no-any-return,unused-ignore]
+        except (redis.ConnectionError, redis.TimeoutError) as exc:
+            raise StoreUnavailableError(f"Redis is unavailable: {exc}") from exc
 
-    def _call(self, script: "redis.commands.core.Script",
+    def _call(self, script: "redis.commands.core.Script", keys: list[str],
               args: list[str | bytes | int | float]) -> list[Any]:
         try:
-            return script(args=args)  # type: ignore[no-any-return,unused-ignore]
+            return script(keys=keys, args=args)  # type: ignore[no-any-return,unused-ignore]
         except (redis.ConnectionError, redis.TimeoutError) as exc:
             raise StoreUnavailableError(f"Redis is unavailable: {exc}") from exc

@@ -3,6 +3,9 @@ Redis hold its model, counters included (see :mod:`dedup.lua` apply.lua)."""
 
 import time
 
+from dedup import codec
+from dedup.codec import ArticleField as F
+from dedup.codec import ClusterField, GuardName, OpName
 from dedup.plan import Plan
 from dedup.provenance import Member
 from dedup.store import Guard, Op
@@ -10,7 +13,14 @@ from dedup.store import Guard, Op
 
 def guards(plan: Plan) -> list[Guard]:
     """What the plan read, for the write to check."""
-    return [(kind, key, fld, value) for (kind, key, fld), value in plan.guards.items()]
+    out: list[Guard] = []
+    for (kind, key, fld), value in plan.guards.items():
+        if kind == GuardName.BANDS and isinstance(fld, bytes):  # fld: the packed bands
+            keys, fields = plan.keys.band_keys(fld)
+            out.append((kind, keys, fields, value))
+        else:
+            out.append((kind, key, fld, value))
+    return out
 
 
 def ops(plan: Plan, old_bands: dict[str, bytes]) -> list[Op]:
@@ -21,35 +31,35 @@ def ops(plan: Plan, old_bands: dict[str, bytes]) -> list[Op]:
     now = time.time()
     for rid, _member in plan.removed.items():
         if rid in old_bands:
-            ops.append(("Y", k.prefix, old_bands[rid], bytes.fromhex(rid)))
+            ops.append((OpName.BANDS_REMOVE, *k.band_keys(old_bands[rid]), bytes.fromhex(rid)))
         if rid not in plan.written:
-            ops += [("K", k.sig(rid), "", ""), ("K", k.article(rid), "", ""),
-                    ("X", k.ids, "", rid)]
+            ops += [(OpName.DEL, k.sig(rid), "", ""), (OpName.DEL, k.article(rid), "", ""),
+                    (OpName.ZREM, k.ids, "", rid)]
     for aid, art in plan.written.items():
-        ops.append(("S", k.sig(aid), "", art.sig.to_bytes()))
-        ops += [("H", k.article(aid), "u", art.meta.url),
-                ("H", k.article(aid), "m", art.meta.to_json()),
-                ("H", k.article(aid), "t", art.ztext)]
-        ops.append(("Z", k.ids, str(now), aid))
-        ops.append(("B", k.prefix, art.bands, bytes.fromhex(aid)))
+        ops.append((OpName.SET, k.sig(aid), "", art.sig.to_bytes()))
+        ops += [(OpName.HSET, k.article(aid), F.URL, art.meta.url),
+                (OpName.HSET, k.article(aid), F.META, art.meta.to_json()),
+                (OpName.HSET, k.article(aid), F.TEXT, art.ztext)]
+        ops.append((OpName.ZADD_NX, k.ids, str(now), aid))
+        ops.append((OpName.BANDS_ADD, *k.band_keys(art.bands), bytes.fromhex(aid)))
         for alias in art.aliases:
-            ops.append(("S", k.alias(alias), "", aid))
+            ops.append((OpName.SET, k.alias(alias), "", aid))
     for aid in plan.members:
         if aid in plan.written or plan.cluster_of.get(aid) != _raw_cluster(plan, aid):
-            ops.append(("H", k.article(aid), "c", plan.cluster_of[aid]))
+            ops.append((OpName.HSET, k.article(aid), F.CLUSTER, plan.cluster_of[aid]))
     for cid in sorted(plan.dirty_clusters):
         key = k.cluster(cid)
-        ops.append(("K", key, "", ""))
+        ops.append((OpName.DEL, key, "", ""))
         cm = plan.clusters.get(cid)
         if cm is None:
             continue
-        ops.append(("H", key, "v", cm.version + 1))
-        ops.append(("H", key, "o", cm.original or ""))
+        ops.append((OpName.HSET, key, ClusterField.VERSION, cm.version + 1))
+        ops.append((OpName.HSET, key, ClusterField.ORIGINAL, cm.original or ""))
         for mid, verdict in cm.verdicts.items():
-            ops.append(("H", key, mid, verdict.to_json()))
-    ops += [("I", k.stats, name, delta) for name, delta in stat_deltas(plan).items()
+            ops.append((OpName.HSET, key, codec.member_field(mid), verdict.to_json()))
+    ops += [(OpName.HINCRBY, k.stats, name, delta) for name, delta in stat_deltas(plan).items()
             if delta]
-    ops += [("I", k.site(site), name, delta)
+    ops += [(OpName.HINCRBY, k.site(site), name, delta)
             for (site, name), delta in sorted(site_deltas(plan).items()) if delta]
     return ops
 
@@ -100,6 +110,6 @@ def stat_deltas(plan: Plan) -> dict[str, int]:
             deltas[plural[after]] += 1
     read_clusters = {c for c in plan.raw.clusters if plan.raw.clusters[c]}
     for cid in plan.dirty_clusters:
-        was = cid in read_clusters and any(len(f) == 16 for f in plan.raw.clusters[cid])
+        was = cid in read_clusters and bool(codec.members(plan.raw.clusters[cid]))
         deltas["clusters"] += int(cid in plan.clusters) - int(was)
     return deltas

@@ -1,20 +1,18 @@
--- Check guards, then apply operations, atomically. Nothing is written when a guard fails.
--- ARGV[1]: one MessagePack array (old raw format, which Redis's cmsgpack reads):
---   n_guards, (kind, key, field, expected) * n_guards, n_ops, (op, key, field, value) * n_ops
---   guard kinds: h = HGET key field, g = GET key; '' stands for "absent";
---     b = digest of the band values of a band list (key = prefix, field = bands, 7 bytes each);
---     e = the write counter (key) as read: when nothing was written since, every b guard holds
---         without re-reading its band entries. Never fails itself.
--- A successful write with operations bumps the write counter (key: ARGV[2] of an e guard).
---   ops: H hset, D hdel, S set, K del, I hincrby, A add 8-byte id to a packed list,
---        R remove it, Z zadd (field = score), X zrem,
---        B / Y add / remove an id in every band of a band list (key = prefix, field = bands)
--- Returns {1} on success, {0, i} when guard i failed.
-local function band_key(prefix, bands, b)
-  local p = 1 + 7 * b
-  local lo, hi = bands:byte(p, p + 1)
-  return prefix .. 'b:' .. (lo + 256 * hi), bands:sub(p + 2, p + 6)
-end
+-- Check the write lease and the guards, then apply operations, atomically. Nothing is written
+-- when the lease is another's or a guard fails. Names (OP, GUARD, ...) come from dedup/codec.py.
+-- KEYS[1]: the write lease, KEYS[2]: the write counter (epoch), then every key the guards and
+--   operations name, by position.
+-- ARGV[1]: the writer's lease token ('' for an ordinary writer); ARGV[2]: one MessagePack array:
+--   n_guards, (guard, key, field, expected) * n_guards, n_ops, (op, key, field, value) * n_ops
+--   where key is a position in KEYS. A bands guard or op names n consecutive band keys from
+--   that position, field holds their n fields (BAND_FIELD bytes each).
+--   guards: GUARD.HGET, GUARD.GET ('' stands for "absent"); GUARD.BANDS: a digest of the
+--     values of those band entries; GUARD.EPOCH: the write counter as read: when nothing was
+--     written since, every bands guard holds without re-reading (never fails itself).
+-- A successful write with operations bumps the write counter.
+-- Returns {1} on success, {0, i} when guard i failed, {0, 0, LEASE_REFUSED, holder}.
+local holder = redis.call('GET', KEYS[1])
+if (holder or '') ~= ARGV[1] then return {0, 0, LEASE_REFUSED, holder or ''} end
 -- Band values read for a digest are kept, so the writes below do not read them again. When
 -- no digest was needed (nothing written since the read), hash reads go straight to Redis.
 local cache, caching = {}, true
@@ -33,36 +31,39 @@ local function hdel(key, field)
   if caching then cache[key .. '\0' .. field] = false end
   redis.call('HDEL', key, field)
 end
-local function digest(prefix, bands)
+local function band(first, fields, b)
+  local p = 1 + BAND_FIELD * b
+  return KEYS[first + b], fields:sub(p, p + BAND_FIELD - 1)
+end
+local function digest(first, fields)
   local values = {}
-  for b = 0, #bands / 7 - 1 do
-    local v = hget(band_key(prefix, bands, b)) or ''
+  for b = 0, #fields / BAND_FIELD - 1 do
+    local v = hget(band(first, fields, b)) or ''
     values[#values + 1] = #v .. ':' .. v
   end
   return redis.sha1hex(table.concat(values, ','))
 end
-local A = cmsgpack.unpack(ARGV[1])
+local A = cmsgpack.unpack(ARGV[2])
 local i = 1
 local ng = tonumber(A[i]); i = i + 1
-local unchanged, epoch_key = false, nil
+local unchanged = false
 for g = 1, ng do
-  local kind, key, field, expected = A[i], A[i + 1], A[i + 2], A[i + 3]
+  local kind, key, field, expected = A[i], tonumber(A[i + 1]), A[i + 2], A[i + 3]
   i = i + 4
-  if kind == 'e' then
-    epoch_key = key
-    unchanged = (redis.call('GET', key) or '') == expected
-  elseif kind == 'b' then
+  if kind == GUARD.EPOCH then
+    unchanged = (redis.call('GET', KEYS[key]) or '') == expected
+  elseif kind == GUARD.BANDS then
     if not unchanged and digest(key, field) ~= expected then return {0, g} end
   else
     local cur
-    if kind == 'h' then cur = hget(key, field) else cur = redis.call('GET', key) end
+    if kind == GUARD.HGET then cur = hget(KEYS[key], field) else cur = redis.call('GET', KEYS[key]) end
     if (cur or '') ~= expected then return {0, g} end
   end
 end
 if unchanged then caching = false; cache = {} end
 local function find(list, id)
-  for p = 1, #list, 8 do
-    if list:sub(p, p + 7) == id then return p end
+  for p = 1, #list, ID_BYTES do
+    if list:sub(p, p + ID_BYTES - 1) == id then return p end
   end
   return nil
 end
@@ -75,39 +76,39 @@ local function remove(key, field, id)
   if cur then
     local p = find(cur, id)
     if p then
-      local rest = cur:sub(1, p - 1) .. cur:sub(p + 8)
+      local rest = cur:sub(1, p - 1) .. cur:sub(p + ID_BYTES)
       if #rest == 0 then hdel(key, field) else hset(key, field, rest) end
     end
   end
 end
 local no = tonumber(A[i]); i = i + 1
 for o = 1, no do
-  local op, key, field, value = A[i], A[i + 1], A[i + 2], A[i + 3]
+  local op, k, field, value = A[i], tonumber(A[i + 1]), A[i + 2], A[i + 3]
+  local key = KEYS[k]
   i = i + 4
-  if op == 'H' then hset(key, field, value)
-  elseif op == 'D' then hdel(key, field)
-  elseif op == 'S' then redis.call('SET', key, value)
-  elseif op == 'K' then
+  if op == OP.HSET then hset(key, field, value)
+  elseif op == OP.SET then redis.call('SET', key, value)
+  elseif op == OP.DEL then
     redis.call('DEL', key)
     cache = {}  -- a whole hash went: forget what was read
-  elseif op == 'I' then
+  elseif op == OP.HINCRBY then
     cache[key .. '\0' .. field] = nil
     redis.call('HINCRBY', key, field, value)
-  elseif op == 'Z' then redis.call('ZADD', key, field, value)
-  elseif op == 'X' then redis.call('ZREM', key, value)
-  elseif op == 'A' then add(key, field, value)
-  elseif op == 'R' then remove(key, field, value)
-  elseif op == 'B' then
-    for b = 0, #field / 7 - 1 do
-      local k, f = band_key(key, field, b)
-      add(k, f, value)
+  elseif op == OP.ZADD_NX then redis.call('ZADD', key, 'NX', field, value)
+  elseif op == OP.ZREM then redis.call('ZREM', key, value)
+  elseif op == OP.BANDS_ADD then
+    for b = 0, #field / BAND_FIELD - 1 do
+      local bk, bf = band(k, field, b)
+      add(bk, bf, value)
     end
-  elseif op == 'Y' then
-    for b = 0, #field / 7 - 1 do
-      local k, f = band_key(key, field, b)
-      remove(k, f, value)
+  elseif op == OP.BANDS_REMOVE then
+    for b = 0, #field / BAND_FIELD - 1 do
+      local bk, bf = band(k, field, b)
+      remove(bk, bf, value)
     end
+  else
+    return redis.error_reply('unknown op ' .. tostring(op))
   end
 end
-if epoch_key and no > 0 then redis.call('INCR', epoch_key) end
+if no > 0 then redis.call('INCR', KEYS[2]) end
 return {1}

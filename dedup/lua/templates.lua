@@ -1,26 +1,24 @@
 -- Learn the lines each site repeats on its pages (its template), and name those of a batch.
--- ARGV: prefix, min_pages, cap, learn (1 or 0), n_sites, then per site:
---   site, n_articles, then per article: tag (4 bytes of its id), its line keys (8 bytes each)
--- Keys, per site:
---   prefix .. 'tpl:' .. site .. ':seen'  a 4 KB bitmap: the lines seen once (15 bits of the key)
---   prefix .. 'tpl:' .. site             a hash: field = line key of a line seen before, value
---                                        = the tags (4 bytes each) of up to min_pages distinct
---                                        articles that carried it since
+-- KEYS, per site (2 each, in ARGV's order of sites):
+--   the site's template: a hash: field = line key of a line seen before, value = the tags
+--     (4 bytes each) of up to min_pages distinct articles that carried it since
+--   the lines it saw once: a 4 KB bitmap (15 bits of the line key)
+-- ARGV: min_pages, cap, learn (1 or 0), n_sites, then per site:
+--   n_articles, then per article: tag (4 bytes of its id), its line keys (8 bytes each)
 -- A line becomes a field only when seen a second time, so the lines of one article (nearly
 -- all of them) cost a bit each. An article counted again (a re-crawl) adds no tag. Past `cap`
 -- fields, the fields with one tag are dropped and the bitmap cleared.
 -- Returns per site the concatenated keys of the batch's lines with min_pages tags, this batch
 -- included; without learning (learn 0), of all the site's lines with min_pages tags.
-local prefix, need, cap = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
-local learn, n = ARGV[4] == '1', tonumber(ARGV[5])
+local need, cap = tonumber(ARGV[1]), tonumber(ARGV[2])
+local learn, n = ARGV[3] == '1', tonumber(ARGV[4])
 local full = need * 4
-local i = 6
+local i = 5
 local out = {}
 for s = 1, n do
-  local key = prefix .. 'tpl:' .. ARGV[i]
-  local seen_key = key .. ':seen'
-  local n_articles = tonumber(ARGV[i + 1])
-  i = i + 2
+  local key, seen_key = KEYS[2 * s - 1], KEYS[2 * s]
+  local n_articles = tonumber(ARGV[i])
+  i = i + 1
   local size = 0
   if learn then
     size = redis.call('HLEN', key)

@@ -235,7 +235,7 @@ def test_a_crawl_shared_by_two_processes_fetches_each_page_once(
     engine = Engine.from_settings(Settings(redis_url=redis_url, namespace=ns))
     assert engine.stats().articles == n
     # the shared keys expire after the run; the queue holds MessagePack, never pickle
-    keys = list(engine.client.scan_iter(match=f"{ns}:v1:crawl:shared:*"))
+    keys = list(engine.client.scan_iter(match=f"{ns}:v2:crawl:shared:*"))
     assert keys and all(0 < engine.client.ttl(k) <= 86400 for k in keys)
 
 

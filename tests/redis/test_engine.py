@@ -1,6 +1,7 @@
 """The engine against a real Redis: roles, originals, updates, removal, round trips."""
 
 import pytest
+import redis
 
 from dedup.config import Settings
 from dedup.engine import Engine
@@ -262,7 +263,7 @@ def test_a_sites_template_lines_are_learned_and_left_out_of_its_signatures(
     checked = engine.check(art(f"{hub}copy-2", f"{text}\n\n{DISCLAIMER}"))
     assert checked.role == "copy" and not checked.indexed
     # lines seen once are a bit in a bitmap; the disclaimer is the one line with three tags
-    tpl = engine.client.hgetall(engine.keys.prefix + "tpl:hub.example")
+    tpl = engine.client.hgetall(engine.keys.template("hub.example"))
     assert sorted(len(v) for v in tpl.values())[-2:] == [4, 12]  # re-seen lines: one tag
 
 
@@ -282,30 +283,39 @@ def test_a_site_that_mostly_republishes_is_not_taken_for_an_original(engine: Eng
     assert o.role == "original" and c.role == "copy", (o, c)
     assert c.original and c.original["url"] == ORIG
     assert any(e.startswith("prior: farm.example") for e in c.evidence)
-    counts = engine.client.hgetall(engine.keys.prefix + "site:farm.example")
+    counts = engine.client.hgetall(engine.keys.site("farm.example"))
     assert counts == {b"articles": b"6", b"copies": b"1", b"credited": b"5"}
     engine.remove(f"{farm}copy-0")
     engine.ingest([art(f"{farm}copy-1", wrapped_copy(story(501)))])  # the credit is gone
-    counts = engine.client.hgetall(engine.keys.prefix + "site:farm.example")
+    counts = engine.client.hgetall(engine.keys.site("farm.example"))
     assert counts == {b"articles": b"5", b"copies": b"1", b"credited": b"3"}
 
 
-def test_round_trips_per_batch_and_per_lookup(engine: Engine) -> None:
+def test_round_trips_per_batch_and_per_lookup(engine: Engine,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
     real = engine.client.execute_command
+    real_pipe = redis.client.Pipeline.execute
 
     def counting(*args: object, **kw: object) -> object:
         calls.append(str(args[0]))
         return real(*args, **kw)
 
+    def counting_pipe(pipe: redis.client.Pipeline, *args: object, **kw: object) -> object:
+        if pipe.command_stack:
+            calls.append("pipeline")
+        return real_pipe(pipe, *args, **kw)
+
     engine.check_index()
     engine.client.execute_command = counting  # type: ignore[method-assign]
+    monkeypatch.setattr(redis.client.Pipeline, "execute", counting_pipe)
     engine.ingest([art(f"https://s{i}.example/a", story(20 + i)) for i in range(10)])
-    # the site templates script, one read script, one guarded write script
-    assert len(calls) == 3, calls
+    # the site templates script, the band entries script, the records (no candidate, no
+    # cluster to read), one guarded write script
+    assert len(calls) == 4, calls
     calls.clear()
     engine.lookup([f"https://s{i}.example/a" for i in range(10)])
-    assert len(calls) == 1
+    assert len(calls) == 2, calls  # records, clusters (no other member to read)
 
 
 def test_index_written_with_other_parameters_is_refused(settings: Settings,

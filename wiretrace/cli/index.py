@@ -1,4 +1,5 @@
-"""The index commands: ingest, lookup, check, stats, export, remove, reindex, extract."""
+"""The index commands: ingest, lookup, check, stats, export, remove, reindex, fsck,
+extract."""
 
 import argparse
 import json
@@ -159,6 +160,15 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
     n = Engine.from_settings(settings).reindex()
     print(f"reindexed {n} articles", file=sys.stderr)
     return 0
+
+
+def cmd_fsck(args: argparse.Namespace, settings: Settings) -> int:
+    problems = Engine.from_settings(settings).fsck(repair=args.repair)
+    for name, n in problems.items():
+        print(f"{n} {name}")
+    if not problems:
+        print("index consistent", file=sys.stderr)
+    return 1 if problems else 0
 
 
 def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:

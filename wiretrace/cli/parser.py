@@ -98,6 +98,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=index.cmd_remove)
     s = command(sub, "reindex", help="rebuild the index from the stored texts")
     s.set_defaults(func=index.cmd_reindex)
+    s = command(sub, "fsck", help="check the index; exit 1 when problems remain")
+    s.add_argument("--repair", action="store_true",
+                   help="rebuild what can be rebuilt from the stored texts (default: only check)")
+    s.set_defaults(func=index.cmd_fsck)
     s = command(sub, "extract", help="what wiretrace extracts from a page")
     s.add_argument("page", metavar="PAGE.html", help="an HTML file, - for standard input")
     s.add_argument("--url", help="the page's URL, for same-site links and listing rules "

@@ -44,7 +44,7 @@ def test_index_is_off_for_a_spider_without_a_source() -> None:
 
 
 def test_shared_run_settings_put_queue_and_filter_under_the_run_prefix() -> None:
-    base = "wt:v1:crawl:shared:news:run-1:"
+    base = "wt:v2:crawl:shared:news:run-1:"
     s = scheduler_settings(base, Settings(redis_url="redis://cache.internal:6380/2",
                                           redis_timeout=1.5))
     assert s["SCHEDULER_QUEUE_KEY"] == base + "q"

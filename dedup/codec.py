@@ -1,0 +1,70 @@
+"""What travels to Redis, by name: write operations, guards, record and cluster fields,
+verdict fields. One table for Python and the Lua scripts (:func:`lua_prelude` is prepended
+to every script, so a name changed here changes on both sides)."""
+
+from enum import StrEnum
+
+
+class OpName(StrEnum):
+    """A write operation of ``apply.lua``: (name, key, field, value)."""
+
+    HSET = "hset"
+    SET = "set"
+    DEL = "del"  # the whole key
+    HINCRBY = "hincrby"
+    ZADD_NX = "zadd_nx"  # field = score; an article keeps its first-seen time
+    ZREM = "zrem"
+    BANDS_ADD = "bands_add"  # key = consecutive band keys, field = their 5-byte fields
+    BANDS_REMOVE = "bands_remove"
+
+
+class GuardName(StrEnum):
+    """A read a write checks before it applies: (name, key, field, expected)."""
+
+    EPOCH = "epoch"  # the write counter as read; when unchanged, every bands guard holds
+    HGET = "hget"
+    GET = "get"
+    BANDS = "bands"  # digest of the values of consecutive band keys' fields
+
+
+class ArticleField(StrEnum):
+    """Fields of an article's hash."""
+
+    URL = "url"
+    META = "meta"
+    TEXT = "text"  # zlib
+    CLUSTER = "cluster"
+
+
+class ClusterField(StrEnum):
+    """Fields of a cluster's hash besides its members' verdicts."""
+
+    VERSION = "version"
+    ORIGINAL = "original"
+
+
+MEMBER = "member:"  # cluster hash field prefix: member:<article id> -> verdict JSON
+BAND_FIELD = 5  # bytes of a band entry's field: band number, 32-bit tag
+ID_BYTES = 8  # an article id, packed in band entries
+LEASE_REFUSED = "lease"  # apply.lua's answer when another process holds the write lease
+
+
+def member_field(article_id: str) -> str:
+    return MEMBER + article_id
+
+
+def members(fields: dict[str, bytes]) -> dict[str, bytes]:
+    """The member verdicts of a cluster hash (decoded field names), by article id."""
+    n = len(MEMBER)
+    return {k[n:]: v for k, v in fields.items() if k.startswith(MEMBER)}
+
+
+def lua_prelude() -> str:
+    """Lua constants with the same names: ``OP.HSET``, ``GUARD.EPOCH``, ``FIELD.CLUSTER``..."""
+    def table(name: str, enum: type[StrEnum]) -> str:
+        items = ", ".join(f"{m.name} = '{m.value}'" for m in enum)
+        return f"local {name} = {{{items}}}\n"
+
+    return (table("OP", OpName) + table("GUARD", GuardName) + table("FIELD", ArticleField)
+            + f"local BAND_FIELD, ID_BYTES = {BAND_FIELD}, {ID_BYTES}\n"
+            + f"local LEASE_REFUSED = '{LEASE_REFUSED}'\n")

@@ -1,0 +1,68 @@
+"""The reads behind a lookup: records, their clusters and the clusters' other members, in
+pipelined round trips (no script: nothing here needs to be atomic)."""
+
+from dataclasses import dataclass
+
+from dedup import codec
+from dedup.codec import ArticleField as F
+from dedup.store import Store
+
+
+@dataclass(slots=True)
+class RawLookup:
+    """What a lookup shows of one indexed article: its record, its cluster's fields and its
+    cluster members' url and metadata."""
+
+    id: str
+    meta: bytes
+    cluster: str
+    cluster_fields: dict[str, bytes]
+    member_meta: dict[str, bytes]
+
+
+
+def read_lookup(store: Store, ids: list[str]) -> list[RawLookup | None]:
+    """What a lookup shows of each id (an alias followed), None when not indexed."""
+    k = store.keys
+    pipe = store.client.pipeline(transaction=False)
+    for aid in ids:
+        pipe.hmget(k.article(aid), [F.META, F.CLUSTER])
+        pipe.get(k.alias(aid))
+    res = store.execute(pipe)
+    found: dict[str, tuple[bytes, str]] = {}
+    target = []
+    for j, aid in enumerate(ids):
+        (meta, cid), alias = res[2 * j], res[2 * j + 1]
+        if meta:
+            found[aid] = (meta, cid.decode() if cid else aid)
+        target.append(alias.decode() if not meta and alias else aid)
+    missing = [t for t in dict.fromkeys(target) if t not in found]
+    if missing:
+        pipe = store.client.pipeline(transaction=False)
+        for aid in missing:
+            pipe.hmget(k.article(aid), [F.META, F.CLUSTER])
+        for aid, (meta, cid) in zip(missing, store.execute(pipe), strict=True):
+            if meta:
+                found[aid] = (meta, cid.decode() if cid else aid)
+    cids = list(dict.fromkeys(c for _, c in found.values()))
+    pipe = store.client.pipeline(transaction=False)
+    for cid in cids:
+        pipe.hgetall(k.cluster(cid))
+    cl = {cid: {f.decode(): v for f, v in h.items()}
+          for cid, h in zip(cids, store.execute(pipe), strict=True)}
+    mids = list(dict.fromkeys(m for h in cl.values() for m in codec.members(h)))
+    pipe = store.client.pipeline(transaction=False)
+    for mid in mids:
+        pipe.hget(k.article(mid), F.META)
+    metas = {m: v for m, v in zip(mids, store.execute(pipe), strict=True) if v}
+    out: list[RawLookup | None] = []
+    for aid in target:
+        if aid not in found:
+            out.append(None)
+            continue
+        meta, cid = found[aid]
+        fields = cl[cid]
+        out.append(RawLookup(aid, meta, cid, fields,
+                             {m: metas[m] for m in codec.members(fields)
+                              if m != aid and m in metas}))
+    return out
