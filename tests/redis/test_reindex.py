@@ -78,7 +78,7 @@ def test_v1_index_is_migrated_by_reindex(settings: Settings, engine: Engine) -> 
 
 def _reindex_proc(settings: Settings) -> subprocess.Popen[bytes]:
     env = {**os.environ, "REDIS_URL": str(settings.redis_url),
-           "WIRETRACE_NAMESPACE": settings.namespace, "WIRETRACE_LEASE_TTL": "0.5",
+           "WIRETRACE_NAMESPACE": settings.namespace, "WIRETRACE_LEASE_TTL": "2",
            "WIRETRACE_BATCH_SIZE": "8", "WIRETRACE_INGEST_WORKERS": "1"}
     return subprocess.Popen([sys.executable, "-m", "wiretrace.cli", "reindex"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -93,7 +93,7 @@ def _killed_then_rerun(settings: Settings, engine: Engine, kills: int, seed: int
         time.sleep(rng.uniform(0.3, 4.0))  # start-up is about half a second
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-    fresh = Engine.from_settings(settings.model_copy(update={"lease_ttl": 0.5}))
+    fresh = Engine.from_settings(settings)  # waits for a killed run's lease to lapse
     fresh.reindex()
     assert fresh.fsck() == {}
     assert fresh.stats().articles == count
