@@ -64,6 +64,7 @@ class Plan:
         self.credit_deltas: dict[str, int] = {}  # site -> change in articles crediting others
         self.band_ops: list[Op] = []
         self._scores: dict[tuple[str, str], PairScore] = {}
+        self._priors: dict[str, bool] = {}
 
     # -- model queries ------------------------------------------------------------------
     def role_of(self, article_id: str) -> str | None:
@@ -92,6 +93,15 @@ class Plan:
             cm = self.clusters.get(cid)
             version = str(cm.version).encode() if cm else b""
             self.guards[(GuardName.HGET, key, ClusterField.VERSION)] = version
+
+    def priors(self, members: list[Member]) -> frozenset[str]:
+        """The members' sites known to mostly republish, as this plan's snapshot reads them
+        (each site read once per plan: no clock decides)."""
+        if self.republisher is None:
+            return frozenset()
+        for site in {m.meta.site for m in members} - self._priors.keys():
+            self._priors[site] = self.republisher(site)
+        return frozenset(s for m in members if self._priors[s := m.meta.site])
 
     # -- decisions ------------------------------------------------------------------------
     def add(self, art: Prepared, band_digest: bytes, candidate_ids: list[str]) -> Outcome:
@@ -149,7 +159,7 @@ class Plan:
                 continue
             trial = [self.members[i] for i in [*other_ids, art.id]]
             if choose_original(trial, self.pair, self.settings,
-                               self.republisher).original == art.id:
+                               self.priors(trial)).original == art.id:
                 ids += other_ids  # art is the source of that cluster too: one story
                 self._drop_cluster(other)
         self._set_cluster(target, ids)
@@ -183,7 +193,7 @@ class Plan:
                 self.cluster_of[i] = i
             return
         members = [self.members[i] for i in ids]
-        choice = choose_original(members, self.pair, self.settings, self.republisher)
+        choice = choose_original(members, self.pair, self.settings, self.priors(members))
         if choice.original:
             # A cluster is one story: members that share nothing with its original came in
             # through a page that carries two stories (a digest seen first); they form their

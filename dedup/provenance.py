@@ -7,14 +7,16 @@ counting as unknown; then excerpt structure (an excerpt is not the source of the
 then the time wiretrace first saw each article.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from dedup.claims import Claim, claim_names, claims_of, is_specific
 from dedup.config import Settings
+from dedup.dates import Dated, dated, leads
 from dedup.models import ArticleMeta, Role, Verdict
-from dedup.scoring import PairScore, is_excerpt_of
+from dedup.ordering import Choice, by_date_and_structure
+from dedup.scoring import PairScore
 from dedup.signature import Signature
 
 
@@ -27,38 +29,17 @@ class Member:
     meta: ArticleMeta
 
 
-@dataclass(slots=True)
-class Choice:
-    """The original of a cluster (None when it is not indexed) and what the members name."""
-
-    original: str | None
-    confidence: float
-    evidence: list[str]
-    names: dict[str, list[Claim]] = field(default_factory=dict)  # member -> claims on original
-    attributed_to: dict[str, str] = field(default_factory=dict)
-    self_credited: set[str] = field(default_factory=set)  # members naming a source themselves
-
-
-def _parse_date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return dt if dt.tzinfo else dt.replace(tzinfo=datetime.now().astimezone().tzinfo)
-
-
 def choose_original(
     members: list[Member],
     pair: Callable[[Member, Member], PairScore],
     settings: Settings,
-    republisher: Callable[[str], bool] | None = None,
+    republishers: Collection[str] = (),
 ) -> Choice:
     """Pick the original of a cluster with a confidence and the evidence behind it.
 
-    ``republisher(site)``: whether a site mostly republishes others' articles; without
-    explicit attribution, such a site's member is the original only when no other can be."""
+    A pure function of the members and the site priors passed in: ``republishers`` are the
+    sites known to mostly republish others' articles (without explicit attribution, such a
+    site's member is the original only when no other can be, and its date is weak)."""
     by_id = {m.id: m for m in members}
     claims = {m.id: claims_of(m.meta) for m in members}
     names: dict[str, dict[str, list[Claim]]] = {m.id: {} for m in members}
@@ -70,33 +51,37 @@ def choose_original(
                 names[m.id].setdefault(t, []).append(c)
             if not targets and c.strong and m.id not in external:
                 external[m.id] = c
+    day = timedelta(hours=settings.date_margin_hours)
+    dates = {m.id: dated(m.meta.published, day) for m in members}
 
-    # 1. Explicit attribution: follow "names" links to a member that names nobody.
+    # 1. Explicit attribution, weighed across the cluster: a member others name is the
+    # original unless it names another itself; the more independent sites name it, the
+    # surer; a tie goes to the earlier date, then the id (never the crawl order).
     votes: dict[str, list[str]] = {}
     for m_id, named in names.items():
         for target, cl in named.items():
             votes.setdefault(target, []).extend(f"{c.describe()} (from {by_id[m_id].meta.site})"
                                                 for c in cl)
     if votes:
-        roots = [t for t in votes if not names[t]] or list(votes)
-        best = max(roots, key=lambda t: (len(votes[t]), -_first_seen_key(by_id[t])))
+        voters = {t: {by_id[m].meta.site for m in names if t in names[m]} for t in votes}
+        roots = [t for t in votes if not names[t] and t not in external] or \
+            [t for t in votes if not names[t]] or list(votes)
+        best = min(roots, key=lambda t: (-len(voters[t]), _when(dates[t]), t))
         exact = any(c.is_url and c.value == by_id[best].meta.url
                     for n in names.values() for c in n.get(best, []))
-        return _finish(Choice(best, 0.97 if exact else 0.9, votes[best]), members, names,
-                       external)
+        conf = 0.97 if exact or len(voters[best]) >= 2 else 0.93
+        return _finish(Choice(best, conf, votes[best]), members, names, external)
 
     eligible = [m for m in members if m.id not in external]
-    margin = timedelta(hours=settings.date_margin_hours)
     # A member dated after a member that credits a named site outside the index (a canonical
     # there, its domain, a wire) is not where the text first appeared either, whatever it
     # says of itself. A credit by a publisher's name is not enough: it may be this member's
     # site under a name wiretrace cannot match, credited by a copier that backdates.
     credited = [d for m in members if m.id in external and is_specific(external[m.id])
-                and (d := _parse_date(m.meta.published))]
+                and (d := dates[m.id])]
     if credited:
-        first_credited = min(credited)
-        eligible = [m for m in eligible if not (d := _parse_date(m.meta.published))
-                    or d - first_credited <= margin]
+        first = min(credited, key=lambda d: d.when)
+        eligible = [m for m in eligible if not (d := dates[m.id]) or not leads(first, d)]
     lead: list[str] = []
     if not eligible:
         # A wire story (AP, Reuters, AFP) whose wire page is not indexed: its subscribers
@@ -112,52 +97,15 @@ def choose_original(
                 f"{wires[0]}'s own page is not indexed"]
     if len(eligible) > 1 and not all(m.meta.noindex for m in eligible):
         eligible = [m for m in eligible if not m.meta.noindex] or eligible
-    choice = _by_date_and_structure(eligible, pair, margin, republisher)
+    choice = by_date_and_structure(eligible, dates, pair, set(republishers))
     if lead:
         choice.evidence[:0] = lead
         choice.confidence = min(choice.confidence, 0.6)
     return _finish(choice, members, names, external)
 
 
-def _by_date_and_structure(eligible: list[Member], pair: Callable[[Member, Member], PairScore],
-                           margin: timedelta,
-                           republisher: Callable[[str], bool] | None = None) -> Choice:
-    """The original among members that make no claim against it: the earliest published date
-    when it leads by more than the margin; else, leaving out sites that mostly republish when
-    another site carries the story too, the fullest text first seen."""
-    dated = sorted(((d, m) for m in eligible if (d := _parse_date(m.meta.published))),
-                   key=lambda x: x[0])
-    fullest = sorted(eligible, key=lambda m: -m.sig.size)[:4]
-    if len(dated) >= 2 and dated[1][0] - dated[0][0] > margin:
-        first = dated[0][1]
-        if not any(is_excerpt_of(pair(first, o)) for o in fullest if o.id != first.id):
-            ev = [f"published: {first.meta.published} is earlier than "
-                  f"{dated[1][1].meta.published} ({dated[1][1].meta.site})"]
-            return Choice(first.id, 0.75, ev)
-    lead = []
-    sites = {m.meta.site for m in eligible}
-    if republisher is not None and len(sites) > 1:
-        farms = sorted(site for site in sites if republisher(site))
-        if farms and len(farms) < len(sites):
-            eligible = [m for m in eligible if m.meta.site not in farms]
-            fullest = sorted(eligible, key=lambda m: -m.sig.size)[:4]
-            lead.append(f"prior: {', '.join(farms)} mostly republishes other sites' articles")
-    # An excerpt of another member is not the original of it. The fullest members are the
-    # only ones worth comparing with (bounded work in big clusters).
-    full = [m for m in eligible
-            if not any(o.id != m.id and is_excerpt_of(pair(m, o)) for o in fullest)]
-    pool = full or eligible
-    # First seen (ties: the earliest published date, then the id for stability).
-    first = min(pool, key=lambda m: (m.meta.first_seen, m.meta.published or "~", m.id))
-    ev = [*lead, f"first_seen: {first.meta.first_seen} is the earliest"]
-    if len(full) < len(eligible):
-        ev.insert(len(lead), "structure: the others are excerpts of it")
-    return Choice(first.id, 0.6 if len(full) < len(eligible) or lead else 0.5, ev)
-
-
-def _first_seen_key(m: Member) -> float:
-    dt = _parse_date(m.meta.first_seen)
-    return -dt.timestamp() if dt else 0.0
+def _when(d: Dated | None) -> datetime:
+    return d.when if d else datetime.max.replace(tzinfo=UTC)
 
 
 def _finish(choice: Choice, members: list[Member], names: dict[str, dict[str, list[Claim]]],

@@ -22,7 +22,6 @@ class SiteMemory:
         self.keys = keys
         self.settings = settings
         self._templates: dict[str, tuple[float, set[bytes]]] = {}  # site -> (read at, lines)
-        self._republishers: dict[str, tuple[float, bool]] = {}  # site -> (read at, verdict)
 
     def learn_templates(self, drafts: list[Draft]) -> Templates:
         """Count the drafts' lines and return each site's template lines among them: the
@@ -66,20 +65,14 @@ class SiteMemory:
         """The republisher prior for decisions, or None when it is off."""
         return self.is_republisher if self.settings.republisher_min_copies > 0 else None
 
-    def is_republisher(self, site: str, ttl: float = 5.0) -> bool:
+    def is_republisher(self, site: str) -> bool:
         """Whether a site mostly republishes others' articles: at least
         ``republisher_min_copies`` of its articles, and ``republisher_share`` of them, are
-        copies or partials, or credit another publication. From its counters in Redis, read
-        at most every few seconds per site."""
-        now = time.monotonic()
-        hit = self._republishers.get(site)
-        if hit is None or hit[0] < now - ttl:
-            articles, copies, credited = (int(v or 0) for v in self.client.hmget(
-                self.keys.site(site), ["articles", "copies", "credited"]))
-            republished = max(copies, credited)
-            verdict = republished >= self.settings.republisher_min_copies and \
-                republished >= self.settings.republisher_share * max(1, articles)
-            if len(self._republishers) > 65536:
-                self._republishers.clear()
-            hit = self._republishers[site] = (now, verdict)
-        return hit[1]
+        copies or partials, or credit another publication. Read from its counters in Redis
+        each time: a plan asks once per site (:meth:`dedup.plan.Plan.priors`), and no
+        time-based cache makes two runs of one input differ."""
+        articles, copies, credited = (int(v or 0) for v in self.client.hmget(
+            self.keys.site(site), ["articles", "copies", "credited"]))
+        republished = max(copies, credited)
+        return republished >= self.settings.republisher_min_copies and \
+            republished >= self.settings.republisher_share * max(1, articles)

@@ -32,7 +32,7 @@ def test_an_attribution_names_the_original_whatever_the_dates() -> None:
                   published="2024-03-01T00:00:00Z",  # backdated
                   attribution=["This article originally appeared on origin.example"])
     choice = choose_original([copy, orig], pair, SETTINGS)
-    assert choice.original == orig.id and choice.confidence == 0.9
+    assert choice.original == orig.id and choice.confidence == 0.93
     assert choice.attributed_to == {copy.id: "origin.example"}
     verdicts = assign_roles([copy, orig], choice, pair, SETTINGS)
     assert verdicts[orig.id].role == "original"
@@ -61,7 +61,7 @@ def test_without_claims_the_earlier_date_beyond_the_margin_wins() -> None:
     early, late = seen_second_and_first(TEXT, "2024-03-01T00:00:00Z", wrapped_copy(TEXT),
                                         "2024-03-05T00:00:00Z")
     choice = choose_original([late, early], pair, SETTINGS)
-    assert choice.original == early.id and choice.confidence == 0.75
+    assert choice.original == early.id and choice.confidence == 0.8  # midnight: a day
     assert choice.evidence[0].startswith("published: 2024-03-01")
 
 
@@ -80,7 +80,7 @@ def test_a_republisher_is_not_taken_for_the_original_without_evidence() -> None:
     farm = member("a" * 16, "https://farm.example/s", TEXT, first_seen="2024-04-01T00:00:00.000Z")
     paper = member("b" * 16, "https://paper.example/s", TEXT,
                    first_seen="2024-04-02T00:00:00.000Z")
-    choice = choose_original([farm, paper], pair, SETTINGS, lambda s: s == "farm.example")
+    choice = choose_original([farm, paper], pair, SETTINGS, {"farm.example"})
     assert choice.original == paper.id
     assert choice.evidence[0].startswith("prior: farm.example")
 

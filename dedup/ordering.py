@@ -1,0 +1,73 @@
+"""The original among members that make no claim against one another: by published date
+(each date's precision allowed for), then text structure, then, only to break what nothing
+else decides, the time wiretrace first saw each article. Pure: no Redis, no clock."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from dedup.dates import Dated, leads
+from dedup.scoring import PairScore, is_excerpt_of
+
+if TYPE_CHECKING:
+    from dedup.claims import Claim
+    from dedup.provenance import Member
+
+
+@dataclass(slots=True)
+class Choice:
+    """The original of a cluster (None when it is not indexed) and what the members name."""
+
+    original: str | None
+    confidence: float
+    evidence: list[str]
+    names: "dict[str, list[Claim]]" = field(default_factory=dict)  # member -> claims on it
+    attributed_to: dict[str, str] = field(default_factory=dict)
+    self_credited: set[str] = field(default_factory=set)  # members naming a source themselves
+
+
+def by_date_and_structure(eligible: "list[Member]", dates: dict[str, Dated | None],
+                          pair: "Callable[[Member, Member], PairScore]",
+                          republishers: set[str]) -> Choice:
+    """The earliest published member when its date surely leads every other dated one (a
+    republisher's unattributed date counts only when no other site carries the story);
+    else, leaving out sites that mostly republish, the fullest text, first seen."""
+    sites = {m.meta.site for m in eligible}
+    farms = sorted(s for s in sites if s in republishers) if len(sites) > 1 else []
+    if len(farms) == len(sites):
+        farms = []
+    trusted = [m for m in eligible if m.meta.site not in farms]
+    fullest = sorted(eligible, key=lambda m: (-m.sig.size, m.id))[:4]
+    dated_ = sorted(((d, m) for m in trusted if (d := dates[m.id])),
+                    key=lambda x: (x[0].when, x[1].id))
+    # Only members no other date surely follows can be first; one alone is the original
+    # (a day-only date of an excerpt, within its margin, does not keep it from being so).
+    firsts = [(d, m) for d, m in dated_ if not any(leads(o, d) for o, _ in dated_)]
+    if len(dated_) >= 2 and len(firsts) == 1:
+        d0, first = firsts[0]
+        later = [(d, m) for d, m in dated_ if m.id != first.id and leads(d0, d)]
+        if later and not any(is_excerpt_of(pair(first, o)) for o in fullest
+                             if o.id != first.id):
+            d1, second = later[0]
+            both = d0.precise and d1.precise
+            gap = (d1.when - d0.when).total_seconds() / 3600
+            conf = 0.93 if both and gap >= 0.5 else 0.85 if both else 0.8
+            ev = [f"published: {d0.text} is earlier than {d1.text} ({second.meta.site})"
+                  + ("" if both else " (day precision)")]
+            return Choice(first.id, conf, ev)
+    lead = []
+    pool = trusted
+    if farms:
+        lead.append(f"prior: {', '.join(farms)} mostly republishes other sites' articles")
+        fullest = sorted(pool, key=lambda m: (-m.sig.size, m.id))[:4]
+    # An excerpt of another member is not the original of it. The fullest members are the
+    # only ones worth comparing with (bounded work in big clusters).
+    full = [m for m in pool
+            if not any(o.id != m.id and is_excerpt_of(pair(m, o)) for o in fullest)]
+    chosen = full or pool
+    # Undated members and dates that do not surely lead: first seen breaks the tie.
+    first = min(chosen, key=lambda m: (m.meta.first_seen, m.meta.published or "~", m.id))
+    ev = [*lead, f"first_seen: {first.meta.first_seen} is the earliest"]
+    if len(full) < len(pool):
+        ev.insert(len(lead), "structure: the others are excerpts of it")
+    return Choice(first.id, 0.6 if len(full) < len(pool) or lead else 0.5, ev)
