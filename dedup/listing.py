@@ -1,5 +1,9 @@
 """Whether a page is a listing (home, section, tag, author or search page) rather than an
-article."""
+article.
+
+What the page holds decides before what its URL looks like: structured data that says
+"article", or a body of several long paragraphs of running text, make a page an article
+whatever its URL (``news_view.html?idx=8576&page=1`` is an article on many real sites)."""
 
 import re
 from typing import Any
@@ -8,28 +12,51 @@ from urllib.parse import urlsplit
 _LISTING_PATH = re.compile(
     r"/(?:tags?|category|categories|section|sections|topics?|search|author|authors|archive|"
     r"archives|page)(?:/|$)|[?&](?:s|q|query|search|page)=", re.IGNORECASE)
+_ARTICLE_OG = ("article", "news", "blog", "newsarticle")
+# A paragraph of running text: this long, and mostly not link text.
+_PARAGRAPH_CHARS = 150
+_PARAGRAPHS = 3
 
+
+def article_body(tree: Any) -> int:
+    """How many paragraphs of running text (long, mostly not links) the page holds."""
+    n = 0
+    for p in tree.iter("p"):
+        text = " ".join(p.text_content().split())
+        if len(text) < _PARAGRAPH_CHARS:
+            continue
+        linked = sum(len(" ".join(a.text_content().split())) for a in p.iter("a"))
+        if linked < 0.3 * len(text):
+            n += 1
+            if n >= _PARAGRAPHS:
+                break
+    return n
 
 
 def listing_reason(tree: Any, url: str, signals: dict[str, Any]) -> str | None:
     """Why a page is a home, section, tag or search page rather than an article, or None.
 
-    Structured data that says "article" wins; then the URL's shape; then link density (a page
-    whose visible text is mostly link text is a list of links)."""
+    Structured data that says "article" wins, then a body of running text; only a page with
+    neither is judged by its URL's shape; then link density (a page whose visible text is
+    mostly link text is a list of links)."""
     if signals.get("article_type"):
         return None
     og_type = (signals.get("og_type") or "").lower()
+    if og_type in _ARTICLE_OG:
+        return None
     parts = urlsplit(url)
-    if parts.path in ("", "/") and not parts.query:
+    body = tree.find("body")
+    running = article_body(body) if body is not None else 0
+    if parts.path in ("", "/") and not parts.query and running < _PARAGRAPHS:
         return "home page"
-    if _LISTING_PATH.search(parts.path + ("?" + parts.query if parts.query else "")):
+    if running < _PARAGRAPHS and _LISTING_PATH.search(
+            parts.path + ("?" + parts.query if parts.query else "")):
         return "section, tag, author or search page (URL)"
     # og:type "website" is common on real article pages: only a short path makes it a listing
-    if og_type and og_type not in ("article", "news", "blog", "newsarticle") and \
+    if og_type and running < _PARAGRAPHS and \
             len([s for s in parts.path.split("/") if s]) <= 1 and not parts.path.endswith(
                 (".html", ".htm", ".php", ".aspx")):
         return f"og:type is {og_type!r} on a top-level path"
-    body = tree.find("body")
     if body is None:
         return None
     total = len(" ".join(body.text_content().split()))
@@ -37,5 +64,3 @@ def listing_reason(tree: Any, url: str, signals: dict[str, Any]) -> str | None:
     if total > 200 and linked / total > 0.6:
         return f"mostly links ({linked * 100 // total}% of the text is link text)"
     return None
-
-
