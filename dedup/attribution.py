@@ -16,6 +16,9 @@ _CUES = (
     r"reprinted (?:with permission )?from",
     r"(?:article|story|content|text) (?:courtesy|provided) (?:of|by)",
     r"read (?:the )?(?:full|original) (?:article|story) (?:on|at)",
+    r"read more (?:at|on|from)",
+    r"(?:continue|keep) reading (?:at|on)",
+    r"(?:the )?(?:full|original|complete) (?:article|story|report) (?:is )?(?:at|on)",
     r"source",
 )
 # "This article was first published on X", "The story has been republished from X"
@@ -75,9 +78,14 @@ def _scan_lines(text: str) -> list[str]:
     return list(dict.fromkeys(picked))
 
 
+# Where a source's name ends: a sentence, a dash, or the clause a credit goes on with
+# ("IGN and is reproduced here with permission").
+_NAME_END = re.compile(r"[.;,]\s|\s[-–—]\s|\s+(?:and|which|who)\s+(?:is|was|has|have|are|were)\b"
+                       r"|\s+(?:with|by) (?:kind )?permission|\s+under (?:a )?licen[cs]e", re.I)
+
 # Every cue contains one of these: lines without any skip the full pattern.
 CUE_HINTS = ("original", "first ", "published", "syndicated", "reprinted", "courtesy",
-             "provided", "read ", "source")
+             "provided", "read", "source", "full ", "complete ")
 
 
 def attribution_lines(text: str) -> list[str]:
@@ -108,7 +116,7 @@ def named_sources(line: str) -> list[str]:
         return list(dict.fromkeys(domains))
     names = []
     for m in _LINE_RE.finditer(line):
-        name = re.split(r"[.;,]\s|\s[-–—]\s", m.group("name").strip())[0].strip(" .:;,\"'")
+        name = _NAME_END.split(m.group("name").strip())[0].strip(" .:;,\"'")
         if name and not _not_a_source(name):
             names.append(name)
     return names

@@ -19,7 +19,11 @@ URL_KINDS = ("canonical", "og:url", "original-source", "syndication-source", "is
 # site's domain: under charts and photos it names data and picture agencies ("Source: Bureau
 # of Labor Statistics", "Source: Getty Images"), which must not make a page a copy.
 _STRONG_CUE = re.compile(r"originally|first (?:appeared|published)|republished|syndicated|"
-                         r"reprinted|belongs to|courtesy", re.I)
+                         r"reprinted|belongs to|courtesy|"
+                         r"read (?:the )?(?:full|original|rest of the) (?:article|story)|"
+                         r"read more (?:at|on|from)|(?:continue|keep) reading|"
+                         r"(?:full|original|complete) (?:article|story|report) (?:is )?(?:at|on)",
+                         re.I)
 
 
 @dataclass(frozen=True, slots=True)

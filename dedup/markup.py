@@ -5,7 +5,7 @@ the links in them. Read with lxml from the tree extraction parsed once."""
 import json
 from typing import Any
 
-from dedup.attribution import CUE_HINTS, attribution_lines, named_sources
+from dedup.attribution import CUE_HINTS, attribution_lines
 
 _BLOCKS = ("p", "div", "span", "em", "small", "strong", "i", "b", "footer", "li", "figcaption",
            "section", "aside", "cite")
@@ -109,11 +109,10 @@ def page_attribution(tree: Any) -> tuple[list[str], list[str]]:
         found = attribution_lines(text)
         if found:
             lines += found
-            names = {n.lower() for line in found for n in named_sources(line)}
-            for href in el.xpath(".//a/@href"):
-                if href.startswith(("http://", "https://")) and (
-                        not names or any(n in href.lower() for n in names)):
-                    links.append(href)
+            # an attribution block's links are what it credits ("Sources: <a>X</a>, <a>Y</a>";
+            # "Read the full story at CNN Business" linking to cnn.com); links to the page's
+            # own site are left out where claims are read
+            links += [h for h in el.xpath(".//a/@href") if h.startswith(("http://", "https://"))]
     return list(dict.fromkeys(lines)), list(dict.fromkeys(links))
 
 
