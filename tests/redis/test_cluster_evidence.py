@@ -1,0 +1,65 @@
+"""Issue 12's error classes through the engine and a real Redis, on corpus pages: an
+aggregator's "Read the full story at X" seen first, a backdating republisher against the
+members that name the original, and site priors read without a time-based cache."""
+
+import pytest
+
+from dedup.engine import Engine
+from dedup.models import ArticleInput
+from wiretrace_testing.extraction_score import load_pages
+
+CNN = "https://www.cnn.com/2024/05/02/business/markets-story/index.html"
+
+
+def body(i: int) -> str:
+    pages = [p for p in load_pages() if len(p[2].split()) >= 150]
+    if not pages:
+        pytest.skip("the shared corpus is not present")
+    return pages[i][2]
+
+
+def test_aggregator_seen_first_gives_way_to_the_page_it_names(engine: Engine) -> None:
+    text = body(1)
+    paras = text.split("\n")
+    teaser = "".join(f"<p>{p}</p>" for p in paras[:3])
+    agg = ("<html><head><title>Markets digest</title></head><body><article><h1>Markets</h1>"
+           f"{teaser}<p>Read the full story at CNN Business "
+           f"<a href='{CNN}'>cnn.com</a></p></article></body></html>")
+    engine.ingest([ArticleInput(url="https://briefs.example/markets/77", html=agg)])
+    engine.ingest([ArticleInput(url=CNN, text=text, site_name="CNN")])
+    cnn, brief = engine.lookup([CNN, "https://briefs.example/markets/77"])
+    assert cnn.role == "original"
+    assert brief.role in ("copy", "partial") and brief.original
+    assert brief.original["url"] == cnn.url
+
+
+def test_backdater_known_to_republish_does_not_outvote_named_original(engine: Engine) -> None:
+    # the farm republishes other stories first: the index learns it is a republisher
+    for i in range(6):
+        other = body(10 + i)
+        engine.ingest([ArticleInput(url=f"https://src{i}.example/a", text=other,
+                                    published="2024-04-01T08:00:00Z")])
+        engine.ingest([ArticleInput(url=f"https://farm.example/p/{i}", text=other,
+                                    published="2024-04-01T12:00:00Z")])
+    text = body(2)
+    engine.ingest([ArticleInput(url="https://farm.example/p/story", text=text,
+                                published="2024-04-30T09:00:00Z")])
+    for i in (1, 2):
+        engine.ingest([ArticleInput(
+            url=f"https://paper{i}.example/s", published="2024-05-02T12:00:00Z",
+            text=text + "\nThis story originally appeared in Metro Herald.")])
+    orig = "https://metroherald.example/news/story"
+    engine.ingest([ArticleInput(url=orig, text=text, site_name="Metro Herald",
+                                published="2024-05-02T09:00:00Z")])
+    answers = engine.lookup([orig, "https://farm.example/p/story", "https://paper1.example/s",
+                             "https://paper2.example/s"])
+    assert answers[0].role == "original"
+    assert all(a.original and a.original["url"] == orig for a in answers[1:])
+
+
+def test_a_sites_prior_follows_its_counters_at_once(engine: Engine) -> None:
+    sites = engine.sites
+    assert not sites.is_republisher("farm.example")
+    engine.client.hset(engine.keys.site("farm.example"),
+                       mapping={"articles": 10, "copies": 10, "credited": 0})
+    assert sites.is_republisher("farm.example")  # no cache to wait out
