@@ -54,6 +54,11 @@ def by_date_and_structure(eligible: "list[Member]", dates: dict[str, Dated | Non
             conf = 0.93 if both and gap >= 0.5 else 0.85 if both else 0.8
             ev = [f"published: {d0.text} is earlier than {d1.text} ({second.meta.site})"
                   + ("" if both else " (day precision)")]
+            if any(m.meta.first_seen < first.meta.first_seen for _, m in later):
+                # dates that disagree with the order pages were found in: a backdated copy
+                # looks like this; the date decides, with less confidence
+                conf = 0.7
+                ev.append("first_seen: a later-dated member was found before it")
             return Choice(first.id, conf, ev)
     lead = []
     pool = trusted

@@ -1,10 +1,15 @@
 """Who is the original of a cluster, and why; and each member's role relative to it.
 
-Evidence, strongest first: explicit attribution (a member names another member: cross-domain
-canonical or og:url, original-source/syndication-source meta, schema.org isBasedOn, an
-attribution line, a wire byline, a link); then published dates, differences within a margin
-counting as unknown; then excerpt structure (an excerpt is not the source of the full text);
-then the time wiretrace first saw each article.
+A pure function of the members and the site priors passed in (no Redis, no clock).
+Evidence, strongest first: explicit attribution weighed across the cluster (a member others
+name by URL, domain or publisher name, through a cross-domain canonical or og:url,
+original-source/syndication-source meta, schema.org isBasedOn, an attribution line, a wire
+byline or a credit link, is the original unless it names another itself; more independent
+sites naming it, more confidence); then published dates with their precision (timestamps
+by minutes, days with a margin; see :mod:`dedup.dates`; a known republisher's unattributed
+date does not lead); then excerpt structure; then, only to break what nothing else decides,
+the time wiretrace first saw each article. ``confidence`` says which of these decided and
+how clearly; ``evidence`` lists what decided, in order.
 """
 
 from collections.abc import Callable, Collection
