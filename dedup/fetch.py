@@ -14,7 +14,7 @@ import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from dedup.errors import InputError
 from dedup.netguard import blocked_reason, literal_ip
@@ -57,6 +57,10 @@ class FetchPolicy:
     user_agent: str = "wiretrace/0.1 (lookup service)"
     resolver: Resolver = system_resolver
 
+# what may stay as it is in a request target: everything but non-ASCII and spaces is left,
+# "%" too (a path already percent-encoded is sent as it came)
+_URL_SAFE = "/?&=%:@!$'()*+,;-._~[]"
+
 
 def check_url(url: str, policy: FetchPolicy) -> tuple[str, str, int, str]:
     """(scheme, host, port, address to connect to) of a URL that may be fetched."""
@@ -75,6 +79,10 @@ def check_url(url: str, policy: FetchPolicy) -> tuple[str, str, int, str]:
     host = parts.hostname or ""
     if not host:
         raise FetchRefused("URL has no host", "bad_url")
+    try:  # a non-ASCII name travels as IDNA, in DNS and in the Host header
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise FetchRefused(f"host {host!r} is not a valid domain name", "bad_url") from None
     port = port or (443 if parts.scheme == "https" else 80)
     ip = literal_ip(host)
     addresses = [str(ip)] if ip is not None else policy.resolver(host, port)
@@ -115,7 +123,8 @@ def fetch(url: str, policy: FetchPolicy | None = None) -> Page:
         else:
             conn = http.client.HTTPConnection(address, port, timeout=remaining)
         parts = urlsplit(url)
-        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        path = quote((parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
+                     safe=_URL_SAFE)
         default = 443 if scheme == "https" else 80
         try:
             conn.request("GET", path, headers={

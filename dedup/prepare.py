@@ -30,6 +30,7 @@ from dedup.errors import InputError
 from dedup.models import ArticleInput, ArticleMeta, Draft, Prepared, Templates
 from dedup.params import SignatureParams
 from dedup.publishers import identity_url, site_host
+from dedup.sanitize import clean_article
 from dedup.signature import packed_bands, signature
 from dedup.urls import article_id, normalize_url
 
@@ -68,18 +69,21 @@ def iso_utc(value: str | None) -> str | None:
 def draft_article(item: ArticleInput, settings: Settings) -> Draft:
     """Validate an input and compute its identity, metadata and content lines.
 
-    Raises :class:`InputError` for an input that cannot be indexed.
+    Every string field is cleaned first (:func:`dedup.sanitize.clean_article`), and again
+    after extraction (JSON-LD escapes can make surrogates). Raises :class:`InputError` for an
+    input that cannot be indexed.
     """
+    item = clean_article(item)
     if item.html is not None and item.text is None:
         from dedup.extraction import extract
 
-        item = extract(item.html, item.url, base=item)
+        item = clean_article(extract(item.html, item.url, base=item))
     if not item.text or not isinstance(item.text, str):
         raise InputError("no text: give `text`, or `html` with an extractable article")
     if len(item.text) > settings.max_text_chars:
         raise InputError(f"text has {len(item.text)} characters, more than the limit "
                          f"of {settings.max_text_chars}")
-    text = item.text.replace("\x00", "")
+    text = item.text
     words = len(text.split())
     if words < settings.min_words:
         raise InputError(f"text too short to index ({words} words, at least "

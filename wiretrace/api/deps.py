@@ -16,6 +16,7 @@ from dedup.config import Settings
 from dedup.engine import Engine
 from dedup.errors import InputError
 from dedup.fetch import FetchPolicy
+from dedup.sanitize import clean_text
 from wiretrace.api.backend import Backend
 from wiretrace.api.config import ApiSettings
 from wiretrace.api.limiter import FetchLimiter
@@ -83,7 +84,8 @@ Authorised = Annotated[bool, Depends(_authorised)]
 
 
 def checked_url(url: str) -> str:
-    """``url``, or 414 when it is longer than a lookup accepts."""
+    """``url`` cleaned (:func:`dedup.sanitize.clean_text`), or 414 when it is longer than a
+    lookup accepts."""
     if len(url) > MAX_URL:
         raise InputError(f"url longer than {MAX_URL} characters", "url_too_long")
-    return url
+    return clean_text(url)

@@ -8,10 +8,11 @@ answers become models here and nowhere else (:func:`lookup_out`, :func:`cluster_
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator
 
 from dedup.models import Role
 from dedup.results import ClusterResult, IndexStats, Json, LookupResult
+from dedup.sanitize import clean_text
 
 
 class _Out(BaseModel):
@@ -24,6 +25,12 @@ class CheckBody(BaseModel):
     text: str | None = None
     html: str | None = None
     url: str | None = None
+
+    @field_validator("text", "html", "url")
+    @classmethod
+    def _cleaned(cls, value: str | None) -> str | None:
+        """Unpaired surrogates and control characters out (JSON can carry ``"\\ud800"``)."""
+        return None if value is None else clean_text(value)
 
 
 class ErrorOut(BaseModel):
