@@ -16,6 +16,7 @@ from wiretrace.api import errors, page
 from wiretrace.api.backend import Backend
 from wiretrace.api.config import ApiSettings
 from wiretrace.api.deps import Services
+from wiretrace.api.gate import RedisGate
 from wiretrace.api.metrics import Metrics
 from wiretrace.api.middleware import BodyLimit, headers_and_timing
 from wiretrace.api.routes import articles, docs, lookup, pages, service
@@ -52,5 +53,6 @@ def create_app(settings: Settings | None = None, api: ApiSettings | None = None,
         app.include_router(routes.router)
     app.mount("/static", StaticFiles(directory=str(page.STATIC)), name="static")
     app.mount("/docs-assets", StaticFiles(directory=str(docs.ASSETS)), name="docs-assets")
+    app.add_middleware(RedisGate, limit=api.redis_concurrency, wait=api.redis_wait)
     app.add_middleware(BodyLimit, limit=api.max_body)
     return app

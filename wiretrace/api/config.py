@@ -28,6 +28,11 @@ class ApiSettings(BaseSettings):
     fetch_per_minute: int = Field(default=30, ge=1)
     """Fetch-by-URL requests each client may make per minute (counted in Redis, so shared by
     every API process on it)."""
+    redis_concurrency: int = Field(default=16, ge=1, le=32)
+    """Requests that need Redis served at once (each holds a worker thread for at most the
+    Redis timeout, 1 s); more wait."""
+    redis_wait: float = Field(default=0.5, gt=0, le=5)
+    """Seconds a request may wait for one of those places before it gets 503."""
     fetch_allow_private: bool = False
     """Tests only: let fetch-by-URL reach loopback and private addresses."""
     host: str = "127.0.0.1"

@@ -1,6 +1,7 @@
 """The web page: a lookup form, the answer, the diff of a copy and its original."""
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
 from dedup.models import ArticleInput
@@ -28,7 +29,8 @@ async def check_form(request: Request, engine: EngineDep) -> HTMLResponse:
     text = str(form.get("text") or "")
     if not text.strip():
         return HTMLResponse(page.home("Paste a text to check."), status_code=400)
-    res = engine.check(ArticleInput(url=page.CHECK_URL, text=text))
+    # Redis work off the event loop: a stalled Redis must not stall /healthz
+    res = await run_in_threadpool(engine.check, ArticleInput(url=page.CHECK_URL, text=text))
     return HTMLResponse(page.result(res, pasted=text))
 
 
