@@ -35,11 +35,12 @@ def _rss_kib(pid: int) -> int:
 
 class PeakRSS:
     """Samples, every ``interval`` seconds until stopped, the largest RSS (KiB) of any one
-    process of the tree (``largest``) and of the whole tree summed (``summed``)."""
+    process of the tree (``largest``), of the whole tree summed (``summed``), and the most
+    processes the tree had at once (``processes``)."""
 
     def __init__(self, pid: int, interval: float = 0.05) -> None:
         self.pid, self.interval = pid, interval
-        self.largest = self.summed = 0
+        self.largest = self.summed = self.processes = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -47,6 +48,7 @@ class PeakRSS:
     def _run(self) -> None:
         while not self._stop.is_set():
             sizes = [_rss_kib(p) for p in _tree(self.pid)]
+            self.processes = max(self.processes, sum(1 for s in sizes if s))
             self.largest = max(self.largest, *sizes)
             self.summed = max(self.summed, sum(sizes))
             self._stop.wait(self.interval)

@@ -1,0 +1,157 @@
+"""The extraction pool and the index writer of a crawl process, shared by all its sources.
+
+Each source is one Scrapy crawler; a pool and a writer per crawler made a crawl of 300 sources
+run 600 processes. Here the first crawler to open builds them and the last to close shuts them
+down. Back-pressure: at most ``2 × workers`` pages wait for or sit in the pool, taken in
+arrival order (an asyncio semaphore is fair), so a fast source waits its turn like the others;
+a crawler whose items wait stops downloading (Scrapy's scraper slot), so memory stays bounded.
+Articles of every source go to the index in shared batches, by one writer thread; each source's
+counts and crawl state are updated for its own articles once they are written.
+"""
+
+import asyncio
+import logging
+import multiprocessing
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import ClassVar
+
+from scrapy.statscollectors import StatsCollector
+
+from crawler.state import CrawlState
+from crawler.work import Result, extract_page, sign_drafts, warm_up
+from dedup.engine import Engine
+from dedup.models import Draft, Outcome, Prepared
+from dedup.prepare import latest
+
+logger = logging.getLogger(__name__)
+
+EXTRACT_TIMEOUT = 120.0  # seconds for one page; a page past it is skipped and counted
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Sink:
+    """Where one source's results go: its stats and its crawl state."""
+
+    stats: StatsCollector
+    state: CrawlState
+
+
+class SharedIndexer:
+    """One per process (:meth:`acquire` / :meth:`release`): pool, writer thread, batches."""
+
+    _current: ClassVar["SharedIndexer | None"] = None
+
+    def __init__(self, engine: Engine, workers: int) -> None:
+        self.engine = engine
+        self.workers = workers
+        self.batch_size = engine.settings.batch_size
+        self.users = 0
+        # forkserver: a fork of a process that runs a reactor and threads is not safe, so
+        # workers fork from a fresh server process that imports the extraction code once.
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["crawler.work", "trafilatura", "dedup.extraction"])
+        self.pool = ProcessPoolExecutor(workers, mp_context=ctx)
+        for _ in range(workers):
+            self.pool.submit(warm_up)
+        self.writer = ThreadPoolExecutor(1, thread_name_prefix="wiretrace-index")
+        self.buffer: list[tuple[Draft, str, Sink]] = []
+        self._slots: asyncio.Semaphore | None = None
+        self._flushing: asyncio.Lock | None = None
+
+    @classmethod
+    def acquire(cls, engine: Engine, workers: int) -> "SharedIndexer":
+        """The process's indexer, built by the first caller (its engine and worker count)."""
+        if cls._current is None:
+            cls._current = cls(engine, workers)
+        cls._current.users += 1
+        return cls._current
+
+    async def release(self) -> None:
+        """Write what is buffered; the last user shuts the pool and the writer down."""
+        try:
+            await self.flush()
+        finally:
+            self.users -= 1
+            if self.users == 0:
+                if SharedIndexer._current is self:
+                    SharedIndexer._current = None
+                self.writer.shutdown(wait=True)
+                self.pool.shutdown(wait=True, cancel_futures=True)
+
+    async def extract(self, url: str, body: bytes | str, noindex: bool,
+                      content_type: str) -> Result:
+        """Extract a page in the pool, waiting (fairly) for a place when it is busy."""
+        if self._slots is None:  # made on the reactor's loop, on first use
+            self._slots = asyncio.Semaphore(2 * self.workers)
+        async with self._slots:
+            fut = self.pool.submit(extract_page, url, body, noindex, content_type)
+            del body
+            try:
+                return await asyncio.wait_for(asyncio.wrap_future(fut), EXTRACT_TIMEOUT)
+            except TimeoutError:
+                return "extract_timeout", None, "extraction took too long"
+
+    async def add(self, draft: Draft, url: str, sink: Sink) -> None:
+        """Buffer an article; a full batch is written (the caller waits for it)."""
+        self.buffer.append((draft, url, sink))
+        if len(self.buffer) >= self.batch_size:
+            await self.flush()
+
+    async def flush(self) -> None:
+        """Write the buffer. Flushes take turns: one that finds the buffer empty returns once
+        the flush that took its articles has written them (a source's counts are final when
+        its crawler closes)."""
+        if self._flushing is None:
+            self._flushing = asyncio.Lock()
+        async with self._flushing:
+            await self._flush()
+
+    async def _flush(self) -> None:
+        if not self.buffer:
+            return
+        batch, self.buffer = self.buffer, []
+        drafts = latest([d for d, _, _ in batch])
+        try:
+            templates = await asyncio.wrap_future(
+                self.writer.submit(self.engine.writer.learn, drafts))
+            prepared = await asyncio.wrap_future(self.pool.submit(sign_drafts, drafts, templates))
+        except Exception as exc:  # counted, logged; the crawl goes on
+            _failed(batch, exc)
+            return
+        await asyncio.wrap_future(self.writer.submit(self._write, prepared, batch))
+
+    def _write(self, prepared: list[Prepared], batch: list[tuple[Draft, str, Sink]]) -> None:
+        """In the writer thread: one guarded batch write, then each source's crawl state
+        (only what was written is marked fresh: a re-run fetches the rest again)."""
+        try:
+            outcomes = self.engine.ingest_prepared(prepared)
+        except Exception as exc:  # counted, logged; the crawl goes on
+            _failed(batch, exc)
+            return
+        owner = {d.id: sink for d, _, sink in batch}
+        by_sink: dict[Sink, list[Outcome]] = {}
+        for o in outcomes:
+            by_sink.setdefault(owner[o.id], []).append(o)
+        for sink, done in by_sink.items():
+            _count(sink.stats, done)
+        urls: dict[Sink, list[str]] = {}
+        for _, url, sink in batch:
+            urls.setdefault(sink, []).append(url)
+        for sink, marked in urls.items():
+            sink.state.mark(marked)
+
+
+def _failed(batch: list[tuple[Draft, str, Sink]], exc: Exception) -> None:
+    logger.error("could not index %d articles: %s", len(batch), exc)
+    for sink, n in Counter(sink for _, _, sink in batch).items():
+        sink.stats.inc_value("wiretrace/index_errors", n)
+
+
+def _count(stats: StatsCollector, outcomes: list[Outcome]) -> None:
+    for status, n in Counter(o.status for o in outcomes).items():
+        stats.inc_value(f"wiretrace/indexed/{status}", n)
+    for o in outcomes:
+        if o.status != "unchanged" and o.role in ("copy", "partial", "original"):
+            stats.inc_value(f"wiretrace/role/{o.role}")
