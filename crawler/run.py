@@ -9,7 +9,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NotRequired, TextIO, TypedDict
+from typing import TYPE_CHECKING, Any, NotRequired, TextIO, TypedDict
 
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings as ScrapySettings
@@ -17,6 +17,9 @@ from twisted.python.failure import Failure
 
 from crawler.sources import load_sources
 from crawler.spiders.articles import ArticlesSpider
+
+if TYPE_CHECKING:
+    from dedup.engine import Engine
 
 PREFIX = "wiretrace/"
 
@@ -151,13 +154,14 @@ def _progress(runs: list[tuple[SourceRun, Crawler]]) -> None:
     loop.start(0.5)
 
 
-def record_run(summary: Mapping[str, object]) -> None:
-    """Keep the run in Redis (newest first, last 1000), for `wiretrace stats` and the API."""
+def record_run(summary: Mapping[str, object], engine: "Engine | None" = None) -> None:
+    """Keep the run in Redis (newest first, last 1000), for `wiretrace stats` and the API;
+    through ``engine`` when the caller has one, else one built from the settings."""
     try:
         from dedup.config import Settings
         from dedup.engine import Engine
 
-        Engine.from_settings(Settings()).record_crawl_run(dict(summary))
+        (engine or Engine.from_settings(Settings())).record_crawl_run(dict(summary))
     except Exception as exc:  # a run that cannot be recorded is still a run
         print(f"wiretrace: could not record the crawl run: {exc}", file=sys.stderr)
 

@@ -78,7 +78,7 @@ def cmd_ingest_warc(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     finally:
         bar.close()
-    record_run(summary)
+    record_run(summary, engine)
     if args.json:
         print(json.dumps(summary, ensure_ascii=False))
     else:
