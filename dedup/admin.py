@@ -15,6 +15,7 @@ from dedup.keys import Keys
 from dedup.lookup import Lookup
 from dedup.models import ArticleMeta
 from dedup.params import SignatureParams
+from dedup.redisconn import data_memory
 from dedup.reindex import Reindex
 from dedup.results import IndexStats, JsonObject
 
@@ -56,8 +57,7 @@ class Admin:
         """
         stats = self.counts()
         if stats.articles:
-            memory = self.client.info("memory")
-            used = int(memory["used_memory"]) - int(memory.get("used_memory_startup", 0))
+            used = data_memory(self.client)
             per_article = max(0.0, used / stats.articles)
             p = self.params
             index = min(float(_SIGNATURE_OVERHEAD + 12 + 4 * p.num_perm

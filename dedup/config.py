@@ -12,6 +12,29 @@ from typing import Literal
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from dedup.errors import WiretraceError
+
+CLUSTER_SCHEME = "redis+cluster://"
+
+
+def cluster_nodes(url: str) -> tuple[list[tuple[str, int]], str | None]:
+    """The (host, port) nodes and the password of a ``redis+cluster://[:password@]host:port
+    [,host:port...][/0]`` URL; ValueError saying what is wrong."""
+    rest = url.removeprefix(CLUSTER_SCHEME)
+    rest, _, db = rest.partition("/")
+    if db not in ("", "0"):
+        raise ValueError("a Redis Cluster has database 0 only")
+    auth, at, hosts = rest.rpartition("@")
+    password = auth.partition(":")[2] or None if at else None
+    nodes = []
+    for part in hosts.split(","):
+        host, colon, port = part.strip().rpartition(":")
+        host = host.strip("[]")
+        if not colon or not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError(f"bad node {part!r}: give host:port")
+        nodes.append((host, int(port)))
+    return nodes, password
+
 
 def _default_data_dir() -> Path:
     base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
@@ -28,7 +51,18 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(
         default=None, validation_alias=AliasChoices("REDIS_URL", "WIRETRACE_REDIS_URL")
     )
-    """Redis to use (`redis://…`); unset: an embedded redis-server with its data in `DATA_DIR`."""
+    """Redis to use: `redis://host:port/0` (one server) or
+    `redis+cluster://[:password@]host:port[,host:port]` (a Redis Cluster); unset: an embedded
+    redis-server with its data in `DATA_DIR`."""
+    redis_password: str | None = Field(
+        default=None, validation_alias=AliasChoices("REDIS_PASSWORD", "WIRETRACE_REDIS_PASSWORD"),
+        repr=False)
+    """Redis password when `REDIS_URL` has none."""
+    redis_password_file: Path | None = Field(
+        default=None,
+        validation_alias=AliasChoices("REDIS_PASSWORD_FILE", "WIRETRACE_REDIS_PASSWORD_FILE"))
+    """File holding the Redis password (a secret mounted as a file), when neither `REDIS_URL`
+    nor `REDIS_PASSWORD` has one."""
     namespace: str = "wt"
     """Prefix of every Redis key: several indexes can share one Redis."""
     data_dir: Path = Field(default_factory=_default_data_dir)
@@ -83,10 +117,25 @@ class Settings(BaseSettings):
     @field_validator("redis_url")
     @classmethod
     def _redis_url(cls, value: str | None) -> str | None:
-        if value and not value.startswith(("redis://", "rediss://", "unix://")):
-            raise ValueError("not a Redis URL: give redis://host:6379/0, rediss://… or "
-                             "unix:///path/redis.sock (unset: an embedded redis-server)")
+        if value and value.startswith(CLUSTER_SCHEME):
+            cluster_nodes(value)
+        elif value and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("not a Redis URL: give redis://host:6379/0, rediss://…, "
+                             "unix:///path/redis.sock or redis+cluster://host:port[,host:port] "
+                             "(unset: an embedded redis-server)")
         return value or None
+
+    def password(self) -> str | None:
+        """REDIS_PASSWORD, else the first line of REDIS_PASSWORD_FILE (read when asked)."""
+        if self.redis_password:
+            return self.redis_password
+        if self.redis_password_file:
+            try:
+                text = self.redis_password_file.read_text()
+            except OSError as exc:
+                raise WiretraceError(f"cannot read REDIS_PASSWORD_FILE: {exc}") from exc
+            return text.splitlines()[0].strip() if text.strip() else None
+        return None
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -1,5 +1,10 @@
 """Redis clients: one factory, with explicit timeouts, and the embedded default server.
 
+``REDIS_URL`` is ``redis://``, ``rediss://`` or ``unix://`` for one server, or
+``redis+cluster://[:password@]host:port[,host:port...]`` for a Redis Cluster (database 0; any
+reachable node is enough to find the others), reached through redis-py's ``RedisCluster``.
+A password missing from the URL comes from ``REDIS_PASSWORD`` or ``REDIS_PASSWORD_FILE``.
+
 When ``REDIS_URL`` is unset wiretrace runs a real ``redis-server`` of its own with its data
 (append-only file) in the data directory, so a later run finds what an earlier one stored.
 Several wiretrace processes share it: each holds a shared lock on ``redis.lock`` while it uses
@@ -15,24 +20,83 @@ import shutil
 import subprocess
 import time
 from pathlib import Path
+from typing import Any, cast
 
 import redis
+from redis.backoff import ExponentialBackoff
+from redis.cluster import ClusterNode, RedisCluster
+from redis.exceptions import ClusterError, RedisClusterException
+from redis.retry import Retry
 
-from dedup.config import Settings
+from dedup.config import CLUSTER_SCHEME, Settings, cluster_nodes
 from dedup.errors import StoreUnavailableError
 
 logger = logging.getLogger(__name__)
 
+# What a Redis call raises when the server (or a cluster's slot) cannot answer now: a
+# connection or timeout error, a cluster that is down or failing over, a slot no node serves.
+UNAVAILABLE: tuple[type[Exception], ...] = (
+    redis.ConnectionError, redis.TimeoutError, ClusterError, RedisClusterException)
 
-def client_from_url(url: str, timeout: float) -> redis.Redis:
-    """A client that fails within ``timeout`` seconds instead of redis-py's long defaults."""
+# A cluster client re-reads the topology and retries a command a node did not answer: enough
+# for a replica's promotion after a master died (cluster-node-timeout plus an election).
+CLUSTER_RETRIES = 6
+
+
+def client_from_url(url: str, timeout: float, password: str | None = None) -> redis.Redis:
+    """A client that fails within ``timeout`` seconds instead of redis-py's long defaults.
+
+    ``password`` is used when the URL has none. A cluster client answers the same commands
+    (scripts and pipelines route by key slot, SCAN covers every master), hence the cast.
+    """
+    if url.startswith(CLUSTER_SCHEME):
+        return cast(redis.Redis, cluster_client(url, timeout, password))
+    options: dict[str, Any] = {}
+    if password and redis.connection.parse_url(url).get("password") is None:
+        options["password"] = password
     return redis.Redis.from_url(
         url,
         socket_timeout=timeout,
         socket_connect_timeout=timeout,
         health_check_interval=30,
         retry_on_timeout=False,
+        **options,
     )
+
+
+def cluster_client(url: str, timeout: float, password: str | None = None) -> RedisCluster:
+    """A ``RedisCluster`` on the nodes of a ``redis+cluster://`` URL; StoreUnavailableError
+    (one line) when none of them answers as a cluster node."""
+    nodes, url_password = cluster_nodes(url)
+    try:
+        return RedisCluster(
+            startup_nodes=[ClusterNode(host, port) for host, port in nodes],
+            password=url_password or password,
+            socket_timeout=timeout,
+            socket_connect_timeout=timeout,
+            health_check_interval=30,
+            retry=Retry(ExponentialBackoff(cap=timeout, base=0.1), CLUSTER_RETRIES),
+        )
+    except (redis.RedisError, RedisClusterException) as exc:
+        where = ",".join(f"{h}:{p}" for h, p in nodes)
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise StoreUnavailableError(
+            f"Redis is unavailable: no Redis Cluster answers at {where}: {first}") from exc
+
+
+def is_cluster(client: object) -> bool:
+    return isinstance(client, RedisCluster)
+
+
+def data_memory(client: redis.Redis) -> int:
+    """Bytes the server holds for data (used_memory less used_memory_startup), summed over
+    the masters of a cluster."""
+    if is_cluster(client):
+        per_node = client.info("memory", target_nodes=RedisCluster.PRIMARIES)
+        infos = list(per_node.values())
+    else:
+        infos = [client.info("memory")]
+    return sum(int(i["used_memory"]) - int(i.get("used_memory_startup", 0)) for i in infos)
 
 
 class EmbeddedRedis:
@@ -134,4 +198,15 @@ def server_url(settings: Settings) -> str:
 
 def connect(settings: Settings) -> redis.Redis:
     """The client for ``settings``: REDIS_URL if set, else the embedded server."""
-    return client_from_url(server_url(settings), settings.redis_timeout)
+    password = settings.password() if settings.redis_url else None  # the embedded has none
+    return client_from_url(server_url(settings), settings.redis_timeout, password)
+
+
+class ScrapyRedisClient:
+    """scrapy-redis builds its client as ``redis_cls.from_url(url, **REDIS_PARAMS)``: this
+    makes it ours (a cluster client for ``redis+cluster://``, the same timeouts)."""
+
+    @staticmethod
+    def from_url(url: str, socket_timeout: float = 2.0, password: str | None = None,
+                 **_: object) -> redis.Redis:
+        return client_from_url(url, socket_timeout, password)

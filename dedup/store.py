@@ -20,6 +20,7 @@ from dedup import codec
 from dedup.codec import ArticleField as F
 from dedup.errors import IndexMismatchError, StoreUnavailableError
 from dedup.keys import Keys
+from dedup.redisconn import UNAVAILABLE
 
 
 def _script(name: str) -> str:
@@ -238,12 +239,12 @@ class Store:
     def execute(self, pipe: "redis.client.Pipeline") -> list[Any]:
         try:
             return pipe.execute()  # type: ignore[no-any-return,unused-ignore]
-        except (redis.ConnectionError, redis.TimeoutError) as exc:
+        except UNAVAILABLE as exc:
             raise StoreUnavailableError(f"Redis is unavailable: {exc}") from exc
 
     def _call(self, script: "redis.commands.core.Script", keys: list[str],
               args: list[str | bytes | int | float]) -> list[Any]:
         try:
             return script(keys=keys, args=args)  # type: ignore[no-any-return,unused-ignore]
-        except (redis.ConnectionError, redis.TimeoutError) as exc:
+        except UNAVAILABLE as exc:
             raise StoreUnavailableError(f"Redis is unavailable: {exc}") from exc

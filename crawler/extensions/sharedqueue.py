@@ -35,6 +35,7 @@ KEEP_FOR = 86400  # the run's keys expire this long after a process of it closes
 
 def scheduler_settings(base: str, settings: Settings) -> dict[str, object]:
     """The scrapy-redis settings of a shared run whose keys start with ``base``."""
+    password = settings.password() if settings.redis_url else None
     return {
         "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
         "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.FifoQueue",
@@ -45,8 +46,11 @@ def scheduler_settings(base: str, settings: Settings) -> dict[str, object]:
         "SCHEDULER_PERSIST": True,  # the first process to finish must not clear it
         "SCHEDULER_IDLE_BEFORE_CLOSE": 0,  # a blocking pop would block the reactor
         "REDIS_URL": server_url(settings),
-        "REDIS_PARAMS": {"socket_timeout": settings.redis_timeout,
-                         "socket_connect_timeout": settings.redis_timeout},
+        # our client (a RedisCluster for redis+cluster://): every command scrapy-redis's FIFO
+        # queue and duplicate filter send touches one key
+        "REDIS_PARAMS": {"redis_cls": "dedup.redisconn.ScrapyRedisClient",
+                         "socket_timeout": settings.redis_timeout,
+                         **({"password": password} if password else {})},
     }
 
 

@@ -7,6 +7,7 @@ import threading
 from dedup.config import Settings
 from dedup.engine import Engine
 from dedup.keys import Keys
+from dedup.redisconn import is_cluster
 from wiretrace.api.limiter import FetchLimiter
 
 
@@ -30,8 +31,11 @@ class Backend:
         engine = self.engine()
         with self._lock:
             if self._limiter is None:
-                prefix = Keys(self.settings.namespace).rate_limits
-                self._limiter = FetchLimiter(engine.client, prefix, self.fetch_per_minute)
+                s = self.settings
+                prefix = Keys(s.namespace).rate_limits
+                cluster = s.redis_url if is_cluster(engine.client) else None
+                self._limiter = FetchLimiter(engine.client, prefix, self.fetch_per_minute,
+                                             cluster, s.redis_timeout, s.password())
             return self._limiter
 
     def reset(self) -> None:

@@ -7,6 +7,7 @@ ends in a traceback.
 import redis
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
+from redis.exceptions import RedisClusterException
 
 from dedup.errors import IndexMismatchError, InputError, StoreUnavailableError
 from dedup.fetch import FetchFailed
@@ -45,6 +46,7 @@ def install(app: FastAPI, backend: Backend) -> None:
 
     @app.exception_handler(StoreUnavailableError)
     @app.exception_handler(redis.RedisError)
+    @app.exception_handler(RedisClusterException)  # no node serves a slot (not a RedisError)
     async def unavailable(request: Request, exc: Exception) -> JSONResponse | HTMLResponse:
         backend.reset()
         message = str(exc) if isinstance(exc, StoreUnavailableError) else \

@@ -11,6 +11,7 @@ import sys
 
 import redis
 from pydantic import ValidationError
+from redis.exceptions import AskError, RedisClusterException
 
 from dedup.config import Settings
 from dedup.errors import ConflictError, StoreUnavailableError, WiretraceError
@@ -47,7 +48,11 @@ def main(argv: list[str] | None = None) -> int:
     except WiretraceError as exc:
         print(f"wiretrace: error: {exc}", file=sys.stderr)
         return 2
-    except redis.RedisError as exc:
+    except AskError:  # MOVED or ASK: a redis:// URL naming one node of a cluster
+        print("wiretrace: error: REDIS_URL names a node of a Redis Cluster: give "
+              "redis+cluster://host:port[,host:port]", file=sys.stderr)
+        return 2
+    except (redis.RedisError, RedisClusterException) as exc:
         print(f"wiretrace: error: Redis is unavailable: {exc}; {REDIS_HINT}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

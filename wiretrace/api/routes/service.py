@@ -3,6 +3,7 @@
 import redis
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from redis.exceptions import RedisClusterException
 
 from dedup.errors import StoreUnavailableError
 from wiretrace.api.deps import BackendDep, EngineDep, MetricsDep
@@ -28,7 +29,7 @@ async def healthz() -> HealthOut:  # on the event loop: no worker thread to wait
 def readyz(backend: BackendDep) -> ReadyOut | JSONResponse:
     try:  # a probe: the failure is the answer
         backend.engine().client.ping()
-    except (redis.RedisError, StoreUnavailableError) as exc:
+    except (redis.RedisError, RedisClusterException, StoreUnavailableError) as exc:
         backend.reset()
         return JSONResponse(UnavailableOut(error=str(exc)).model_dump(), status_code=503)
     return ReadyOut()
@@ -39,6 +40,6 @@ def prometheus(backend: BackendDep, metrics: MetricsDep) -> Response:
     try:  # the process's own metrics are served even when Redis is not
         engine = backend.engine()
         metrics.update(engine.admin.counts().counts(), engine.crawl_run_count())
-    except (redis.RedisError, StoreUnavailableError):
+    except (redis.RedisError, RedisClusterException, StoreUnavailableError):
         backend.reset()
     return Response(metrics.render(), media_type="text/plain; version=0.0.4")
