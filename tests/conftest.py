@@ -6,7 +6,6 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +15,9 @@ import redis
 
 from dedup.config import Settings
 from dedup.engine import Engine
+from dedup.redisconn import client_from_url
 from wiretrace_testing.corpus import PAGES
+from wiretrace_testing.rediscluster import start_cluster, wait_for_redis
 
 REPO = Path(__file__).resolve().parents[1]
 TIERS = Path(__file__).resolve().parent
@@ -29,27 +30,48 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
-def wait_for_redis(client: redis.Redis, seconds: float = 5.0) -> None:
-    """Return once the server answers PING; raise if it does not within ``seconds``."""
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            client.ping()
-            return
-        except redis.ConnectionError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.02)
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test marked ``cluster`` runs against one Redis and against a Redis Cluster."""
+    if "redis_url" in metafunc.fixturenames and metafunc.definition.get_closest_marker("cluster"):
+        metafunc.parametrize("redis_url", ["single", "cluster"], indirect=True, scope="session")
+
+
 @pytest.fixture(scope="session")
-def redis_url() -> Iterator[str]:
+def redis_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """One Redis (or, for a ``cluster`` test's second run, the Redis Cluster)."""
+    if getattr(request, "param", "single") == "cluster":
+        yield request.getfixturevalue("cluster_url")
+    else:
+        yield request.getfixturevalue("single_redis_url")
+
+
+@pytest.fixture(scope="session")
+def cluster_url() -> Iterator[str]:
+    """WIRETRACE_TEST_CLUSTER_URL when set (scripts/with-redis.sh sets it), else a cluster of
+    our own (3 masters, 3 replicas on loopback). Without redis-server: skipped, but a
+    failure under CI=true."""
+    url = os.environ.get("WIRETRACE_TEST_CLUSTER_URL")
+    if url:
+        yield url
+        return
+    try:
+        cluster = start_cluster()
+    except FileNotFoundError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI needs a Redis Cluster: {exc}", pytrace=False)
+        pytest.skip(str(exc))
+    yield cluster.url
+    cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def single_redis_url() -> Iterator[str]:
     """REDIS_URL when set (CI sets it), else a redis-server of our own on a free port."""
     url = os.environ.get("REDIS_URL")
     if url:
@@ -73,12 +95,22 @@ def redis_url() -> Iterator[str]:
 @pytest.fixture
 def settings(redis_url: str) -> Iterator[Settings]:
     """Settings bound to a namespace of this test alone; its keys are deleted afterwards."""
+    yield from _namespace(redis_url)
+
+
+@pytest.fixture
+def cluster_settings(cluster_url: str) -> Iterator[Settings]:
+    """The same, on the Redis Cluster."""
+    yield from _namespace(cluster_url)
+
+
+def _namespace(redis_url: str) -> Iterator[Settings]:
     ns = f"wttest-{uuid.uuid4().hex[:10]}"
     yield Settings(redis_url=redis_url, namespace=ns)
-    client = redis.Redis.from_url(redis_url)
+    client = client_from_url(redis_url, 5.0)
     keys = list(client.scan_iter(match=f"{ns}:*", count=1000))
     if keys:
-        client.delete(*keys)
+        client.delete(*keys)  # a cluster client deletes slot by slot
 
 
 @pytest.fixture

@@ -11,6 +11,8 @@ import pytest
 from dedup.config import Settings
 from wiretrace_testing.stories import story, wrapped_copy
 
+pytestmark = pytest.mark.cluster  # each test runs on one Redis and on a cluster
+
 WIRETRACE = [sys.executable, "-m", "wiretrace.cli"]
 CONTRACT = {"url", "indexed", "id", "cluster", "role", "original", "attributed_to", "similarity",
             "containment", "confidence", "evidence", "first_seen", "copies"}

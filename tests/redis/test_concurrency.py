@@ -1,7 +1,10 @@
-"""Concurrent writers: one original per story, nothing lost."""
+"""Concurrent writers: one original per story, nothing lost (on one Redis and on a Redis
+Cluster)."""
 
 import multiprocessing as mp
 from multiprocessing.synchronize import Barrier
+
+import pytest
 
 from dedup.config import Settings
 from dedup.engine import Engine
@@ -10,12 +13,14 @@ from wiretrace_testing.stories import story, wrapped_copy
 
 WRITERS = 8
 ROUNDS = 200
+LEAN_ROUNDS = 25  # on the cluster in `make test`; the 200 rounds run under soak
 
 
-def _writer(index: int, settings: Settings, barrier: Barrier, errors: "mp.Queue[str]") -> None:
+def _writer(index: int, settings: Settings, rounds: int, barrier: Barrier,
+            errors: "mp.Queue[str]") -> None:
     engine = Engine.from_settings(settings)
     try:
-        for r in range(ROUNDS):
+        for r in range(rounds):
             text = wrapped_copy(story(5000 + r, paragraphs=3), f"Posted by writer {index}")
             barrier.wait(timeout=60)
             engine.ingest([ArticleInput(url=f"https://w{index}.example/r{r}", text=text)])
@@ -24,10 +29,25 @@ def _writer(index: int, settings: Settings, barrier: Barrier, errors: "mp.Queue[
 
 
 def test_concurrent_writers_make_one_original_per_story(settings: Settings) -> None:
+    barrier_rounds(settings, ROUNDS)
+
+
+def test_concurrent_writers_on_a_cluster(cluster_settings: Settings) -> None:
+    barrier_rounds(cluster_settings, LEAN_ROUNDS)
+
+
+@pytest.mark.soak
+def test_concurrent_writers_on_a_cluster_200_rounds(cluster_settings: Settings) -> None:
+    barrier_rounds(cluster_settings, ROUNDS)
+
+
+def barrier_rounds(settings: Settings, rounds: int) -> None:
+    """WRITERS processes each ingest, at once (a barrier), a copy of the same story, for
+    ``rounds`` stories: one original each, nothing lost, fsck clean."""
     ctx = mp.get_context("fork")
     barrier = ctx.Barrier(WRITERS)
     errors: mp.Queue[str] = ctx.Queue()
-    procs = [ctx.Process(target=_writer, args=(i, settings, barrier, errors))
+    procs = [ctx.Process(target=_writer, args=(i, settings, rounds, barrier, errors))
              for i in range(WRITERS)]
     for p in procs:
         p.start()
@@ -37,7 +57,7 @@ def test_concurrent_writers_make_one_original_per_story(settings: Settings) -> N
     assert errors.empty(), errors.get()
     engine = Engine.from_settings(settings)
     bad = []
-    for r in range(ROUNDS):
+    for r in range(rounds):
         results = engine.lookup([f"https://w{i}.example/r{r}" for i in range(WRITERS)])
         assert all(x.indexed for x in results), f"round {r}: an article was lost"
         roles = sorted(x.role or "" for x in results)
@@ -46,5 +66,6 @@ def test_concurrent_writers_make_one_original_per_story(settings: Settings) -> N
             bad.append((r, roles))
     assert not bad, bad[:5]
     stats = engine.stats()
-    assert stats.articles == WRITERS * ROUNDS
-    assert stats.originals == ROUNDS and stats.clusters == ROUNDS
+    assert stats.articles == WRITERS * rounds
+    assert stats.originals == rounds and stats.clusters == rounds
+    assert engine.fsck() == {}

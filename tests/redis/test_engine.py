@@ -11,6 +11,8 @@ from dedup.params import SignatureParams
 from dedup.results import IndexStats
 from wiretrace_testing.stories import excerpt, light_edit, story, wrapped_copy
 
+pytestmark = pytest.mark.cluster  # each test runs on one Redis and on a cluster
+
 ORIG = "https://origin.example/news/story-1"
 COPY = "https://farm.example/2024/copy-of-story"
 EXC = "https://aggregator.example/brief/1"
@@ -295,20 +297,23 @@ def test_round_trips_per_batch_and_per_lookup(engine: Engine,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
     real = engine.client.execute_command
-    real_pipe = redis.client.Pipeline.execute
+    pipeline_class = type(engine.client.pipeline())  # a cluster's pipeline is another class
+    real_pipe = pipeline_class.execute
 
     def counting(*args: object, **kw: object) -> object:
         calls.append(str(args[0]))
         return real(*args, **kw)
 
     def counting_pipe(pipe: redis.client.Pipeline, *args: object, **kw: object) -> object:
-        if pipe.command_stack:
+        if len(pipe):  # commands queued (a cluster's pipeline has no command_stack)
             calls.append("pipeline")
         return real_pipe(pipe, *args, **kw)
 
     engine.check_index()
+    # scripts loaded on every master first (a node without one answers NOSCRIPT once)
+    engine.ingest([art("https://warm.example/a", story(19))])
     engine.client.execute_command = counting  # type: ignore[method-assign]
-    monkeypatch.setattr(redis.client.Pipeline, "execute", counting_pipe)
+    monkeypatch.setattr(pipeline_class, "execute", counting_pipe)
     engine.ingest([art(f"https://s{i}.example/a", story(20 + i)) for i in range(10)])
     # the site templates script, the band entries script, the records (no candidate, no
     # cluster to read), one guarded write script
