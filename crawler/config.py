@@ -35,6 +35,11 @@ class CrawlSettings(BaseSettings):
     demo."""
     extract_workers: int = Field(default=0, ge=0)
     """Processes that extract crawled pages; 0 = one per CPU."""
+    shared_prefetch: int = Field(default=0, ge=0)
+    """Pages a process of a shared crawl (`--shared-queue`) holds at once over all its sources
+    (being fetched, waiting for or in extraction; 0 = four per extraction worker): it takes
+    another from the shared queues only as one finishes, and none while its extraction pool
+    is full, so the other processes get the rest."""
 
 
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")

@@ -58,6 +58,7 @@ class SharedIndexer:
         self.writer = ThreadPoolExecutor(1, thread_name_prefix="wiretrace-index")
         self.buffer: list[tuple[Draft, str, Sink]] = []
         self._slots: asyncio.Semaphore | None = None
+        self.extracting = 0  # pages waiting for or in the pool
         self._flushing: asyncio.Lock | None = None
 
     @classmethod
@@ -66,6 +67,11 @@ class SharedIndexer:
         if cls._current is None:
             cls._current = cls(engine, workers)
         cls._current.users += 1
+        return cls._current
+
+    @classmethod
+    def current(cls) -> "SharedIndexer | None":
+        """The process's indexer, if a crawler opened it."""
         return cls._current
 
     async def release(self) -> None:
@@ -85,13 +91,22 @@ class SharedIndexer:
         """Extract a page in the pool, waiting (fairly) for a place when it is busy."""
         if self._slots is None:  # made on the reactor's loop, on first use
             self._slots = asyncio.Semaphore(2 * self.workers)
-        async with self._slots:
-            fut = self.pool.submit(extract_page, url, body, noindex, content_type)
-            del body
-            try:
-                return await asyncio.wait_for(asyncio.wrap_future(fut), EXTRACT_TIMEOUT)
-            except TimeoutError:
-                return "extract_timeout", None, "extraction took too long"
+        self.extracting += 1
+        try:
+            async with self._slots:
+                fut = self.pool.submit(extract_page, url, body, noindex, content_type)
+                del body
+                try:
+                    return await asyncio.wait_for(asyncio.wrap_future(fut), EXTRACT_TIMEOUT)
+                except TimeoutError:
+                    return "extract_timeout", None, "extraction took too long"
+        finally:
+            self.extracting -= 1
+
+    def saturated(self) -> bool:
+        """As many pages wait for the pool as it holds: more would wait, not be extracted
+        soon (a shared crawl then leaves new pages to other processes)."""
+        return self.extracting >= 2 * self.workers
 
     async def add(self, draft: Draft, url: str, sink: Sink) -> None:
         """Buffer an article; a full batch is written (the caller waits for it)."""

@@ -75,6 +75,8 @@ SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 64 * 1024 * 1024
 # Extraction runs in a process pool (0 = one process per CPU)
 WIRETRACE_EXTRACT_WORKERS = _ENV.extract_workers
+# A shared crawl's bounded prefetch: pages held at once by this process (0: 4 per worker)
+WIRETRACE_SHARED_PREFETCH = _ENV.shared_prefetch
 # The sources file when the spider is given none (`-a sources=FILE`)
 WIRETRACE_SOURCES = str(_ENV.sources)
 

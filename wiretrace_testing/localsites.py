@@ -89,6 +89,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as real sites do (every answer has a length)
     sites: ClassVar[dict[str, dict[str, dict[str, Any]]]] = {}
     root: Path = Path(".")
+    access_log: Path | None = None  # each GET appended as "host path" (tests count fetches)
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -97,6 +98,10 @@ class _Handler(BaseHTTPRequestHandler):
         self._serve(head=True)
 
     def do_GET(self) -> None:
+        if self.access_log is not None:
+            host = (self.headers.get("Host") or "").split(":")[0].lower()
+            with self.access_log.open("a") as log:  # one short append: whole lines
+                log.write(f"{host} {self.path}\n")
         self._serve(head=False)
 
     def _serve(self, head: bool) -> None:
@@ -146,9 +151,11 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def make_server(root: str | Path, port: int = 0, host: str = "127.0.0.1",
-                handler: type[BaseHTTPRequestHandler] = _Handler) -> ThreadingHTTPServer:
+                handler: type[BaseHTTPRequestHandler] = _Handler,
+                access_log: Path | None = None) -> ThreadingHTTPServer:
     root = Path(root)
-    cls = type("Handler", (handler,), {"sites": _load(root), "root": root})
+    cls = type("Handler", (handler,), {"sites": _load(root), "root": root,
+                                       "access_log": access_log})
     server = ThreadingHTTPServer((host, port), cls)
     server.daemon_threads = True
     return server
@@ -175,11 +182,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(root: str | Path, port: int = 0) -> ServerProcess:
-    """Serve a site tree from a process of its own; returns when it answers."""
+def start_server(root: str | Path, port: int = 0,
+                 access_log: Path | None = None) -> ServerProcess:
+    """Serve a site tree from a process of its own; returns when it answers. With
+    ``access_log``, every GET is appended to that file as ``host path``."""
     port = port or free_port()
+    log = ["--access-log", str(access_log)] if access_log else []
     proc = subprocess.Popen([sys.executable, "-m", "wiretrace_testing.localsites", str(root),
-                             "--port", str(port)], env={**os.environ})
+                             "--port", str(port), *log], env={**os.environ})
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -198,8 +208,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description="serve a site tree on loopback")
     ap.add_argument("root")
     ap.add_argument("--port", type=int, default=8790)
+    ap.add_argument("--access-log", type=Path, default=None)
     args = ap.parse_args()
-    server = make_server(args.root, args.port)
+    server = make_server(args.root, args.port, access_log=args.access_log)
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
 

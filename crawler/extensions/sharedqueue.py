@@ -2,6 +2,10 @@
 or many: requests go to a queue and a duplicate filter in Redis (scrapy-redis) that every
 process started with the same run shares, so each page is fetched by one of them.
 
+A process takes from the queue only what it can fetch and extract soon (bounded prefetch,
+:class:`BoundedScheduler`): Scrapy would pull as many requests as its concurrency allows, so the
+first process to start took a whole crawl and extracted it alone.
+
 A process that runs out of requests stays while another process of the run still works (it
 may queue more pages); processes say they work with a timestamp in a sorted set. Every Redis
 call of this extension runs in a thread, off the reactor.
@@ -11,16 +15,20 @@ import logging
 import os
 import socket
 import time
+from typing import ClassVar
 
 import redis
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
+from scrapy_redis.scheduler import Scheduler
 from twisted.internet.defer import Deferred
+from twisted.internet.task import LoopingCall
 from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
 
+from crawler.indexer import SharedIndexer
 from crawler.sources import source_of
 from dedup.config import Settings
 from dedup.keys import Keys
@@ -31,13 +39,14 @@ logger = logging.getLogger(__name__)
 BUSY_FOR = 30.0  # a process that got no response for this long counts as idle
 BUSY_EVERY = 2.0  # seconds between two "still working" marks of one process
 KEEP_FOR = 86400  # the run's keys expire this long after a process of it closes
+NUDGE_EVERY = 0.2  # seconds between two "ask the queue again" while a process has room
 
 
 def scheduler_settings(base: str, settings: Settings) -> dict[str, object]:
     """The scrapy-redis settings of a shared run whose keys start with ``base``."""
     password = settings.password() if settings.redis_url else None
     return {
-        "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
+        "SCHEDULER": "crawler.extensions.sharedqueue.BoundedScheduler",
         "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.FifoQueue",
         "SCHEDULER_QUEUE_KEY": base + "q",
         "SCHEDULER_DUPEFILTER_KEY": base + "df",
@@ -52,6 +61,82 @@ def scheduler_settings(base: str, settings: Settings) -> dict[str, object]:
                          "socket_timeout": settings.redis_timeout,
                          **({"password": password} if password else {})},
     }
+
+
+class BoundedScheduler(Scheduler):
+    """scrapy-redis's scheduler, handing the engine a request only while the process holds
+    fewer than its prefetch budget (``WIRETRACE_SHARED_PREFETCH``; 0: four per extraction
+    worker) over all its sources, counting those being downloaded and those in the scraper
+    (waiting for or in extraction), and none while the extraction pool is full.
+
+    The engine asks a crawler's scheduler again when one of its requests finishes, else every
+    5 seconds; a budget freed by another source's request would wait for that, so every
+    ``NUDGE_EVERY`` seconds, while there is room, each crawler is asked again (Scrapy's own
+    ``nextcall``: a private attribute, the heartbeat remains if it goes).
+    """
+
+    _open: ClassVar[list["BoundedScheduler"]] = []
+    _ticker: ClassVar[LoopingCall | None] = None
+    crawler: Crawler | None = None
+    budget = 4
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "BoundedScheduler":
+        scheduler: BoundedScheduler = super().from_crawler(crawler)
+        scheduler.crawler = crawler
+        workers = crawler.settings.getint("WIRETRACE_EXTRACT_WORKERS") or os.cpu_count() or 1
+        scheduler.budget = crawler.settings.getint("WIRETRACE_SHARED_PREFETCH") or 4 * workers
+        return scheduler
+
+    def open(self, spider: object) -> None:
+        super().open(spider)
+        BoundedScheduler._open.append(self)
+        if BoundedScheduler._ticker is None:
+            ticker = BoundedScheduler._ticker = LoopingCall(BoundedScheduler._nudge_all)
+            ticker.start(NUDGE_EVERY, now=False).addErrback(
+                lambda f: logger.error("shared queue nudge failed: %s", f.getErrorMessage()))
+
+    def close(self, reason: str) -> None:
+        if self in BoundedScheduler._open:
+            BoundedScheduler._open.remove(self)
+        ticker = BoundedScheduler._ticker
+        if not BoundedScheduler._open and ticker is not None:
+            BoundedScheduler._ticker = None
+            if ticker.running:
+                ticker.stop()
+        super().close(reason)
+
+    def held(self) -> int:
+        """Requests this crawler took and has not finished."""
+        engine = self.crawler.engine if self.crawler else None
+        if engine is None:
+            return 0
+        scraping = engine.scraper.slot.active if engine.scraper.slot else ()
+        return len(engine.downloader.active) + len(scraping)
+
+    @classmethod
+    def room(cls, budget: int) -> bool:
+        """The process holds fewer than ``budget`` requests and its pool is not full."""
+        indexer = SharedIndexer.current()
+        if indexer is not None and indexer.saturated():
+            return False
+        return sum(s.held() for s in cls._open) < budget
+
+    def next_request(self) -> object:
+        if not self.room(self.budget):
+            return None
+        return super().next_request()
+
+    @classmethod
+    def _nudge_all(cls) -> None:
+        if not cls._open or not cls.room(cls._open[0].budget):
+            return
+        for scheduler in list(cls._open):
+            engine = scheduler.crawler.engine if scheduler.crawler else None
+            slot = getattr(engine, "_slot", None)
+            nextcall = getattr(slot, "nextcall", None)
+            if nextcall is not None:
+                nextcall.schedule()
 
 
 class SharedQueue:

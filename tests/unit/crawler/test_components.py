@@ -52,4 +52,6 @@ def test_shared_run_settings_put_queue_and_filter_under_the_run_prefix() -> None
     assert s["REDIS_URL"] == "redis://cache.internal:6380/2"
     assert s["SCHEDULER_SERIALIZER"] == "crawler.requestcodec"  # never pickle
     assert s["SCHEDULER_PERSIST"] is True and s["SCHEDULER_IDLE_BEFORE_CLOSE"] == 0
-    assert s["REDIS_PARAMS"] == {"socket_timeout": 1.5, "socket_connect_timeout": 1.5}
+    # our client (a RedisCluster for redis+cluster://) with the engine's timeout
+    assert s["REDIS_PARAMS"] == {"redis_cls": "dedup.redisconn.ScrapyRedisClient",
+                                 "socket_timeout": 1.5}
