@@ -53,7 +53,8 @@ if [ -z "${WIRETRACE_TEST_CLUSTER_URL:-}" ]; then
     for n in 1 2 3 4 5 6; do
         port=$(free_port)
         start_server "$top/cluster$n" "$port" --cluster-enabled yes \
-            --cluster-config-file nodes.conf --cluster-node-timeout 1000
+            --cluster-config-file nodes.conf --cluster-node-timeout 1000 \
+            --repl-diskless-sync-delay 0
         nodes="$nodes 127.0.0.1:$port"
     done
     # shellcheck disable=SC2086 # one argument per node

@@ -71,8 +71,26 @@ class LocalCluster:
         proc.kill()
         proc.wait(10)
 
+    def wait_failover(self, dead: int, seconds: float = 60.0) -> None:
+        """Until a replica serves the slots of the killed master ``dead`` and the cluster is
+        ok again (right after the kill the others still take it for alive)."""
+        deadline = time.monotonic() + seconds
+        alive = next(p for p, proc in self.procs.items() if proc.poll() is None)
+        while True:
+            try:
+                slots = self.node(alive).execute_command("CLUSTER SLOTS")
+                if all(int(r[2][1]) != dead for r in slots):
+                    break
+            except redis.RedisError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"no replica took over from the master on port {dead}")
+            time.sleep(0.1)
+        self.wait_ok(max(1.0, deadline - time.monotonic()))
+
     def wait_ok(self, seconds: float = 30.0) -> None:
-        """Until every live node says cluster_state:ok and sees every slot served."""
+        """Until every live node says cluster_state:ok and sees every slot served, and every
+        replica is in sync with its master."""
         deadline = time.monotonic() + seconds
         while True:
             try:
@@ -86,7 +104,11 @@ class LocalCluster:
 
     def _ok(self, port: int) -> bool:
         info = self.node(port).execute_command("CLUSTER INFO")  # parsed into a dict
-        return info.get("cluster_state") == "ok" and int(info.get("cluster_slots_ok", 0)) == 16384
+        if info.get("cluster_state") != "ok" or int(info.get("cluster_slots_ok", 0)) != 16384:
+            return False
+        # a replica that has not synced yet cannot take over from its master
+        replication = self.node(port).info("replication")
+        return replication["role"] == "master" or replication.get("master_link_status") == "up"
 
     def stop(self) -> None:
         for proc in self.procs.values():
@@ -115,7 +137,8 @@ def start_cluster(masters: int = 3, replicas: int = 1) -> LocalCluster:
             cluster.procs[port] = subprocess.Popen(
                 [server, "--port", str(port), "--bind", "127.0.0.1", "--cluster-enabled", "yes",
                  "--cluster-config-file", "nodes.conf", "--cluster-node-timeout",
-                 str(NODE_TIMEOUT_MS), "--save", "", "--appendonly", "no", "--dir", str(d),
+                 str(NODE_TIMEOUT_MS), "--repl-diskless-sync-delay", "0",
+                 "--save", "", "--appendonly", "no", "--dir", str(d),
                  "--hash-max-listpack-entries", "512", "--logfile", str(d / "redis.log")],
                 stdout=subprocess.DEVNULL)
         for port in ports:
