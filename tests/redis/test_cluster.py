@@ -125,3 +125,17 @@ def test_a_master_killed_mid_ingest_costs_at_most_a_rerun(tmp_path: Path) -> Non
         print(f"first ingest: rc {first.returncode} {err[:300]!r}")
     finally:
         cluster.stop()
+
+
+def test_the_api_rate_limit_counts_on_a_cluster(cluster_url: str) -> None:
+    """The fetch limiter uses the `limits` library's cluster storage there."""
+    from wiretrace.api.limiter import FetchLimiter
+
+    client = client_from_url(cluster_url, 5.0)
+    prefix = f"wttest-limit-{time.monotonic_ns()}"
+    limiter = FetchLimiter(client, prefix, 2, cluster_url, 2.0)
+    assert [limiter.hit("192.0.2.1") for _ in range(3)] == [True, True, False]
+    assert limiter.hit("192.0.2.2")
+    keys = list(client.scan_iter(match=f"{prefix}*"))
+    assert len(keys) == 2
+    client.delete(*keys)
