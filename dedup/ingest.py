@@ -162,6 +162,7 @@ class Ingest:
         raw = self.store.read_state([(p.id, p.sig.values_bytes(), p.bands) for p in batch],
                                     min_equal=self.min_equal)
         plan = Plan(raw, self.keys, self.settings, self.sites.prior())
+        plan.expect_sites({p.meta.site for p in batch})
         ids = {p.id for p in batch}
         old_bands = {rid: packed_bands(m.sig, self.params) for rid, m in plan.members.items()
                      if rid in ids}

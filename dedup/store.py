@@ -233,6 +233,8 @@ class Store:
         res = self._call(self._apply, keys, [token, msgpack.packb(flat, use_bin_type=False),
                                              "" if buckets is None else buckets])
         if res[0] == 1:
+            if ops and ops[-1][0] == codec.OpName.SPLIT:  # grown: the count it grew to
+                self.buckets = int(ops[-1][2]) + int(ops[-1][3])
             return None
         if len(res) > 2 and res[2] == codec.LEASE_REFUSED.encode():
             raise LeaseHeldError(res[3].decode())
