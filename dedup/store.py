@@ -137,8 +137,7 @@ class Store:
 
     def layout(self) -> tuple[int, int]:
         """The band hash count and the articles counter (one round trip)."""
-        _, articles, _ = self._band_values([])
-        return self.buckets, articles
+        return self.buckets, self._band_values([])[1]
 
     def _band_values(self, packed: list[bytes]) -> tuple[bytes, int, list[bytes]]:
         """The write counter, the articles counter and the values of the band entries of
