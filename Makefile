@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test check soak lint bench quality clean
+.PHONY: demo test check soak lint bench bench-scale quality clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,12 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	sh scripts/with-redis.sh sh -c '$(BIN)/python -m bench.signature_speed && $(BIN)/python -m bench.index_vs_datasketch && $(BIN)/python -m bench.crawl_speed'
+
+# The index at scale vs datasketch on a realistic corpus (not in CI; about an hour on 2 cores;
+# its own redis-server; report in bench/out/index_scale.md). BENCH_SCALE_ARGS: e.g.
+# --sizes 10000,20000,100000,1000000 --reps 3,3,1,1
+bench-scale: $(STAMP)
+	$(BIN)/python -m bench.index_scale $(BENCH_SCALE_ARGS)
 
 # The syndication benchmark (report and plot in bench/out/), generated webs on tuned and
 # held-out seeds (bench/out/heldout.md), the extraction benchmark and its cross-validation

@@ -99,8 +99,11 @@ class Admin:
         """Rebuild signatures, bands, clusters, site templates and counters from the stored
         texts (after a parameter change; migrates a v1 index), under the write lease; can be
         killed and run again (see :mod:`dedup.reindex`). Articles keep their metadata and
-        first-seen times; the crawlers' state and run history are kept."""
-        return Reindex(self.client, self.keys, self.settings, self.ingest).run()
+        first-seen times; the crawlers' state and run history are kept. The band hashes
+        grow as it writes, and up to ``band_bucket_fill`` at the end."""
+        written = Reindex(self.client, self.keys, self.settings, self.ingest).run()
+        self.ingest.grow()
+        return written
 
     def fsck(self, repair: bool = False) -> dict[str, int]:
         """Problems found, by class (empty: consistent). With ``repair``: ids and records

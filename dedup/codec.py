@@ -16,6 +16,9 @@ class OpName(StrEnum):
     ZREM = "zrem"
     BANDS_ADD = "bands_add"  # key = consecutive band keys, field = their 5-byte fields
     BANDS_REMOVE = "bands_remove"
+    # Grow the band hashes: key = the k buckets split then their k new buckets, field = the
+    # bucket count it splits from, value = k (last op of a write; see keys.bucket_of).
+    SPLIT = "split"
 
 
 class GuardName(StrEnum):
@@ -44,9 +47,12 @@ class ClusterField(StrEnum):
 
 
 MEMBER = "member:"  # cluster hash field prefix: member:<article id> -> verdict JSON
-BAND_FIELD = 5  # bytes of a band entry's field: band number, 32-bit tag
+BAND_FIELD = 5  # bytes of a band entry's field: band number, 32-bit tag (its bucket's address)
+INITIAL_BUCKETS = 64  # band hashes of an empty index; the count only grows (meta BUCKETS)
+BUCKETS = "buckets"  # the index meta field holding the band hash count
 ID_BYTES = 8  # an article id, packed in band entries
 LEASE_REFUSED = "lease"  # apply.lua's answer when another process holds the write lease
+LAYOUT_CHANGED = "layout"  # ... when the band hashes grew since the write's read
 
 
 def member_field(article_id: str) -> str:
@@ -67,4 +73,5 @@ def lua_prelude() -> str:
 
     return (table("OP", OpName) + table("GUARD", GuardName) + table("FIELD", ArticleField)
             + f"local BAND_FIELD, ID_BYTES = {BAND_FIELD}, {ID_BYTES}\n"
-            + f"local LEASE_REFUSED = '{LEASE_REFUSED}'\n")
+            + f"local INITIAL_BUCKETS, BUCKETS = {INITIAL_BUCKETS}, '{BUCKETS}'\n"
+            + f"local LEASE_REFUSED, LAYOUT_CHANGED = '{LEASE_REFUSED}', '{LAYOUT_CHANGED}'\n")

@@ -122,6 +122,11 @@ class Engine:
     def fsck(self, repair: bool = False) -> dict[str, int]:
         return self.admin.fsck(repair)
 
+    def grow(self) -> int:
+        """Add band hashes up to the setting ``band_bucket_fill`` (writes do it as they go);
+        the band hash count."""
+        return self.writer.grow()
+
     def record_crawl_run(self, run: Mapping[str, object], keep: int = 1000) -> None:
         self.admin.record_crawl_run(run, keep)
 

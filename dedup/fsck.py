@@ -10,12 +10,13 @@ Example:
 import json
 from collections import Counter
 
+import numpy as np
 import redis
 
 from dedup import codec
 from dedup.codec import ArticleField as F
 from dedup.codec import ClusterField
-from dedup.keys import Keys
+from dedup.keys import FIELD_DTYPE, Keys, bucket_of
 from dedup.params import SignatureParams
 from dedup.signature import Signature, packed_bands
 
@@ -40,6 +41,7 @@ class Fsck:
     def run(self) -> dict[str, int]:
         """Problem class -> count; empty when the index is consistent."""
         k, found = self.keys, Counter[str]()
+        buckets = int(self.client.hget(k.meta, codec.BUCKETS) or codec.INITIAL_BUCKETS)
         ids = {i.decode() for i in self.client.zrange(k.ids, 0, -1)}
         records = {i for i in self.scan_ids("article:")}
         sigs = {i for i in self.scan_ids("sig:")}
@@ -63,7 +65,8 @@ class Fsck:
                 if not (url and meta and text):
                     found["records without url, metadata or text"] += 1
                 clusters_of[aid] = cid.decode() if cid else aid
-                keys, fields = k.band_keys(packed_bands(Signature.from_bytes(sig), self.params))
+                keys, fields = k.band_keys(packed_bands(Signature.from_bytes(sig), self.params),
+                                           buckets)
                 for b, key in enumerate(keys):
                     bands.hget(key, fields[b * codec.BAND_FIELD:(b + 1) * codec.BAND_FIELD])
             per = self.params.bands
@@ -73,7 +76,7 @@ class Fsck:
                 if any(not _holds(v, raw) for v in values[j * per:(j + 1) * per]):
                     found["articles missing band entries"] += 1
         counts = self._clusters(indexed, clusters_of, found)
-        found["band entries naming unknown articles"] = self._stray_band_entries(indexed)
+        self._band_hashes(indexed, buckets, found)
         stats = {key.decode(): int(v) for key, v in self.client.hgetall(k.stats).items()}
         off = [name for name in COUNTERS if stats.get(name, 0) != counts[name]]
         found["counters off (" + ", ".join(off) + ")"] = int(bool(off))
@@ -104,14 +107,24 @@ class Fsck:
                 found["articles outside their cluster"] += 1
         return counts
 
-    def _stray_band_entries(self, indexed: set[str]) -> int:
+    def _band_hashes(self, indexed: set[str], buckets: int, found: Counter[str]) -> None:
+        """Every band hash is one of the index's ``buckets``, every entry in the hash its
+        tag addresses (dedup.keys.bucket_of), every id in it an indexed article's."""
         known = {bytes.fromhex(i) for i in indexed}
-        stray = 0
+        n = len(self.keys.band(0)) - 1
         for key in self.client.scan_iter(match=self.keys.index_pattern("band:"), count=1000):
-            for v in self.client.hvals(key):
-                stray += sum(v[p:p + codec.ID_BYTES] not in known
-                             for p in range(0, len(v), codec.ID_BYTES))
-        return stray
+            bucket = key.decode()[n:]
+            if not bucket.isdigit() or int(bucket) >= buckets:
+                found["band hashes outside the bucket count"] += 1
+                continue
+            entries = self.client.hgetall(key)
+            fields = [f for f in entries if len(f) == codec.BAND_FIELD]
+            tags = np.frombuffer(b"".join(fields), dtype=FIELD_DTYPE)["tag"]
+            found["band entries in the wrong hash"] += len(entries) - len(fields) + int(
+                np.count_nonzero(bucket_of(tags, buckets) != int(bucket)))
+            for v in entries.values():
+                found["band entries naming unknown articles"] += sum(
+                    v[p:p + codec.ID_BYTES] not in known for p in range(0, len(v), codec.ID_BYTES))
 
 
 def _holds(value: bytes | None, raw_id: bytes) -> bool:

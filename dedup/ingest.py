@@ -26,7 +26,7 @@ from dedup.signature import earlier_band_neighbours, packed_bands
 from dedup.sites import SiteMemory
 from dedup.store import Guard, LeaseHeldError, Op, Store
 from dedup.urls import article_id, normalize_url
-from dedup.writes import guards, ops
+from dedup.writes import grow_op, guards, ops, split_op
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +109,9 @@ class Ingest:
         attempt = 0
         while attempt < self.settings.write_retries:
             plan, outcomes, old_bands = self._plan(batch)
-            failed = self.apply(guards(plan), ops(plan, old_bands))
+            failed = self.apply(guards(plan), ops(plan, old_bands)
+                                + grow_op(plan, self.params.bands, self.settings.band_bucket_fill),
+                                plan.raw.buckets)
             if failed is None:
                 return outcomes
             logger.debug("batch of %d: guard %d changed, retry %d", len(batch), failed, attempt)
@@ -118,18 +120,33 @@ class Ingest:
         raise ConflictError(f"gave up after {self.settings.write_retries} retries: other "
                             "writers kept changing the same clusters")
 
-    def apply(self, guards: list[Guard], ops: list[Op]) -> int | None:
-        """One guarded write under this writer's lease: None, or the position of the guard
-        that failed. While another process holds the write lease, waits (``lease_wait``) for
-        it, then answers 0: what the plan read may have been rebuilt, plan again."""
+    def apply(self, guards: list[Guard], ops: list[Op], buckets: int | None = None
+              ) -> int | None:
+        """One guarded write under this writer's lease, its band keys computed for
+        ``buckets`` band hashes: None, or the position of the guard that failed. While another
+        process holds the write lease, waits (``lease_wait``) for it, then answers 0: what the
+        plan read may have been rebuilt, plan again."""
         try:
-            return self.store.apply(guards, ops, self.token)
+            return self.store.apply(guards, ops, self.token, buckets)
         except LeaseHeldError as exc:
             if self.token:
                 raise IndexBusyError(f"lost the write lease to {exc.holder or 'nobody'}; "
                                      "run `wiretrace reindex` again") from exc
             self._wait_for_lease(exc.holder)
             return 0
+
+    def grow(self) -> int:
+        """Add band hashes until they hold at most ``band_bucket_fill`` entries each on
+        average (every write grows them as it goes; this finishes at once what a lowered
+        setting asks). Returns the band hash count."""
+        self.check_index()
+        while True:
+            buckets, articles = self.store.layout()
+            op = split_op(self.keys, buckets, articles * self.params.bands,
+                          self.settings.band_bucket_fill)
+            if op is None:
+                return buckets
+            self.apply([], [op], buckets)
 
     def _wait_for_lease(self, holder: str) -> None:
         logger.info("waiting for the write lease held by %s", holder)
@@ -145,6 +162,7 @@ class Ingest:
         raw = self.store.read_state([(p.id, p.sig.values_bytes(), p.bands) for p in batch],
                                     min_equal=self.min_equal)
         plan = Plan(raw, self.keys, self.settings, self.sites.prior())
+        plan.expect_sites({p.meta.site for p in batch})
         ids = {p.id for p in batch}
         old_bands = {rid: packed_bands(m.sig, self.params) for rid, m in plan.members.items()
                      if rid in ids}
@@ -170,6 +188,6 @@ class Ingest:
             plan.guards[(GuardName.GET, self.keys.sig(aid), "")] = raw.records[aid].sig
             old_bands = {aid: packed_bands(plan.members[aid].sig, self.params)}
             plan.detach(aid)
-            if self.apply(guards(plan), ops(plan, old_bands)) is None:
+            if self.apply(guards(plan), ops(plan, old_bands), raw.buckets) is None:
                 return True
         raise ConflictError("gave up removing: other writers kept changing its cluster")

@@ -9,7 +9,33 @@ are in the README ("Redis layout").
 
 from dataclasses import dataclass
 
+import numpy as np
+
+from dedup.codec import BAND_FIELD
+
 SCHEMA = "v2"
+FIELD_DTYPE = np.dtype([("band", "u1"), ("tag", "<u4")])
+assert FIELD_DTYPE.itemsize == BAND_FIELD
+
+
+def bucket_of(tags: np.ndarray, buckets: int) -> np.ndarray:
+    """Linear hashing: the band hash of each 32-bit tag in an index of ``buckets`` hashes.
+
+    With ``half`` the largest power of two not above ``buckets``, a tag's bucket is its low
+    bits modulo ``half``; buckets below ``buckets - half`` have been split, into themselves
+    and ``bucket + half``, by the next bit. Growing by one bucket moves about half of one
+    hash's entries, read from the fields themselves (apply.lua, OpName.SPLIT).
+    """
+    half = 1 << (buckets.bit_length() - 1)
+    low = tags & np.uint32(half - 1)
+    return np.where(low < buckets - half, tags & np.uint32(2 * half - 1), low)
+
+
+def split_range(buckets: int) -> tuple[int, int]:
+    """The next bucket a split of an index of ``buckets`` hashes splits, and ``half`` (its
+    new bucket is that plus ``half``; a split stops at ``half``, where the next round starts)."""
+    half = 1 << (buckets.bit_length() - 1)
+    return buckets - half, half
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,11 +87,19 @@ class Keys:
     def band(self, bucket: int) -> str:
         return self._ix(f"band:{bucket}")
 
-    def band_keys(self, packed: bytes) -> tuple[tuple[str, ...], bytes]:
-        """The band keys of a packed band list (7 bytes a band: uint16 bucket, 5-byte
-        field) and their fields, concatenated."""
-        keys = tuple(self.band(packed[i] | packed[i + 1] << 8) for i in range(0, len(packed), 7))
-        return keys, b"".join(packed[i + 2:i + 7] for i in range(0, len(packed), 7))
+    def band_keys(self, packed: bytes, buckets: int) -> tuple[tuple[str, ...], bytes]:
+        """The band keys of a packed band list (its band entries' fields, 5 bytes each: band
+        number, 32-bit tag) in an index of ``buckets`` band hashes, and the fields."""
+        tags = np.frombuffer(packed, dtype=FIELD_DTYPE)["tag"]
+        band = self._ix("band:")
+        return tuple(f"{band}{b}" for b in bucket_of(tags, buckets).tolist()), packed
+
+    def split_keys(self, buckets: int, count: int) -> tuple[str, ...]:
+        """The keys of a split of ``count`` buckets from ``buckets``: the buckets split, then
+        the new ones (:func:`split_range`)."""
+        first, half = split_range(buckets)
+        return (tuple(self.band(b) for b in range(first, first + count))
+                + tuple(self.band(b + half) for b in range(first, first + count)))
 
     def sig(self, article_id: str) -> str:
         return self._ix(f"sig:{article_id}")

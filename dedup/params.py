@@ -24,14 +24,13 @@ class SignatureParams:
     # where 40% excerpts wrapped in boilerplate sit (see bench/index_vs_datasketch.py).
     bands: int = 48
     rows: int = 2
-    # Band entries are spread over this many Redis hashes (small hashes stay listpack-encoded).
-    buckets: int = 4096
-    # How a band's values become its entry: a multiply-add fold, then murmur3's fmix64 (v2).
-    band_hash: str = "fold-fmix64"
+    # How a band's values become its entry: a multiply-add fold, then murmur3's fmix64; the
+    # entry's 32-bit tag addresses its band hash, whose count grows with the index (v2).
+    band_hash: str = "fold-fmix64-tag32"
 
     def __post_init__(self) -> None:
-        if not 0 < self.buckets <= 0xFFFF or self.bands > 255:
-            raise ValueError("buckets must fit in 16 bits and bands in 8 (packed band entries)")
+        if self.bands > 255:
+            raise ValueError("bands must fit in 8 bits (packed band entries)")
         if self.bands * self.rows > self.num_perm:
             raise ValueError(f"bands x rows ({self.bands} x {self.rows}) exceeds num_perm")
 

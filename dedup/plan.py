@@ -33,7 +33,7 @@ class Plan:
     """Decisions for one batch over one snapshot."""
 
     def __init__(self, raw: RawState, keys: Keys, settings: Settings,
-                 republisher: Callable[[str], bool] | None = None) -> None:
+                 republisher: Callable[[set[str]], dict[str, bool]] | None = None) -> None:
         self.keys = keys
         self.settings = settings
         self.republisher = republisher
@@ -65,6 +65,7 @@ class Plan:
         self.band_ops: list[Op] = []
         self._scores: dict[tuple[str, str], PairScore] = {}
         self._priors: dict[str, bool] = {}
+        self._expected: set[str] = set()
 
     # -- model queries ------------------------------------------------------------------
     def role_of(self, article_id: str) -> str | None:
@@ -99,9 +100,15 @@ class Plan:
         (each site read once per plan: no clock decides)."""
         if self.republisher is None:
             return frozenset()
-        for site in {m.meta.site for m in members} - self._priors.keys():
-            self._priors[site] = self.republisher(site)
+        if {m.meta.site for m in members} - self._priors.keys():  # read them all at once
+            self._priors.update(self.republisher(
+                ({m.meta.site for m in [*members, *self.members.values()]} | self._expected)
+                - self._priors.keys()))
         return frozenset(s for m in members if self._priors[s := m.meta.site])
+
+    def expect_sites(self, sites: set[str]) -> None:
+        """Sites of articles still to be added: their priors are read with the first."""
+        self._expected |= sites
 
     # -- decisions ------------------------------------------------------------------------
     def add(self, art: Prepared, band_digest: bytes, candidate_ids: list[str]) -> Outcome:

@@ -156,13 +156,13 @@ def signature(text: str, params: SignatureParams = PARAMS) -> Signature:
     return Signature(minhash_values(hashes, params), len(hashes), xxhash.xxh3_64_digest(tokens))
 
 
-_BAND_DTYPE = np.dtype([("bucket", "<u2"), ("band", "u1"), ("tag", "<u4")])  # 7 bytes
+_BAND_DTYPE = np.dtype([("band", "u1"), ("tag", "<u4")])  # 5 bytes: a band entry's field
 _BAND_MULT = np.uint64(0xD6E8FEB86659FD93)
 
 
 def packed_bands(sig: Signature, params: SignatureParams = PARAMS) -> bytes:
-    """Where each LSH band's entry lives in Redis, packed 7 bytes per band: bucket number
-    (uint16), band number (uint8) and a 32-bit tag of the band's values.
+    """Each LSH band's entry field, packed 5 bytes per band: band number (uint8) and a 32-bit
+    tag of the band's values; the tag also addresses its band hash (dedup.keys.bucket_of).
 
     Two signatures share a band entry exactly when their values in that band are equal (up to
     a 2**-32 tag collision, which re-scoring with the full signature removes).
@@ -176,7 +176,6 @@ def packed_bands(sig: Signature, params: SignatureParams = PARAMS) -> bytes:
             h = h * _BAND_MULT + rows[:, r]
         h = _fmix64(h)
     out = template.copy()
-    out["bucket"] = h % np.uint64(params.buckets)
     out["tag"] = h >> np.uint64(32)
     return out.tobytes()
 
@@ -197,9 +196,8 @@ def earlier_band_neighbours(packed: list[bytes]) -> list[list[int]]:
     if not packed:
         return []
     raw = np.frombuffer(b"".join(packed), dtype=_BAND_DTYPE)
-    keys = (raw["bucket"].astype(np.uint64) | (raw["band"].astype(np.uint64) << np.uint64(16))
-            | (raw["tag"].astype(np.uint64) << np.uint64(24)))
-    owner = np.repeat(np.arange(len(packed)), [len(p) // 7 for p in packed])
+    keys = raw["band"].astype(np.uint64) | (raw["tag"].astype(np.uint64) << np.uint64(8))
+    owner = np.repeat(np.arange(len(packed)), [len(p) // _BAND_DTYPE.itemsize for p in packed])
     order = np.argsort(keys, kind="stable")
     sk = keys[order]
     dup = np.flatnonzero(sk[1:] == sk[:-1])  # positions where a group continues
@@ -215,12 +213,6 @@ def earlier_band_neighbours(packed: list[bytes]) -> list[list[int]]:
             for k, m in enumerate(members):
                 out[m].update(members[:k])
     return [sorted(x) for x in out]
-
-
-def band_keys(packed: bytes) -> list[tuple[int, bytes]]:
-    """(bucket number, 5-byte field) of each band of a packed band list."""
-    return [(int.from_bytes(packed[i:i + 2], "little"), packed[i + 2:i + 7])
-            for i in range(0, len(packed), 7)]
 
 
 def jaccard(a: Signature, b: Signature) -> float:

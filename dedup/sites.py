@@ -11,6 +11,8 @@ from dedup.keys import Keys
 from dedup.models import Draft, Templates
 from dedup.store import Store
 
+_COUNTERS = ["articles", "copies", "credited"]
+
 
 class SiteMemory:
     """Per-site knowledge for ingest and check; one instance per engine."""
@@ -61,9 +63,9 @@ class SiteMemory:
             sites.setdefault(d.meta.site, []).append((bytes.fromhex(d.id)[:4], d.line_keys))
         return sites
 
-    def prior(self) -> Callable[[str], bool] | None:
-        """The republisher prior for decisions, or None when it is off."""
-        return self.is_republisher if self.settings.republisher_min_copies > 0 else None
+    def prior(self) -> Callable[[set[str]], dict[str, bool]] | None:
+        """The republisher prior for decisions (of many sites at once), or None when off."""
+        return self.republishers if self.settings.republisher_min_copies > 0 else None
 
     def is_republisher(self, site: str) -> bool:
         """Whether a site mostly republishes others' articles: at least
@@ -71,8 +73,19 @@ class SiteMemory:
         copies or partials, or credit another publication. Read from its counters in Redis
         each time: a plan asks once per site (:meth:`dedup.plan.Plan.priors`), and no
         time-based cache makes two runs of one input differ."""
-        articles, copies, credited = (int(v or 0) for v in self.client.hmget(
-            self.keys.site(site), ["articles", "copies", "credited"]))
+        return self._republishes(self.client.hmget(self.keys.site(site), _COUNTERS))
+
+    def republishers(self, sites: set[str]) -> dict[str, bool]:
+        """:meth:`is_republisher` of many sites in one round trip (a plan asks for every site
+        of its batch and records at its first decision that needs one)."""
+        pipe = self.client.pipeline(transaction=False)
+        for site in sites:
+            pipe.hmget(self.keys.site(site), _COUNTERS)
+        return {site: self._republishes(v)
+                for site, v in zip(sites, self.store.execute(pipe), strict=True)}
+
+    def _republishes(self, values: list[bytes | None]) -> bool:
+        articles, copies, credited = (int(v or 0) for v in values)
         republished = max(copies, credited)
         return republished >= self.settings.republisher_min_copies and \
             republished >= self.settings.republisher_share * max(1, articles)

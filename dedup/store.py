@@ -42,6 +42,8 @@ class RawState:
     records: dict[str, RawRecord]
     clusters: dict[str, dict[str, bytes]]
     epoch: bytes = b""  # the write counter when this was read
+    buckets: int = codec.INITIAL_BUCKETS  # the band hash count the band entries were read at
+    articles: int = 0  # the articles counter when this was read
 
 
 # A band guard or op names a tuple of band keys (consecutive in KEYS); others one key.
@@ -74,6 +76,7 @@ class Store:
         self._candidates = client.register_script(_script("candidates.lua"))
         self._templates = client.register_script(_script("templates.lua"))
         self._params_checked = False
+        self.buckets = codec.INITIAL_BUCKETS  # the band hash count last seen
 
     def check_params(self, fingerprint: str, claim: bool = True) -> None:
         """Refuse an index written with other signature parameters; stamp an empty one with
@@ -110,20 +113,12 @@ class Store:
         entries and its candidates with at least ``min_equal`` equal MinHash values (the
         ``cap`` sharing the most bands compared); and the records and clusters of all of
         them and of their clusters' members."""
-        k = self.keys
-        band_keys: list[str] = [k.epoch]
-        fields: list[bytes] = []
-        for _, _, packed in articles:
-            keys, flds = k.band_keys(packed)
-            band_keys += keys
-            fields += [flds[j:j + codec.BAND_FIELD] for j in range(0, len(flds), codec.BAND_FIELD)]
-        values: list[bytes] = self._call(self._bands, band_keys, list(fields))
-        epoch, values = values[0], values[1:]
+        epoch, indexed, values = self._band_values([a[2] for a in articles])
         digests: list[bytes] = []
         ranked: list[list[str]] = []
         pos = 0
         for aid, _, packed in articles:
-            n = len(packed) // 7
+            n = len(packed) // codec.BAND_FIELD
             mine = values[pos:pos + n]
             pos += n
             digests.append(band_digest(mine))
@@ -139,7 +134,26 @@ class Store:
         records, clusters = self._records([a[0] for a in articles] + list(sigs), sigs)
         bands = [(d, [c for c in chosen if c in records])
                  for d, chosen in zip(digests, kept, strict=True)]
-        return RawState(bands, records, clusters, epoch)
+        return RawState(bands, records, clusters, epoch, self.buckets, indexed)
+
+    def layout(self) -> tuple[int, int]:
+        """The band hash count and the articles counter (one round trip)."""
+        return self.buckets, self._band_values([])[1]
+
+    def _band_values(self, packed: list[bytes]) -> tuple[bytes, int, list[bytes]]:
+        """The write counter, the articles counter and the values of the band entries of
+        each packed band list (read again when the band hashes grew since last seen)."""
+        k = self.keys
+        fields = b"".join(packed)
+        while True:
+            keys, _ = k.band_keys(fields, self.buckets)
+            res = self._call(self._bands, [k.epoch, k.meta, k.stats, *keys],
+                             [self.buckets, *(fields[j:j + codec.BAND_FIELD]
+                                              for j in range(0, len(fields), codec.BAND_FIELD))])
+            buckets = int(res[1])
+            if buckets == self.buckets:
+                return res[0], int(res[2]), res[3:]
+            self.buckets = buckets
 
     def _related(self, articles: list[tuple[str, bytes, bytes]], ranked: list[list[str]],
                  min_equal: int) -> tuple[list[list[str]], dict[str, bytes]]:
@@ -191,11 +205,14 @@ class Store:
             todo = list(dict.fromkeys(todo))
         return records, clusters
 
-    def apply(self, guards: list[Guard], ops: list[Op], token: str = "") -> int | None:
-        """Apply ops if the lease is ours (``token``; '' when nobody holds it) and every guard
-        holds; return None, or the index of the failed guard. Raises LeaseHeldError."""
-        keys: list[str] = [self.keys.lease, self.keys.epoch]
-        position: dict[str, int] = {keys[0]: 1, keys[1]: 2}
+    def apply(self, guards: list[Guard], ops: list[Op], token: str = "",
+              buckets: int | None = None) -> int | None:
+        """Apply ops if the lease is ours (``token``; '' when nobody holds it), every guard
+        holds and, when band keys are named, the index has the ``buckets`` band hashes they
+        were computed for; return None, or the index of the failed guard (0 when the band
+        hashes grew: plan again). Raises LeaseHeldError."""
+        keys: list[str] = [self.keys.lease, self.keys.epoch, self.keys.meta]
+        position: dict[str, int] = {key: j + 1 for j, key in enumerate(keys)}
 
         def at(target: Target) -> int:
             if isinstance(target, tuple):  # consecutive band keys: placed together
@@ -213,12 +230,18 @@ class Store:
         flat.append(len(ops))
         for op, target, fld, val in ops:
             flat += [op, at(target), fld, val]
-        res = self._call(self._apply, keys, [token, msgpack.packb(flat, use_bin_type=False)])
+        res = self._call(self._apply, keys, [token, msgpack.packb(flat, use_bin_type=False),
+                                             "" if buckets is None else buckets])
         if res[0] == 1:
+            if ops and ops[-1][0] == codec.OpName.SPLIT:  # grown: the count it grew to
+                self.buckets = int(ops[-1][2]) + int(ops[-1][3])
             return None
         if len(res) > 2 and res[2] == codec.LEASE_REFUSED.encode():
             raise LeaseHeldError(res[3].decode())
-        return int(res[1]) - 1
+        if len(res) > 2 and res[2] == codec.LAYOUT_CHANGED.encode():
+            self.buckets = int(res[3])
+            return 0
+        return max(0, int(res[1]) - 1)
 
     def site_templates(self, sites: dict[str, list[tuple[bytes, bytes]]], min_pages: int,
                        cap: int, learn: bool) -> dict[str, set[bytes]]:

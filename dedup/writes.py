@@ -6,9 +6,13 @@ import time
 from dedup import codec
 from dedup.codec import ArticleField as F
 from dedup.codec import ClusterField, GuardName, OpName
+from dedup.keys import Keys, split_range
 from dedup.plan import Plan
 from dedup.provenance import Member
 from dedup.store import Guard, Op
+
+# Buckets one write splits at most (about 200 entries each: a few ms of the server's time).
+SPLIT_STEP = 256
 
 
 def guards(plan: Plan) -> list[Guard]:
@@ -16,7 +20,7 @@ def guards(plan: Plan) -> list[Guard]:
     out: list[Guard] = []
     for (kind, key, fld), value in plan.guards.items():
         if kind == GuardName.BANDS and isinstance(fld, bytes):  # fld: the packed bands
-            keys, fields = plan.keys.band_keys(fld)
+            keys, fields = plan.keys.band_keys(fld, plan.raw.buckets)
             out.append((kind, keys, fields, value))
         else:
             out.append((kind, key, fld, value))
@@ -26,12 +30,12 @@ def guards(plan: Plan) -> list[Guard]:
 def ops(plan: Plan, old_bands: dict[str, bytes]) -> list[Op]:
     """The writes that turn what a plan read into its model. ``old_bands``: the packed bands
     of the stored articles it replaces or removes."""
-    k = plan.keys
+    k, n = plan.keys, plan.raw.buckets
     ops: list[Op] = []
     now = time.time()
     for rid, _member in plan.removed.items():
         if rid in old_bands:
-            ops.append((OpName.BANDS_REMOVE, *k.band_keys(old_bands[rid]), bytes.fromhex(rid)))
+            ops.append((OpName.BANDS_REMOVE, *k.band_keys(old_bands[rid], n), bytes.fromhex(rid)))
         if rid not in plan.written:
             ops += [(OpName.DEL, k.sig(rid), "", ""), (OpName.DEL, k.article(rid), "", ""),
                     (OpName.ZREM, k.ids, "", rid)]
@@ -41,7 +45,7 @@ def ops(plan: Plan, old_bands: dict[str, bytes]) -> list[Op]:
                 (OpName.HSET, k.article(aid), F.META, art.meta.to_json()),
                 (OpName.HSET, k.article(aid), F.TEXT, art.ztext)]
         ops.append((OpName.ZADD_NX, k.ids, str(now), aid))
-        ops.append((OpName.BANDS_ADD, *k.band_keys(art.bands), bytes.fromhex(aid)))
+        ops.append((OpName.BANDS_ADD, *k.band_keys(art.bands, n), bytes.fromhex(aid)))
         for alias in art.aliases:
             ops.append((OpName.SET, k.alias(alias), "", aid))
     for aid in plan.members:
@@ -62,6 +66,26 @@ def ops(plan: Plan, old_bands: dict[str, bytes]) -> list[Op]:
     ops += [(OpName.HINCRBY, k.site(site), name, delta)
             for (site, name), delta in sorted(site_deltas(plan).items()) if delta]
     return ops
+
+
+def split_op(keys: Keys, buckets: int, entries: int, fill: int) -> Op | None:
+    """The next growth step of an index of ``buckets`` band hashes holding about ``entries``
+    band entries: split enough buckets (up to SPLIT_STEP) for a mean of at most ``fill``
+    entries a hash; None when it has enough."""
+    wanted = -(-entries // max(1, fill))
+    if wanted <= buckets:
+        return None
+    first, half = split_range(buckets)
+    count = min(wanted - buckets, half - first, SPLIT_STEP)
+    return (OpName.SPLIT, keys.split_keys(buckets, count), str(buckets), count)
+
+
+def grow_op(plan: Plan, bands: int, fill: int) -> list[Op]:
+    """The growth step a write of ``plan`` brings with it (last op), if any: its articles
+    counted with the index's."""
+    articles = plan.raw.articles + stat_deltas(plan)["articles"]
+    op = split_op(plan.keys, plan.raw.buckets, articles * bands, fill)
+    return [op] if op else []
 
 
 def _raw_cluster(plan: Plan, aid: str) -> str | None:

@@ -1,18 +1,24 @@
 -- Check the write lease and the guards, then apply operations, atomically. Nothing is written
 -- when the lease is another's or a guard fails. Names (OP, GUARD, ...) come from dedup/codec.py.
--- KEYS[1]: the write lease, KEYS[2]: the write counter (epoch), then every key the guards and
---   operations name, by position.
--- ARGV[1]: the writer's lease token ('' for an ordinary writer); ARGV[2]: one MessagePack array:
+-- KEYS[1]: the write lease, KEYS[2]: the write counter (epoch), KEYS[3]: the index meta, then
+--   every key the guards and operations name, by position.
+-- ARGV[1]: the writer's lease token ('' for an ordinary writer); ARGV[3]: the band hash count
+--   the band keys were computed for ('' when no band key is named); ARGV[2]: one MessagePack array:
 --   n_guards, (guard, key, field, expected) * n_guards, n_ops, (op, key, field, value) * n_ops
 --   where key is a position in KEYS. A bands guard or op names n consecutive band keys from
 --   that position, field holds their n fields (BAND_FIELD bytes each).
+--   OP.SPLIT (last): the k buckets from that position split into the next k keys (their new
+--     buckets), field: the band hash count before, value: k; the count becomes count + k.
 --   guards: GUARD.HGET, GUARD.GET ('' stands for "absent"); GUARD.BANDS: a digest of the
 --     values of those band entries; GUARD.EPOCH: the write counter as read: when nothing was
 --     written since, every bands guard holds without re-reading (never fails itself).
 -- A successful write with operations bumps the write counter.
--- Returns {1} on success, {0, i} when guard i failed, {0, 0, LEASE_REFUSED, holder}.
+-- Returns {1} on success, {0, i} when guard i failed, {0, 0, LEASE_REFUSED, holder},
+--   {0, 0, LAYOUT_CHANGED, count} when the band hash count is not ARGV[3].
 local holder = redis.call('GET', KEYS[1])
 if (holder or '') ~= ARGV[1] then return {0, 0, LEASE_REFUSED, holder or ''} end
+local buckets = redis.call('HGET', KEYS[3], BUCKETS) or tostring(INITIAL_BUCKETS)
+if ARGV[3] ~= '' and ARGV[3] ~= buckets then return {0, 0, LAYOUT_CHANGED, buckets} end
 -- Band values read for a digest are kept, so the writes below do not read them again. When
 -- no digest was needed (nothing written since the read), hash reads go straight to Redis.
 local cache, caching = {}, true
@@ -81,7 +87,47 @@ local function remove(key, field, id)
     end
   end
 end
+local function hset_all(key, flat)
+  for p = 1, #flat, 256 do
+    redis.call('HSET', key, unpack(flat, p, math.min(p + 255, #flat)))
+  end
+end
+-- Linear hashing (dedup/keys.py bucket_of): bucket b of `from` splits into b and b + half by
+-- the next bit of each entry's tag (bytes 2-5 of its field). Both are written afresh, so a
+-- hash that once outgrew its listpack encoding is compact again.
+local function halve(from)
+  local half = 1
+  while half * 2 <= from do half = half * 2 end
+  return half
+end
+local function split(first, from, k)
+  local half = halve(from)
+  local p = from - half
+  for s = 0, k - 1 do
+    local old, new = KEYS[first + s], KEYS[first + k + s]
+    local flat = redis.call('HGETALL', old)
+    local keep, move = {}, {}
+    for j = 1, #flat, 2 do
+      local dest = keep
+      if struct.unpack('<I4', flat[j], 2) % (2 * half) ~= p + s then dest = move end
+      dest[#dest + 1] = flat[j]
+      dest[#dest + 1] = flat[j + 1]
+    end
+    redis.call('DEL', old)
+    hset_all(old, keep)
+    hset_all(new, move)
+  end
+  buckets = tostring(from + k)
+  redis.call('HSET', KEYS[3], BUCKETS, buckets)
+end
 local no = tonumber(A[i]); i = i + 1
+for o = 0, no - 1 do  -- nothing is written unless every split is valid
+  local op, from, k = A[i + 4 * o], tonumber(A[i + 4 * o + 2]), tonumber(A[i + 4 * o + 3])
+  if op == OP.SPLIT and (o ~= no - 1 or from ~= tonumber(buckets) or k < 1
+                         or from - halve(from) + k > halve(from)) then
+    return redis.error_reply('bad split of ' .. tostring(k) .. ' from ' .. tostring(from))
+  end
+end
 for o = 1, no do
   local op, k, field, value = A[i], tonumber(A[i + 1]), A[i + 2], A[i + 3]
   local key = KEYS[k]
@@ -106,6 +152,9 @@ for o = 1, no do
       local bk, bf = band(k, field, b)
       remove(bk, bf, value)
     end
+  elseif op == OP.SPLIT then
+    split(k, tonumber(field), tonumber(value))
+    cache = {}
   else
     return redis.error_reply('unknown op ' .. tostring(op))
   end

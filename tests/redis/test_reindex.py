@@ -19,11 +19,11 @@ from wiretrace_testing.legacy_index import write_v1
 from wiretrace_testing.stories import excerpt, story, wrapped_copy
 
 
-def corpus(n: int, start: int = 0) -> list[ArticleInput]:
+def corpus(n: int, start: int = 0, seed: int = 3000) -> list[ArticleInput]:
     """n articles: stories, a copy of every third, an excerpt of every fifth."""
     out = []
     for i in range(start, start + n):
-        text = story(3000 + i, paragraphs=4)
+        text = story(seed + i, paragraphs=4)
         out.append(ArticleInput(url=f"https://orig.example/{i}", text=text,
                                 published="2024-01-01T00:00:00Z"))
         if i % 3 == 0:
@@ -79,7 +79,8 @@ def test_v1_index_is_migrated_by_reindex(settings: Settings, engine: Engine) -> 
 def _reindex_proc(settings: Settings) -> subprocess.Popen[bytes]:
     env = {**os.environ, "REDIS_URL": str(settings.redis_url),
            "WIRETRACE_NAMESPACE": settings.namespace, "WIRETRACE_LEASE_TTL": "2",
-           "WIRETRACE_BATCH_SIZE": "8", "WIRETRACE_INGEST_WORKERS": "1"}
+           "WIRETRACE_BATCH_SIZE": "8", "WIRETRACE_INGEST_WORKERS": "1",
+           "WIRETRACE_BAND_BUCKET_FILL": "4"}  # the killed runs grow the band hashes too
     return subprocess.Popen([sys.executable, "-m", "wiretrace.cli", "reindex"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 

@@ -61,10 +61,10 @@ def test_signature_round_trips_through_bytes() -> None:
 def test_earlier_band_neighbours_match_a_pairwise_check() -> None:
     rng = random.Random(1)
     for _ in range(300):
-        pool = [bytes(rng.randrange(3) for _ in range(7)) for _ in range(rng.randint(1, 30))]
+        pool = [bytes(rng.randrange(3) for _ in range(5)) for _ in range(rng.randint(1, 30))]
         packed = [b"".join(rng.choice(pool) for _ in range(rng.randint(1, 5)))
                   for _ in range(rng.randint(0, 12))]
-        entries = [{p[k:k + 7] for k in range(0, len(p), 7)} for p in packed]
+        entries = [{p[k:k + 5] for k in range(0, len(p), 5)} for p in packed]
         expected = [[j for j in range(i) if entries[i] & entries[j]] for i in range(len(packed))]
         assert earlier_band_neighbours(packed) == expected
 
@@ -75,8 +75,8 @@ def test_packed_bands_equal_exactly_when_band_values_are_equal() -> None:
     values[0] ^= 1  # band 0 changes, every other band stays
     b = Signature(values, a.size, a.text_hash)
     pa, pb = packed_bands(a), packed_bands(b)
-    assert len(pa) == 7 * PARAMS.bands
-    same = [pa[i:i + 7] == pb[i:i + 7] for i in range(0, len(pa), 7)]
+    assert len(pa) == 5 * PARAMS.bands
+    same = [pa[i:i + 5] == pb[i:i + 5] for i in range(0, len(pa), 5)]
     assert same == [False] + [True] * (PARAMS.bands - 1)
 
 

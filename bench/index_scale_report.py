@@ -1,0 +1,95 @@
+"""The report of bench/index_scale.py: medians of the interleaved runs, ratios, targets."""
+
+import statistics
+from typing import Any
+
+INDEX_FAMILIES = ("band", "sig", "meta", "epoch", "stats")
+
+
+def _med(xs: list[float]) -> float:
+    return statistics.median(xs) if xs else float("nan")
+
+
+def _per_article(run: dict[str, Any]) -> float:
+    return (run["chunks"][-1]["used_memory"] - run["empty"]) / run["n"]
+
+
+def _index_share(run: dict[str, Any]) -> float:
+    """Share of the keys' MEMORY USAGE held by the index and signatures (wiretrace)."""
+    fam = run["families"]
+    return sum(v for k, v in fam.items() if k in INDEX_FAMILIES) / max(1, sum(fam.values()))
+
+
+def _rate(run: dict[str, Any]) -> float:
+    return run["n"] / sum(c["seconds"] for c in run["chunks"])
+
+
+def report(real: dict[str, float], runs: list[dict[str, Any]]) -> str:
+    sizes = sorted({r["n"] for r in runs})
+    by = {(s, sys): [r for r in runs if r["n"] == s and r["system"] == sys]
+          for s in sizes for sys in ("wiretrace", "datasketch")}
+    lines = ["# Index at scale: wiretrace vs datasketch 2.0 MinHashLSH (Redis)", ""]
+    ratio = real["generated_mean_at_real_size"] / max(1e-9, real["real_mean"])
+    lines += [f"Realism: mean LSH candidates per new text at an index of "
+              f"{int(real['real_pages']) - 1} articles: real pages {real['real_mean']:.3f} "
+              f"(leave-one-out), generated {real['generated_mean_at_real_size']:.3f} "
+              f"(measured at 2,000: {real['generated_mean_at_2000']:.2f}, scaled); "
+              f"ratio {ratio:.2f} (target within 2x).", ""]
+    lines += ["| articles | reps | ingest/s wt | ingest/s ds | ratio | checks/s wt | "
+              "checks/s ds | ratio | B/article wt | index+sig wt | ds | index+sig : ds |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    flat: list[tuple[str, float]] = []
+    for s in sizes:
+        wt, ds = by[(s, "wiretrace")], by[(s, "datasketch")]
+        if not wt or not ds:
+            continue
+        wi, di = _med([_rate(r) for r in wt]), _med([_rate(r) for r in ds])
+        wc = _med([300 / r["check_seconds"] for r in wt])
+        dc = _med([300 / r["check_seconds"] for r in ds])
+        wb, db = _med([_per_article(r) for r in wt]), _med([_per_article(r) for r in ds])
+        idx = _med([_per_article(r) * _index_share(r) for r in wt])
+        flat.append((f"{s}", wb))
+        lines.append(f"| {s:,} | {len(wt)} | {wi:.0f} | {di:.0f} | {wi / di:.2f}x | {wc:.1f} | "
+                     f"{dc:.1f} | {wc / dc:.2f}x | {wb:.0f} | {idx:.0f} | {db:.0f} | "
+                     f"1/{db / max(1, idx):.1f} |")
+    lines += ["", "Rates are articles (or checks) per second of the timed loop in each "
+              "process, median of the repetitions; bytes are (used_memory after - empty) / "
+              "articles, index+sig is that times the band, signature and meta keys' share of "
+              "MEMORY USAGE.", ""]
+    big = sizes[-1]
+    lines.append(f"## Chunks at {big:,} (per chunk, median of repetitions)")
+    lines += ["", "| articles so far | ingest/s wt | ingest/s ds | B/article wt | B/article ds |",
+              "|---|---|---|---|---|"]
+    wt, ds = by[(big, "wiretrace")], by[(big, "datasketch")]
+    for j in range(len(wt[0]["chunks"]) if wt else 0):
+        so_far = sum(c["articles"] for c in wt[0]["chunks"][:j + 1])
+        wrate = _med([r["chunks"][j]["articles"] / r["chunks"][j]["seconds"] for r in wt])
+        drate = _med([r["chunks"][j]["articles"] / r["chunks"][j]["seconds"] for r in ds])
+        wb = _med([(r["chunks"][j]["used_memory"] - r["empty"]) / so_far for r in wt])
+        db = _med([(r["chunks"][j]["used_memory"] - r["empty"]) / so_far for r in ds])
+        if j:  # the first chunk's figure is the table's smaller sizes'
+            flat.append((f"{so_far} (chunk)", wb))
+        lines.append(f"| {so_far:,} | {wrate:.0f} | {drate:.0f} | {wb:.0f} | {db:.0f} |")
+    if wt and len(wt[0]["chunks"]) > 1:
+        last = _med([(r["chunks"][-1]["articles"] / r["chunks"][-1]["seconds"])
+                     / (r["chunks"][0]["articles"] / r["chunks"][0]["seconds"]) for r in wt])
+        lines += ["", f"Last chunk vs first, wiretrace: {last:.2f}x the rate."]
+    values = [b for _, b in flat]
+    lines += ["", f"Bytes per article, wiretrace, max/min over "
+              f"{', '.join(n for n, _ in flat)}: {max(values) / min(values):.3f}"]
+    lines += ["", "## Round trips and layout", ""]
+    for r in [by[(s, "wiretrace")][0] for s in sizes if by[(s, "wiretrace")]]:
+        ch = r["chunks"]
+        rt = sum(c["round_trips"] for c in ch) / sum(c["batches"] for c in ch)
+        cmds = r["commands"]  # the server's calls during the ingest (scripts' included)
+        lines.append(f"- wiretrace {r['n']:,}: {rt:.1f} round trips per ingest batch of 64 "
+                     f"(the main process's redis-py sends); server commands per article: "
+                     + ", ".join(f"{k.removeprefix('cmdstat_')} {v / r['n']:.2f}"
+                                 for k, v in sorted(cmds.items()) if v / r["n"] >= 0.05)
+                     + f"; {r['buckets']:,} band hashes, encodings {r['band_encodings']}")
+    for r in [by[(s, "datasketch")][0] for s in sizes if by[(s, "datasketch")]]:
+        ch = r["chunks"]
+        rt = sum(c["round_trips"] for c in ch) / sum(c["batches"] for c in ch)
+        lines.append(f"- datasketch {r['n']:,}: {rt:.1f} round trips per insertion-session "
+                     f"buffer of 5,000; band keys' encodings {r['band_encodings']}")
+    return "\n".join(lines) + "\n"
