@@ -5,6 +5,7 @@ every article of the site."""
 import json
 import random
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -72,14 +73,16 @@ def test_crawl_killed_at_a_random_point(server: AofRedis, site: tuple, round_: i
     _, tmp, urls = site
     namespace = f"wtfault-crawl-{round_}"
     env = env_for(server, namespace, WIRETRACE_HOSTS_FILE=str(tmp / "hosts"),
-                  WIRETRACE_EXTRACT_WORKERS="1")
+                  WIRETRACE_EXTRACT_WORKERS="1", WIRETRACE_BATCH_SIZE="4")
     args = [WIRETRACE, "crawl", "--json", "--sources", str(tmp / "sources.yaml")]
     proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, text=True)
-    kill_after(proc, random.Random(2000 + round_).uniform(1.0, 8.0))
+    key, client = Keys(namespace).crawl_fetched("killsite"), server.client()
+    while proc.poll() is None and not client.hlen(key):  # its first write: mid-crawl
+        time.sleep(0.02)
+    kill_after(proc, random.Random(2000 + round_).uniform(0.0, 1.5))
     # what the crawl marked fetched is stored; the rest will be fetched again
-    marked = [k.decode() for k in server.client().hkeys(Keys(namespace).crawl_fetched(
-        "killsite"))]
+    marked = [k.decode() for k in client.hkeys(key)]
     assert stored(server, namespace, marked) == set(marked)
     assert engine_of(server, namespace).fsck() == {}
     again = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300)
