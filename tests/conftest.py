@@ -24,9 +24,10 @@ TIERS = Path(__file__).resolve().parent
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test under tests/e2e is marked ``e2e`` (make test runs them, make check does not)."""
+    """Every test under tests/e2e and tests/faults is marked ``e2e`` (make test runs them,
+    make check does not)."""
     for item in items:
-        if (TIERS / "e2e") in item.path.parents:
+        if {TIERS / "e2e", TIERS / "faults"} & set(item.path.parents):
             item.add_marker(pytest.mark.e2e)
 
 

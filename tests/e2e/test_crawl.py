@@ -75,11 +75,25 @@ def _hostile(b: SiteBuilder, tmp: Path) -> str:
         b.redirect(h, "/loop" if i == 0 else f"/loop/{i}", f"/loop/{i + 1}")
     b.trickle(h, "/trickle", 0.5)
     b.page(h, "/empty", b"")
+    # billion laughs: entities are never expanded, the feed and sitemap are counted
+    laughs = ('<?xml version="1.0"?><!DOCTYPE r [<!ENTITY lol "lol">'
+              + "".join(f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10}">'
+                        .replace("&lol0;", "&lol;") for i in range(1, 10)) + "]>")
+    b.page(h, "/feed.xml", laughs + "<rss><channel><item><link>&lol9;</link></item><item>"
+           "<link>&lol9;</link></item><item><link>/charset</link></item></channel></rss>",
+           "application/rss+xml")
+    b.page(h, "/feed2.xml", "<rss><channel><item><link> </link></item><item><link>/charset"
+           "</link></item></channel></rss>", "application/rss+xml")
+    b.page(h, "/sitemap.xml", laughs.replace("<!DOCTYPE r", "<!DOCTYPE urlset")
+           + '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>&lol9;</loc>'
+           "</url><url><loc>/charset</loc></url></urlset>", "application/xml")
     b.page("flaky.test", "/robots.txt", "down", status=503, content_type="text/plain")
     b.page("flaky.test", "/", "<html><body>never fetched</body></html>")
     return """
   - name: hostile
     start_urls: ["http://hostile.test:{p}/"]
+    feeds: ["http://hostile.test:{p}/feed.xml", "http://hostile.test:{p}/feed2.xml"]
+    sitemaps: ["http://hostile.test:{p}/sitemap.xml"]
     follow: {{max_depth: 1}}
     settings: {{DOWNLOAD_TIMEOUT: 4, RETRY_TIMES: 0, AUTOTHROTTLE_ENABLED: false}}
   - name: flaky
@@ -154,6 +168,8 @@ def test_hostile_responses_are_counted_and_skipped(
     assert skipped.get("too_large", 0) >= 2, skipped  # the gzip bomb and the 50 MB page
     assert skipped.get("binary", 0) == 1, skipped
     assert skipped.get("redirect_loop", 0) == 1, skipped
+    assert skipped.get("entity_expansion", 0) == 2, skipped  # billion laughs: feed, sitemap
+    assert skipped.get("bad_entry", 0) == 1, skipped  # an item without a link
     assert skipped.get("timeout", 0) == 1, skipped  # the page that trickles forever
     assert out["hostile"]["articles_indexed"] == 1  # the mis-declared charset page
     assert out["flaky"]["skipped"] == {"robots_unavailable": 1}

@@ -55,6 +55,8 @@ def test_many_sources_share_one_pool_and_writer(settings: Settings, tmp_path: Pa
             peak.stop()
     finally:
         server.stop()
+    print(f"\n{N} sources: {peak.processes} processes at most, {peak.summed >> 10} MiB summed "
+          f"RSS at peak")  # the numbers the README quotes (run with -s)
     assert proc.returncode == 0, stderr[-3000:]
     summaries = [json.loads(line) for line in stdout.splitlines()]
     assert len(summaries) == N

@@ -18,7 +18,7 @@ from wiretrace.api.config import ApiSettings
 from wiretrace.api.deps import Services
 from wiretrace.api.gate import RedisGate
 from wiretrace.api.metrics import Metrics
-from wiretrace.api.middleware import BodyLimit, headers_and_timing
+from wiretrace.api.middleware import BodyLimit, SecurityHeaders
 from wiretrace.api.routes import articles, docs, lookup, pages, service
 
 
@@ -48,11 +48,11 @@ def create_app(settings: Settings | None = None, api: ApiSettings | None = None,
                               "republished it?")
     app.state.services = Services(settings, api, policy, backend, metrics)
     errors.install(app, backend)
-    app.middleware("http")(headers_and_timing(metrics))
     for routes in (lookup, articles, service, pages, docs):
         app.include_router(routes.router)
     app.mount("/static", StaticFiles(directory=str(page.STATIC)), name="static")
     app.mount("/docs-assets", StaticFiles(directory=str(docs.ASSETS)), name="docs-assets")
     app.add_middleware(RedisGate, limit=api.redis_concurrency, wait=api.redis_wait)
     app.add_middleware(BodyLimit, limit=api.max_body)
+    app.add_middleware(SecurityHeaders, metrics=metrics)  # the last added is the outermost
     return app

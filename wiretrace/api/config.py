@@ -33,6 +33,10 @@ class ApiSettings(BaseSettings):
     Redis timeout, 1 s); more wait."""
     redis_wait: float = Field(default=0.5, gt=0, le=5)
     """Seconds a request may wait for one of those places before it gets 503."""
+    trusted_proxies: str = ""
+    """Comma-separated addresses or networks of reverse proxies whose `X-Forwarded-For` names
+    the client (the fetch limit then counts that client); empty: no proxy is trusted and every
+    request counts against its peer address, loopback included."""
     fetch_allow_private: bool = False
     """Tests only: let fetch-by-URL reach loopback and private addresses."""
     host: str = "127.0.0.1"

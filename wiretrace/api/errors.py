@@ -13,6 +13,7 @@ from dedup.errors import IndexMismatchError, InputError, StoreUnavailableError
 from dedup.fetch import FetchFailed
 from wiretrace.api import page
 from wiretrace.api.backend import Backend
+from wiretrace.api.middleware import SECURITY_HEADERS, BodyTooLargeError
 from wiretrace.api.schemas import ErrorOut
 
 # InputError reasons that are not 400
@@ -74,6 +75,15 @@ def install(app: FastAPI, backend: Backend) -> None:
     @app.exception_handler(NotFoundError)
     async def not_found(request: Request, exc: NotFoundError) -> JSONResponse:
         return JSONResponse({"error": str(exc)}, status_code=404)
+
+    @app.exception_handler(BodyTooLargeError)
+    async def too_large(request: Request, exc: BodyTooLargeError) -> JSONResponse:
+        return JSONResponse({"error": exc.detail}, status_code=413)
+
+    @app.exception_handler(Exception)  # sent outside every middleware: headers set here
+    async def internal(request: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse({"error": "internal error"}, status_code=500,
+                            headers=SECURITY_HEADERS)
 
     @app.exception_handler(RateLimitedError)
     async def rate_limited(request: Request, exc: RateLimitedError) -> JSONResponse:

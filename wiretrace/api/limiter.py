@@ -42,5 +42,6 @@ class FetchLimiter:
 
 
 def client_of(request: Request) -> str:
-    """Who a request counts against: the peer address (no proxy header is trusted)."""
+    """Who a request counts against: the peer address (`wiretrace serve` replaces it with the
+    `X-Forwarded-For` client only for the proxies in `WIRETRACE_TRUSTED_PROXIES`)."""
     return request.client.host if request.client else "?"

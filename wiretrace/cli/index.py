@@ -3,14 +3,16 @@ extract."""
 
 import argparse
 import json
+import logging
 import re
 import sys
 
+import redis
 from tqdm import tqdm
 
 from dedup.config import Settings
 from dedup.engine import Engine
-from dedup.errors import InputError
+from dedup.errors import ConflictError, InputError, StoreUnavailableError
 from dedup.models import ArticleInput, Outcome
 from wiretrace.cli.jsonl import open_input, read_jsonl, readable
 from wiretrace.cli.output import print_results
@@ -18,6 +20,7 @@ from wiretrace.cli.output import print_results
 # Stands for the page's address when none is given: a path shaped like an article's, so that
 # the URL rules (home, section, tag, search pages) judge nothing and the content decides.
 NO_URL = "https://unknown.invalid/local/article.html"
+logger = logging.getLogger("wiretrace.ingest")
 _HTML_START = re.compile(r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
                          re.IGNORECASE | re.DOTALL)
 
@@ -49,9 +52,21 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
             counts[o.status] = counts.get(o.status, 0) + 1
             if o.status != "unchanged":
                 counts["role:" + o.role] = counts.get("role:" + o.role, 0) + 1
+        counts["committed"] = counts.get("committed", 0) + len(outcomes)
+        # batches are written in input order: these are the first N articles of the input
+        logger.info("committed %d articles so far", counts["committed"])
         bar.update(len(outcomes))
 
-    report = engine.ingest_numbered(read_jsonl(args.jsonl, errors), on_batch=on_batch)
+    try:
+        report = engine.ingest_numbered(read_jsonl(args.jsonl, errors), on_batch=on_batch)
+    except (StoreUnavailableError, ConflictError, redis.RedisError) as exc:
+        bar.close()
+        why = f"Redis is unavailable: {exc}" if isinstance(exc, redis.RedisError) else str(exc)
+        # one line (cli.main prints it): what failed, and what is safe already
+        line = (f"{why}; {counts.get('committed', 0)} articles were committed before it (the "
+                "first ones of the input); running the same input again finishes the rest")
+        raise (ConflictError(line) if isinstance(exc, ConflictError)
+               else StoreUnavailableError(line)) from exc
     errors += report.errors
     bar.close()
     for lineno, msg in sorted(errors):

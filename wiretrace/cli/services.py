@@ -78,6 +78,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     # uvicorn re-raises SIGTERM after its graceful shutdown: exit normally then, so that the
     # embedded Redis is released (and shut down by its last user)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # X-Forwarded-For is believed only from the proxies named in WIRETRACE_TRUSTED_PROXIES
+    # (uvicorn's own default trusts loopback, which let any local client reset its limit)
+    trusted = api.trusted_proxies.strip()
     uvicorn.run(create_app(settings, api), host=api.host, port=api.port,
-                log_level="debug" if args.verbose else "info", timeout_graceful_shutdown=5)
+                log_level="debug" if args.verbose else "info", timeout_graceful_shutdown=5,
+                proxy_headers=bool(trusted), forwarded_allow_ips=trusted or None)
     return 0

@@ -8,7 +8,6 @@ from dedup.errors import InputError
 from dedup.fetch import fetch
 from dedup.models import ArticleInput
 from wiretrace.api.deps import (
-    MAX_URL,
     Authorised,
     EngineDep,
     LimiterDep,
@@ -27,7 +26,7 @@ router = APIRouter(tags=["lookup"], responses=documented(503))
 @router.get("/v1/lookup", responses=documented(414),
             summary="Original and copies of an indexed URL (the JSON of `wiretrace lookup "
                     "--json`)")
-def lookup(url: Annotated[str, Query(max_length=MAX_URL * 2)], engine: EngineDep,
+def lookup(url: Annotated[str, Query()], engine: EngineDep,
            metrics: MetricsDep) -> LookupOut:
     metrics.lookups.labels("lookup").inc()
     return lookup_out(engine.lookup([checked_url(url)])[0])

@@ -1,0 +1,93 @@
+"""`wiretrace crawl` SIGKILLed at a random point: every page it marked fetched is stored (a page
+fetched but not stored is not marked fresh), the index is consistent, and a re-run indexes
+every article of the site."""
+
+import json
+import random
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dedup.keys import Keys
+from tests.faults.harness import (
+    ROUNDS,
+    WIRETRACE,
+    AofRedis,
+    assert_fsck_clean,
+    engine_of,
+    env_for,
+    kill_after,
+    stored,
+)
+from wiretrace_testing.localsites import (
+    ServerProcess,
+    SiteBuilder,
+    free_port,
+    start_server,
+    write_hosts,
+)
+from wiretrace_testing.stories import story
+
+M = 24
+HOST = "kill.test"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory,
+         ) -> Iterator[tuple[ServerProcess, Path, list[str]]]:
+    tmp = tmp_path_factory.mktemp("killsite")
+    port = free_port()
+    b = SiteBuilder()
+    urls = [f"http://{HOST}:{port}/news/{i}.html" for i in range(M)]
+    b.page(HOST, "/", "<html><body>" + "".join(
+        f"<a href='/news/{i}.html'>Story {i}</a>" for i in range(M)) + "</body></html>")
+    for i in range(M):
+        paras = "".join(f"<p>{p}</p>" for p in story(7000 + i, 5).split("\n\n"))
+        b.page(HOST, f"/news/{i}.html", f"<html><head><title>Story {i}</title></head><body>"
+                                        f"<article><h1>Story {i}</h1>{paras}</article></body>"
+                                        "</html>")
+    b.write(tmp / "sites")
+    write_hosts(tmp / "hosts", [HOST])
+    (tmp / "sources.yaml").write_text(
+        "sources:\n  - name: killsite\n    allow_private_addresses: true\n"
+        f"    start_urls: ['http://{HOST}:{port}/']\n    follow: {{max_depth: 1}}\n"
+        "    settings: {AUTOTHROTTLE_ENABLED: false, DOWNLOAD_DELAY: 0, ROBOTSTXT_OBEY: false,"
+        " LOGSTATS_INTERVAL: 0, CONCURRENT_REQUESTS_PER_DOMAIN: 2}\n")
+    server = start_server(tmp / "sites", port)
+    yield server, tmp, urls
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AofRedis]:
+    s = AofRedis(tmp_path_factory.mktemp("aof"))
+    yield s
+    s.stop()
+
+
+@pytest.mark.parametrize("round_", ROUNDS)
+def test_crawl_killed_at_a_random_point(server: AofRedis, site: tuple, round_: int) -> None:
+    _, tmp, urls = site
+    namespace = f"wtfault-crawl-{round_}"
+    env = env_for(server, namespace, WIRETRACE_HOSTS_FILE=str(tmp / "hosts"),
+                  WIRETRACE_EXTRACT_WORKERS="1", WIRETRACE_BATCH_SIZE="4")
+    args = [WIRETRACE, "crawl", "--json", "--sources", str(tmp / "sources.yaml")]
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, text=True)
+    key, client = Keys(namespace).crawl_fetched("killsite"), server.client()
+    while proc.poll() is None and not client.hlen(key):  # its first write: mid-crawl
+        time.sleep(0.02)
+    kill_after(proc, random.Random(2000 + round_).uniform(0.0, 1.5))
+    # what the crawl marked fetched is stored; the rest will be fetched again
+    marked = [k.decode() for k in client.hkeys(key)]
+    assert stored(server, namespace, marked) == set(marked)
+    assert engine_of(server, namespace).fsck() == {}
+    again = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr[-2000:]
+    summary = json.loads(again.stdout)
+    assert summary["articles_indexed"] == M - len(marked), summary
+    assert stored(server, namespace, urls) == set(urls)
+    assert_fsck_clean(env)
