@@ -35,6 +35,13 @@ class CrawlSettings(BaseSettings):
     demo."""
     extract_workers: int = Field(default=0, ge=0)
     """Processes that extract crawled pages; 0 = one per CPU."""
+    allow_local_sources: bool = True
+    """Crawl sources whose hosts only resolve locally (under `.test`, `.example`, `.invalid`,
+    `.localhost`) or are literal loopback or private addresses. The compose file sets false:
+    `crawl` and `schedule` then refuse such a sources file in one line."""
+    heartbeat_file: Path | None = None
+    """`wiretrace schedule` touches this file every few seconds while its loop runs (the
+    compose healthcheck tests its age); unset: no file."""
 
 
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
