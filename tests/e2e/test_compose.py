@@ -117,7 +117,7 @@ def test_compose_properties(compose: dict[str, Any]) -> None:
         "WIRETRACE_ALLOW_LOCAL_SOURCES"] == "false"  # also without the line in .env
     mount = s["scheduler"]["volumes"][0]
     assert mount["source"] == "./sources.yaml" and mount["read_only"]
-    assert "create_host_path" not in mount.get("bind", {})  # missing: an error, not a folder
+    assert mount["bind"]["create_host_path"] is False  # missing: an error, not a folder
     ignored = (ROOT / ".gitignore").read_text().split()
     assert {".env", "/sources.yaml", "secrets/"} <= set(ignored)
     docker = (ROOT / "Dockerfile").read_text()
