@@ -53,15 +53,20 @@ def unreachable(sources: Mapping[str, Source]) -> list[str]:
     return out
 
 
-def check_sources(path: str | Path | None) -> dict[str, Source]:
-    """The sources of the file (see :func:`crawler.sources.load_sources`); unless
-    ``WIRETRACE_ALLOW_LOCAL_SOURCES`` is true, :class:`SourcesError` in one line naming every
-    source a container cannot crawl."""
+def check_sources(path: str | Path | None, names: list[str] | None = None,
+                  ) -> dict[str, Source]:
+    """The sources of the file (see :func:`crawler.sources.load_sources`), before anything
+    starts: :class:`SourcesError` for a name the file does not have, and, unless
+    ``WIRETRACE_ALLOW_LOCAL_SOURCES`` is true, in one line naming every source a container
+    cannot crawl."""
     settings = CrawlSettings()
     sources = load_sources(path)
+    where = Path(path) if path else settings.sources
+    if unknown := [n for n in names or [] if n not in sources]:
+        raise SourcesError(f"{where}: no source named {', '.join(map(repr, unknown))}; the "
+                           f"file has {', '.join(sources)}")
     bad = [] if settings.allow_local_sources else unreachable(sources)
     if bad:
-        where = Path(path) if path else settings.sources
         raise SourcesError(
             f"{where}: {len(bad)} of {len(sources)} sources cannot be crawled from here: "
             f"{', '.join(bad)}; edit the sources file (sources.example.yaml lists the fields), "

@@ -25,8 +25,8 @@ def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
 
     logging.root.handlers.clear()  # Scrapy installs its own log handler (LOG_LEVEL)
     level = "DEBUG" if args.verbose else settings.log_level
-    try:
-        check_sources(args.sources)
+    try:  # a sources file that cannot work is refused before anything starts
+        check_sources(args.sources, args.names)
     except SourcesError as exc:
         print(f"wiretrace: error: {exc}", file=sys.stderr)
         return 2
@@ -58,10 +58,7 @@ def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
 
     logging.getLogger("crawler").setLevel(logging.INFO)
     try:  # a sources file that cannot work is refused before anything starts
-        sources = check_sources(args.sources)
-        if unknown := [n for n in args.names if n not in sources]:
-            raise SourcesError(f"no source named {', '.join(map(repr, unknown))}; the "
-                               f"sources file has {', '.join(sources)}")
+        check_sources(args.sources, args.names)
     except SourcesError as exc:
         print(f"wiretrace: error: {exc}", file=sys.stderr)
         return 2
