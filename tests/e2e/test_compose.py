@@ -110,6 +110,7 @@ def test_compose_properties(compose: dict[str, Any]) -> None:
     assert "ports" not in s["redis"]
     assert s["redis"]["volumes"][0].split(":")[0] in compose["volumes"]  # a named volume
     assert s["api"]["ports"] == ["127.0.0.1:8000:8000"]  # this machine only, by default
+    assert load({})["services"]["api"]["ports"] == ["127.0.0.1:8000:8000"]  # without .env
     assert load({**ENV, "API_ADDRESS": "0.0.0.0"})["services"]["api"]["ports"] == \
         ["0.0.0.0:8000:8000"]
     assert s["scheduler"]["environment"]["WIRETRACE_ALLOW_LOCAL_SOURCES"] == "false"
