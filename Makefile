@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test check soak lint bench bench-scale quality clean
+.PHONY: demo test check soak lint bench bench-scale quality screenshots clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,13 @@ bench-scale: $(STAMP)
 quality: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	sh scripts/with-redis.sh sh -c '$(BIN)/python -m bench.syndication && $(BIN)/python -m bench.heldout && $(BIN)/python -m bench.extraction && $(BIN)/python -m bench.extraction_cv'
+
+# the browser tests (headless Chromium) write their screenshots to tests/out/; the README
+# shows the copies in docs/screenshots/ (committed)
+screenshots: $(STAMP)
+	sh scripts/with-redis.sh $(BIN)/python -m pytest -q tests/e2e/test_browser.py
+	mkdir -p docs/screenshots
+	cp tests/out/*.png docs/screenshots/
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -40,6 +40,13 @@ class CrawlSettings(BaseSettings):
     (being fetched, waiting for or in extraction; 0 = four per extraction worker): it takes
     another from the shared queues only as one finishes, and none while its extraction pool
     is full, so the other processes get the rest."""
+    allow_local_sources: bool = True
+    """Crawl sources whose hosts only resolve locally (under `.test`, `.example`, `.invalid`,
+    `.localhost`) or are literal loopback or private addresses. The compose file sets false:
+    `crawl` and `schedule` then refuse such a sources file in one line."""
+    heartbeat_file: Path | None = None
+    """`wiretrace schedule` touches this file every few seconds while its loop runs (the
+    compose healthcheck tests its age); unset: no file."""
 
 
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")

@@ -40,13 +40,17 @@ def _next(expr: str, after: float) -> float:
     return float(croniter(expr, datetime.fromtimestamp(after, UTC)).get_next(float))
 
 
+HEARTBEAT_EVERY = 5.0  # seconds between two touches of the heartbeat file
+
+
 def schedule(sources_file: str | Path | None, names: list[str] | None = None,
              until: float | None = None, tick: float = 0.2,
-             shared: bool = False) -> dict[str, Slot]:
+             shared: bool = False, heartbeat: Path | None = None) -> dict[str, Slot]:
     """Run until interrupted (or until the time ``until``); return what happened.
 
     ``shared``: each run is `crawl --shared-queue` with the scheduled time as the run's name,
-    so the schedulers of several machines that start it at that time share its pages."""
+    so the schedulers of several machines that start it at that time share its pages.
+    ``heartbeat``: a file touched every few seconds while the loop runs, removed at the end."""
     sources = load_sources(sources_file)
     chosen = names or list(sources)
     now = time.time()
@@ -60,8 +64,12 @@ def schedule(sources_file: str | Path | None, names: list[str] | None = None,
     signal.signal(signal.SIGTERM, halt)
     signal.signal(signal.SIGINT, halt)
     exe = str(Path(sys.executable).with_name("wiretrace"))
+    beat = 0.0
     while not stop and (until is None or time.time() < until):
         now = time.time()
+        if heartbeat is not None and now - beat >= HEARTBEAT_EVERY:
+            heartbeat.touch()
+            beat = now
         for name, slot in slots.items():
             if slot.proc is not None and slot.proc.poll() is not None:
                 rc = slot.proc.returncode
@@ -97,6 +105,8 @@ def schedule(sources_file: str | Path | None, names: list[str] | None = None,
                 slot.proc.wait(30)
             except subprocess.TimeoutExpired:
                 slot.proc.kill()
+    if heartbeat is not None:
+        heartbeat.unlink(missing_ok=True)
     return slots
 
 

@@ -50,6 +50,12 @@ def main() -> None:
     wiretrace("lookup", *COPIES)
     wiretrace("lookup", f"{G}/news/ferry-terminal-market")
     wiretrace("stats")
+    # what to do next, with the settings this run used
+    where = "" if os.environ.get("REDIS_URL") else (
+        f"WIRETRACE_DATA_DIR={os.path.relpath(os.environ['WIRETRACE_DATA_DIR'])} ")
+    print(f"\nThe same answers on the web page (Ctrl-C stops it):\n"
+          f"  {where}.venv/bin/wiretrace serve\n"
+          f"  then open http://127.0.0.1:8000/?url={COPIES[0]}")
 
 
 if __name__ == "__main__":

@@ -32,6 +32,18 @@ def _names(name: str, info: FieldInfo, prefix: str) -> str:
     return f"`{prefix}{name.upper()}`"
 
 
+def variables() -> list[str]:
+    """Every environment variable that some settings class reads."""
+    out = []
+    for _, cls in CLASSES:
+        prefix = str(cls.model_config.get("env_prefix", ""))
+        for name, info in cls.model_fields.items():
+            alias = info.validation_alias
+            out += ([a for a in alias.choices if isinstance(a, str)]
+                    if isinstance(alias, AliasChoices) else [f"{prefix}{name.upper()}"])
+    return out
+
+
 def _default(info: FieldInfo) -> str:
     if info.default_factory is not None:
         return "(computed)"

@@ -1,6 +1,7 @@
 """The web page in a real headless browser (Debian's chromium, driven by Selenium through
-/usr/bin/chromedriver): a lookup, the copy list, the word diff, narrow and wide screens, /docs.
-Saves screenshots to tests/out/."""
+/usr/bin/chromedriver): a lookup, the copy list, the word diff, narrow and wide screens, /docs,
+the uncertain mark. Saves screenshots to tests/out/; `make screenshots` copies them to
+docs/screenshots/, which the README shows."""
 
 import shutil
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from wiretrace_testing.stories import excerpt, story, wrapped_copy
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
-OUT = Path(__file__).resolve().parent / "out"
+OUT = Path(__file__).resolve().parents[1] / "out"
 pytestmark = pytest.mark.skipif(not (CHROMIUM and DRIVER), reason="needs Debian's chromium "
                                 "and chromium-driver (.ci/run installs them)")
 
@@ -107,7 +108,14 @@ def test_word_diff_marks_one_word_and_a_moved_paragraph(settings: Settings,
     served = Served(create_app(settings, ApiSettings(api_key=None)))
     d = browser
     try:
+        d.set_window_size(1000, 700)  # type: ignore[attr-defined]
         d.get(served.url + "/?url=" + copy)  # type: ignore[attr-defined]
+        # no dates, no credit: the answer is marked uncertain, with why on hover
+        mark = d.find_element(By.CSS_SELECTOR, ".verdict .badge.uncertain")  # type: ignore[attr-defined]
+        assert mark.text == "? uncertain" and "below" in mark.get_attribute("title")
+        OUT.mkdir(exist_ok=True)
+        d.save_screenshot(str(OUT / "uncertain.png"))  # type: ignore[attr-defined]
+        d.set_window_size(1400, 1000)  # type: ignore[attr-defined]
         d.find_element(By.CSS_SELECTOR, "a.diff-link").click()  # type: ignore[attr-defined]
         ins = [e.text for e in d.find_elements(By.CSS_SELECTOR, ".col.copy ins")]  # type: ignore[attr-defined]
         dels = [e.text for e in d.find_elements(By.CSS_SELECTOR, ".col.original del")]  # type: ignore[attr-defined]

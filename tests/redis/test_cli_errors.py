@@ -4,6 +4,7 @@ status 2 for a usage error (a file, a flag, a setting), 1 for a failure (Redis d
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -44,22 +45,6 @@ def test_a_missing_input_file_is_one_line(args: list[str], env: dict[str, str],
     one_line(run(args, env), 2, str(tmp_path), "give a file")
 
 
-def test_a_redis_url_that_is_not_one_is_a_usage_error(env: dict[str, str]) -> None:
-    one_line(run(["lookup", "https://x.example/"], dict(env, REDIS_URL="notaurl")), 2,
-             "REDIS_URL='notaurl'", "redis://")
-
-
-@pytest.mark.parametrize("args", [["lookup", "https://x.example/"], ["stats"],
-                                  ["crawl", "--sources", "{sources}"]])
-def test_redis_down_is_a_failure_in_one_line(args: list[str], env: dict[str, str],
-                                             tmp_path: Path) -> None:
-    sources = tmp_path / "sources.yaml"
-    sources.write_text("sources:\n  - name: a\n    start_urls: [https://a.example/]\n")
-    res = run([a.format(sources=sources) for a in args], dict(env, REDIS_URL=DOWN))
-    one_line(res, 1, "Redis is unavailable", "set REDIS_URL")
-    assert res.stderr.count("Redis is unavailable") == 1
-
-
 def test_a_host_that_does_not_resolve_is_a_warning_not_a_traceback(
         env: dict[str, str], tmp_path: Path) -> None:
     sources = tmp_path / "sources.yaml"
@@ -90,3 +75,68 @@ def test_every_option_of_every_command_has_help_that_names_its_default() -> None
             shown = formatter._get_help_string(action)  # what --help prints
             if action.option_strings and action.nargs != 0:  # takes a value: say its default
                 assert "default" in shown or "required" in shown, (name, action.dest, shown)
+
+
+def _command_args(tmp_path: Path) -> dict[str, list[str]]:
+    """Valid arguments for every subcommand (what fails is the setting or the server)."""
+    (tmp_path / "a.jsonl").write_text('{"url": "https://a.example/x", "text": "a b c"}\n')
+    (tmp_path / "a.txt").write_text("a short text to check " * 10)
+    (tmp_path / "a.html").write_text("<html><body><p>" + "words of a page " * 20 + "</p>")
+    (tmp_path / "s.yaml").write_text("sources:\n  - name: a\n    start_urls: [https://a.org/]\n")
+    return {"ingest": ["--jsonl", str(tmp_path / "a.jsonl")], "lookup": ["https://a.example/"],
+            "check": [str(tmp_path / "a.txt")], "crawl": ["--sources", str(tmp_path / "s.yaml")],
+            "schedule": ["--sources", str(tmp_path / "s.yaml"), "--seconds", "1"],
+            "serve": ["--port", "1"], "stats": [], "export": [],
+            "remove": ["https://a.example/x"], "reindex": [], "fsck": [],
+            "extract": [str(tmp_path / "a.html")]}
+
+
+def test_every_command_with_a_bad_redis_url_or_redis_down(env: dict[str, str],
+                                                          tmp_path: Path) -> None:
+    """REDIS_URL=notaurl: every command, status 2. Redis down: every command that needs it,
+    status 1 (serve starts anyway and answers 503 until Redis is back; extract needs none)."""
+    import argparse
+
+    from wiretrace.cli.parser import build_parser
+
+    commands = _command_args(tmp_path)
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(commands) == set(sub.choices)  # a new command joins this test
+    runs = [(name, url) for name in commands for url in ("notaurl", DOWN)
+            if (name, url) != ("serve", DOWN)]  # it would serve, with 503s, until stopped
+    with ThreadPoolExecutor(4) as pool:  # processes: the wait is mostly their start-up
+        results = pool.map(lambda r: run([r[0], *commands[r[0]]], dict(env, REDIS_URL=r[1])),
+                           runs)
+    for (name, url), res in zip(runs, results, strict=True):
+        if url == "notaurl":
+            one_line(res, 2, "REDIS_URL='notaurl'", "redis://")
+        elif name == "extract":
+            assert res.returncode == 0, res.stderr
+        else:
+            one_line(res, 1, "Redis is unavailable", "set REDIS_URL")
+            assert res.stderr.count("Redis is unavailable") == 1
+
+
+@pytest.mark.parametrize("command", ["crawl", "schedule"])
+def test_sources_file_errors_for_crawl_and_schedule(command: str, env: dict[str, str],
+                                                    tmp_path: Path) -> None:
+    """A missing file, a cron with the seconds first, an unset ${VAR}, an unknown source
+    name: one line, status 2; several invalid sources: every one named at once."""
+    f = tmp_path / "s.yaml"
+    env = dict(env, REDIS_URL=DOWN)  # refused before Redis is asked
+    one_line(run([command, "--sources", str(tmp_path / "none.yaml")], env), 2,
+             "no such sources file")
+    f.write_text("sources:\n  - name: a\n    feeds: [https://a.org/rss]\n"
+                 "    schedule: '0 */5 * * * *'\n")
+    one_line(run([command, "--sources", str(f)], env), 2, "seconds first", "'*/5 * * * * 0'")
+    f.write_text("sources:\n  - name: a\n    feeds: ['https://${WT_UNSET_HOST}/rss']\n")
+    one_line(run([command, "--sources", str(f)], dict(env)), 2, "WT_UNSET_HOST not set")
+    f.write_text("sources:\n  - name: a\n    feeds: [https://a.org/rss]\n")
+    one_line(run([command, "--sources", str(f), "nosuch"], env), 2, "'nosuch'")
+    f.write_text("sources:\n  - name: a\n    feeds: [ftp://a.org/rss]\n"
+                 "  - name: b\n    schedule: every hour\n    feeds: [https://b.org/]\n")
+    res = run([command, "--sources", str(f)], env)
+    lines = res.stderr.strip().splitlines()
+    assert res.returncode == 2 and "Traceback" not in res.stderr, res.stderr
+    assert lines[0].startswith("wiretrace: error: ") and "2 problems" in lines[0]
+    assert "source 'a'" in lines[1] and "source 'b'" in lines[2], lines

@@ -19,11 +19,17 @@ def redis_answers(settings: Settings) -> None:
 
 
 def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
+    from crawler.reachability import check_sources
     from crawler.run import crawl, print_summary
     from crawler.sources import SourcesError
 
     logging.root.handlers.clear()  # Scrapy installs its own log handler (LOG_LEVEL)
     level = "DEBUG" if args.verbose else settings.log_level
+    try:  # a sources file that cannot work is refused before anything starts
+        check_sources(args.sources, args.names)
+    except SourcesError as exc:
+        print(f"wiretrace: error: {exc}", file=sys.stderr)
+        return 2
     redis_answers(settings)
     try:
         overrides = {"LOG_LEVEL": level}
@@ -45,18 +51,21 @@ def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
+    from crawler.config import CrawlSettings
+    from crawler.reachability import check_sources
     from crawler.schedule import print_slots, schedule
     from crawler.sources import SourcesError
 
     logging.getLogger("crawler").setLevel(logging.INFO)
-    redis_answers(settings)
-    try:
-        slots = schedule(args.sources, args.names or None,
-                         until=time.time() + args.seconds if args.seconds else None,
-                         shared=args.shared)
+    try:  # a sources file that cannot work is refused before anything starts
+        check_sources(args.sources, args.names)
     except SourcesError as exc:
         print(f"wiretrace: error: {exc}", file=sys.stderr)
         return 2
+    redis_answers(settings)
+    slots = schedule(args.sources, args.names or None,
+                     until=time.time() + args.seconds if args.seconds else None,
+                     shared=args.shared, heartbeat=CrawlSettings().heartbeat_file)
     print_slots(slots)
     return 0
 

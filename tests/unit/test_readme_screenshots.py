@@ -1,0 +1,19 @@
+"""The README's screenshots exist, and docs/screenshots/ holds every one the browser tests
+take (`make screenshots` copies them there)."""
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_screenshot_is_committed_and_the_readme_links_resolve() -> None:
+    readme = (ROOT / "README.md").read_text()
+    shown = re.findall(r"\]\((docs/screenshots/[^)]+\.png)\)", readme)
+    assert shown
+    assert all((ROOT / p).is_file() for p in shown), shown
+    taken = re.findall(r'OUT / f?"([^"]+\.png)"', (ROOT / "tests/e2e/test_browser.py").read_text())
+    names = {t.replace("{width}", w) for t in taken for w in ("390", "1280")}
+    assert {"word-diff.png", "result-390.png", "result-1280.png", "docs.png",
+            "uncertain.png"} <= names
+    assert names <= {p.name for p in (ROOT / "docs/screenshots").glob("*.png")}
