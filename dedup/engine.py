@@ -26,6 +26,7 @@ from dedup.ingest import Ingest, IngestReport, OnBatch
 from dedup.keys import Keys
 from dedup.lookup import Lookup
 from dedup.models import ArticleInput, Draft, Outcome, Prepared
+from dedup.notices import Notices
 from dedup.params import PARAMS, SignatureParams
 from dedup.prepare import draft_article, sign
 from dedup.redisconn import connect
@@ -33,6 +34,7 @@ from dedup.results import ClusterResult, IndexStats, JsonObject, LookupResult
 from dedup.scoring import MIN_SIMILARITY
 from dedup.sites import SiteMemory
 from dedup.store import Store
+from dedup.watches import Watches
 
 __all__ = ["Engine", "IngestReport"]
 
@@ -52,6 +54,9 @@ class Engine:
         min_equal = math.ceil(MIN_SIMILARITY * params.num_perm)
         self.writer = Ingest(self.store, self.sites, settings, params, min_equal)
         self.reader = Lookup(client, self.store, self.sites, settings, params, min_equal)
+        self.notices = Notices(client, self.keys)
+        self.writer.after_write = self.notices.after_write
+        self.watches = Watches(client, self.keys)
         self.admin = Admin(client, self.keys, settings, params, self.reader, self.writer)
 
     @classmethod

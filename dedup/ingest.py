@@ -31,6 +31,7 @@ from dedup.writes import guards, ops
 logger = logging.getLogger(__name__)
 
 OnBatch = Callable[[list[Outcome]], None]
+AfterWrite = Callable[[Plan, list[Outcome]], None]
 
 
 @dataclass(slots=True)
@@ -53,6 +54,9 @@ class Ingest:
         self.params = params
         self.min_equal = min_equal
         self.token = ""  # the write lease this writer holds ('' for none: reindex sets it)
+        # what a successful write owes besides the index (dedup.notices); derived from the
+        # plan, so that writing a batch again catches up what a crash left out
+        self.after_write: AfterWrite | None = None
 
     def check_index(self, claim: bool = True) -> None:
         """Refuse an index written with other parameters; stamp an empty one."""
@@ -111,6 +115,8 @@ class Ingest:
             plan, outcomes, old_bands = self._plan(batch)
             failed = self.apply(guards(plan), ops(plan, old_bands))
             if failed is None:
+                if self.after_write is not None:
+                    self.after_write(plan, outcomes)
                 return outcomes
             logger.debug("batch of %d: guard %d changed, retry %d", len(batch), failed, attempt)
             time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
