@@ -8,6 +8,7 @@ wiretrace.
 
 Example:
     >>> from dedup.config import Settings
+from dedup.copyindex import SiteCopies, SiteReport
     >>> from dedup.engine import Engine
     >>> engine = Engine.from_settings(Settings())                     # doctest: +SKIP
     >>> engine.ingest([ArticleInput(url="https://a.example/1", text=story)])  # doctest: +SKIP
@@ -22,6 +23,7 @@ import redis
 
 from dedup.admin import Admin
 from dedup.config import Settings
+from dedup.copyindex import SiteCopies, SiteReport
 from dedup.ingest import Ingest, IngestReport, OnBatch
 from dedup.keys import Keys
 from dedup.lookup import Lookup
@@ -57,6 +59,7 @@ class Engine:
         self.notices = Notices(client, self.keys)
         self.writer.after_write = self.notices.after_write
         self.watches = Watches(client, self.keys)
+        self.site_copies = SiteCopies(client, self.keys, self.reader)
         self.admin = Admin(client, self.keys, settings, params, self.reader, self.writer)
 
     @classmethod
@@ -113,6 +116,10 @@ class Engine:
 
     def text_of(self, article_id: str) -> str | None:
         return self.reader.text_of(article_id)
+
+    def site_report(self, site: str, offset: int = 0, limit: int = 20) -> SiteReport:
+        """A site's republished articles (newest copies first), republishers, weeks."""
+        return self.site_copies.report(site, offset, limit)
 
     # -- maintenance ------------------------------------------------------------------------
     def stats(self) -> IndexStats:

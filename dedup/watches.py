@@ -13,6 +13,7 @@ import json
 import os
 import time
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import redis
 
@@ -123,7 +124,7 @@ class Watches:
         pipe.delete(self.keys.watch_log(name))
         return bool(pipe.execute()[0])
 
-    def log(self, site: str, limit: int = 20) -> list[dict[str, object]]:
+    def log(self, site: str, limit: int = 20) -> list[dict[str, Any]]:
         """The newest deliveries to a site's webhook, newest first."""
         rows = self.client.lrange(self.keys.watch_log(normal_site(site)), 0, max(0, limit - 1))
         return [json.loads(r) for r in rows]

@@ -54,7 +54,7 @@ def cmd_watch_list(args: argparse.Namespace, settings: Settings) -> int:
             continue
         print(f"{w.site}  webhook: {w.webhook or '—'}")
         for d in log:
-            when = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(float(d["at"])))  # type: ignore[arg-type]
+            when = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(float(d["at"])))
             print(f"  {when}  {d['state']:<9} {d.get('status') or '':<4} {d['kind']} "
                   f"copy {d['copy']}  {d['webhook_id']}  {d.get('error') or ''}".rstrip())
     return 0
