@@ -56,8 +56,7 @@ def atom(report: SiteReport, base_url: str) -> bytes:
         e.id(f"urn:wiretrace:copy:{report.site}:{c.copy.id}:{c.original.id}")
         e.title(f"{c.copy.site or '?'} {'copied' if c.copy.role == 'copy' else 'excerpted'}: "
                 f"{c.original.title or c.original.url}")
-        e.link(href=c.copy.url, rel="alternate")
-        e.link(href=c.original.url, rel="related")
+        e.link(href=c.copy.url)  # one link: feedgen 1.0 writes no rel on an entry's links
         e.author(name=c.copy.site or "unknown")
         e.updated(_iso(c.found))
         share = "?" if c.copy.containment is None else f"{c.copy.containment:.0%}"
