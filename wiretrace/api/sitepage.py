@@ -24,7 +24,10 @@ def chart(weeks: list[tuple[str, int]]) -> dict[str, object]:
         h = 0 if not most else round(plot * n / most, 1)
         bars.append({"x": round(i * slot + slot * 0.1, 1), "w": round(slot * 0.8, 1),
                      "y": round(TOP + plot - h, 1), "h": h, "week": week, "n": n})
-    ticks = [bars[i] for i in sorted({0, len(bars) // 2, len(bars) - 1})] if bars else []
+    # first, middle and last week under the axis, anchored so that none is cut at an edge
+    ticks = [{"x": x, "anchor": a, "week": bars[i]["week"]} for i, x, a in (
+        (0, 0, "start"), (len(bars) // 2, WIDTH / 2, "middle"),
+        (len(bars) - 1, WIDTH, "end"))] if bars else []
     return {"width": WIDTH, "height": HEIGHT, "bars": bars, "most": most, "ticks": ticks,
             "base": HEIGHT - AXIS, "total": sum(n for _, n in weeks)}
 
