@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from standardwebhooks import Webhook
 
 from dedup.config import Settings
@@ -29,13 +30,14 @@ from dedup.notifier import GROUP
 from wiretrace_testing.stories import excerpt, story, wrapped_copy
 
 WIRETRACE = str(Path(sys.executable).with_name("wiretrace"))
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class Receiver:
-    """Records every POST; answers 500 to the first two of each webhook-id, then 200; for
+    """Records every POST; answers 500 to the first ``fail_first`` of each webhook-id, then 200; for
     the first ``kill_after_post`` ids answered 200, kills the notifier before answering."""
 
-    def __init__(self, kill_after_post: int) -> None:
+    def __init__(self, kill_after_post: int, fail_first: int = 2) -> None:
         self.posts: list[tuple[dict[str, str], bytes, int]] = []
         self.seen: dict[str, int] = defaultdict(int)
         self.lock = threading.Lock()
@@ -51,7 +53,7 @@ class Receiver:
                 wid = self.headers.get("webhook-id") or ""
                 with outer.lock:
                     outer.seen[wid] += 1
-                    status = 500 if outer.seen[wid] <= 2 else 200
+                    status = 500 if outer.seen[wid] <= fail_first else 200
                     outer.posts.append((dict(self.headers.items()), body, status))
                     outer.posted.set()
                     if status == 200 and outer.kills_left and outer.victim:
@@ -166,3 +168,28 @@ def test_a_watch_on_a_private_address_is_refused(settings: Settings) -> None:
         with pytest.raises(InputError):
             engine.watches.add("origin.example", url, None, FetchPolicy())
     assert engine.client.hlen(engine.keys.watches) == 0
+
+
+def test_the_compose_notify_service_delivers_and_stops_on_sigterm(settings: Settings) -> None:
+    """docker-compose.yml's notify service, its command run as a local process."""
+    service = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["notify"]
+    assert service["depends_on"]["redis"]["condition"] == "service_healthy"
+    engine = Engine.from_settings(settings)
+    receiver = Receiver(kill_after_post=0, fail_first=0)
+    engine.watches.add("origin.example", receiver.url, None, FetchPolicy(allow_private=True))
+    copies = _seed(engine)
+    env = {**os.environ, "REDIS_URL": settings.redis_url or "",
+           "WIRETRACE_NAMESPACE": settings.namespace, "WIRETRACE_NOTIFY_ALLOW_PRIVATE": "1"}
+    cmd = [WIRETRACE if c == "wiretrace" else c for c in service["command"]]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while engine.client.hlen(engine.keys.watch_delivered) < len(copies) and \
+                time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert engine.client.hlen(engine.keys.watch_delivered) == len(copies)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=20)
+    assert proc.returncode == 0 and b"Traceback" not in err, err
+    receiver.server.shutdown()
