@@ -8,7 +8,7 @@ from dedup.config import Settings
 from dedup.engine import Engine
 from dedup.models import ArticleInput
 from tests.e2e.test_api import Served
-from tests.e2e.test_browser import OUT, browser  # noqa: F401  (the fixture)
+from tests.e2e.test_browser import OUT, assert_fits, browser  # noqa: F401  (the fixture)
 from tests.e2e.test_browser import pytestmark as needs_chromium
 from wiretrace.api.app import create_app
 from wiretrace.api.config import ApiSettings
@@ -55,13 +55,7 @@ def test_site_page_fits_the_screen(settings: Settings, browser: object, width: i
         assert counts == [3, 3, 1] and counts == sorted(counts, reverse=True), ranked
         assert d.find_element(By.CSS_SELECTOR, "a.feed").get_attribute("href").endswith(  # type: ignore[attr-defined]
             "/sites/origin.example/copies.atom")
-        page, clipped = d.execute_script(  # type: ignore[attr-defined]
-            "const r = document.documentElement;"
-            "const bad = [...document.querySelectorAll('td, th, h1, h2, p, figure')]"
-            ".filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.outerHTML.slice(0, 80));"
-            "return [[r.scrollWidth, r.clientWidth], bad]")
-        assert page[0] <= page[1], page
-        assert clipped == []
+        assert_fits(d, "td, th, h1, h2, p, figure")
         chart = d.find_element(By.CSS_SELECTOR, "svg.weeks").size  # type: ignore[attr-defined]
         assert 0 < chart["width"] <= width and chart["height"] > 50
         OUT.mkdir(exist_ok=True)
