@@ -177,5 +177,7 @@ class Ingest:
             old_bands = {aid: packed_bands(plan.members[aid].sig, self.params)}
             plan.detach(aid)
             if self.apply(guards(plan), ops(plan, old_bands)) is None:
+                if self.after_write is not None:
+                    self.after_write(plan, [])
                 return True
         raise ConflictError("gave up removing: other writers kept changing its cluster")

@@ -125,9 +125,7 @@ def copy_facts(plan: Plan, outcomes: list[Outcome]) -> list[CopyFact]:
             changed = was is None or was.role != v.role or was.original != v.original
             if not (changed or mid in mine or cid in again) or mid not in plan.members:
                 continue
-            previous = was.original if was and was.role in ("copy", "partial") else None
-            prev_m = plan.members.get(previous or "")
-            previous_site = site_of(prev_m.meta.url) if prev_m else None
+            previous_site = _previous_site(plan, was)
             m = plan.members[mid]
             o = plan.members.get(original or "")
             if v.role not in ("copy", "partial") or o is None:
@@ -139,7 +137,21 @@ def copy_facts(plan: Plan, outcomes: list[Outcome]) -> list[CopyFact]:
                 continue
             facts.append(CopyFact(mid, site_of(m.meta.url), o.id, site_of(o.meta.url), v.role,
                                   v.containment, m.meta.first_seen, previous_site))
+    for rid, gone in plan.removed.items():  # removed copies: owed to nobody now
+        if rid in plan.members:
+            continue  # taken out to be written again (an update), not removed
+        if previous_site := _previous_site(plan, before.get(rid)):
+            facts.append(CopyFact(rid, site_of(gone.meta.url), "", "", "", None,
+                                  gone.meta.first_seen, previous_site))
     return facts
+
+
+def _previous_site(plan: Plan, was: Verdict | None) -> str | None:
+    """The site of the original a copy reproduced before the write (None if none)."""
+    if was is None or was.role not in ("copy", "partial") or not was.original:
+        return None
+    m = plan.members.get(was.original) or plan.removed.get(was.original)
+    return site_of(m.meta.url) if m else None
 
 
 class Notices:

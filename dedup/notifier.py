@@ -21,6 +21,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from typing import Any
 
 import redis
 from tenacity import Retrying, retry_if_result, stop_after_attempt, wait_exponential
@@ -52,6 +53,7 @@ class Notifier:
         self.consumer = f"{socket.gethostname()}-{os.getpid()}"
         self.stop = threading.Event()
         self.delivered = 0
+        self._count = threading.Lock()
 
     def ensure_group(self) -> None:
         try:
@@ -75,9 +77,18 @@ class Notifier:
 
     def outstanding(self) -> int:
         """Events not acknowledged yet: pending in the group, or not read by it."""
+        group = self._group()
+        if group is None:
+            return 0
+        lag = group.get("lag")
+        if lag is None:  # Redis cannot count it (entries deleted): is anything past the last?
+            last = self.client.xinfo_stream(self.keys.watch_events)["last-generated-id"]
+            lag = int(last != group["last-delivered-id"])
+        return int(group["pending"]) + int(lag)
+
+    def _group(self) -> dict[str, Any] | None:
         info = self.client.xinfo_groups(self.keys.watch_events)
-        group = next((g for g in info if g["name"] in (GROUP, GROUP.encode())), None)
-        return int(group["pending"]) + int(group.get("lag") or 0) if group else 0
+        return next((g for g in info if g["name"] in (GROUP, GROUP.encode())), None)
 
     def step(self, pool: ThreadPoolExecutor, block_ms: int = 1000) -> int:
         """One batch: claim what waited long enough, read what is new, post, acknowledge."""
@@ -99,7 +110,21 @@ class Notifier:
             lambda e: self.deliver(e, watches.get(e.site), found), events), strict=True) if ok]
         if done or gone:
             self.client.xack(self.keys.watch_events, GROUP, *done, *gone)
+            self.trim()
         return len(done)
+
+    def trim(self) -> None:
+        """Drop the stream's entries older than every entry still owed: the oldest pending
+        one, or the group's last read when none is pending (unread entries stay)."""
+        summary = self.client.xpending(self.keys.watch_events, GROUP)
+        if summary["pending"]:
+            floor = summary["min"]
+        else:
+            group = self._group()
+            if group is None:
+                return
+            floor = group["last-delivered-id"]
+        self.client.xtrim(self.keys.watch_events, minid=floor, approximate=False)
 
     def deliver(self, event: Event, watch: Watch | None,
                 found: dict[str, LookupResult]) -> bool:
@@ -143,7 +168,8 @@ class Notifier:
             pipe.hset(self.keys.watch_tries, wid, json.dumps({"n": failures, "due": due}))
         pipe.execute()
         if result.ok:
-            self.delivered += 1
+            with self._count:
+                self.delivered += 1
         return settled
 
     def _log(self, event: Event, wid: str, state: str, result: Attempt, failures: int) -> None:

@@ -89,6 +89,19 @@ def test_a_reassigned_copy_sends_an_update(settings: Settings) -> None:
     assert engine.site_report("wire.example").total == 2  # the farm, and origin itself
 
 
+def test_a_removed_copy_leaves_the_site_page_and_is_reported(settings: Settings) -> None:
+    engine = Engine.from_settings(settings)
+    engine.watches.add("origin.example", "http://127.0.0.1:9/h", None, LOOPBACK)
+    engine.ingest(_story(3))
+    farm = engine.lookup(["https://farm.example/3"])[0].id
+    assert engine.remove("https://farm.example/3")
+    last = _events(engine)[-1]
+    assert (last["copy"], last["kind"], last["original"]) == (farm, "copy.reassigned", "")
+    report = engine.site_report("origin.example")
+    assert report.total == 2 and "farm.example" not in dict(report.republishers)
+    assert sum(n for _, n in report.weeks) == 2
+
+
 def test_delivery_to_a_private_address_is_refused_and_logged(settings: Settings) -> None:
     engine = Engine.from_settings(settings)
     engine.watches.add("origin.example", "http://127.0.0.1:9/h", None, LOOPBACK)

@@ -86,7 +86,8 @@ def add_commands(sub: Sub, make: Callable[..., argparse.ArgumentParser]) -> None
     """`watch` and `notify` on the `wiretrace` parser (``make``: its subcommand maker)."""
     w = make(sub, "watch", help="watch a site: be told (webhook) when its articles are "
              "republished")
-    ws = w.add_subparsers(dest="watch_command", required=True, metavar="ACTION")
+    ws = w.add_subparsers(dest="watch_command", required=True, metavar="ACTION",
+                          help="add, list or remove")
     s = make(ws, "add", help="watch a site, or change its webhook")
     s.add_argument("site", metavar="SITE", help="a domain, host or URL of the site")
     s.add_argument("--webhook", metavar="URL", help="POST each new copy here (Standard "
