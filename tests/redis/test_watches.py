@@ -126,7 +126,7 @@ def test_watch_and_site_api(settings: Settings) -> None:
     assert r.status_code == 403 and r.json()["reason"] == "blocked_address"
     r = client.post("/v1/watches", json={"site": "origin.example"}, headers=key)
     assert r.status_code == 201 and r.json()["secret"].startswith("whsec_")
-    listed = client.get("/v1/watches", headers=key).json()
+    listed = client.get("/v1/watches", headers=key).json()["watches"]
     assert [w["site"] for w in listed] == ["origin.example"] and listed[0]["secret"] is None
     page = client.get("/v1/sites/origin.example", params={"limit": 4}).json()
     assert page["total"] == 9 and len(page["copies"]) == 4 and page["next_offset"] == 4
@@ -142,5 +142,6 @@ def test_watch_and_site_api(settings: Settings) -> None:
     assert len(parsed.entries) == 9 and parsed.feed.title == "Copies of origin.example's articles"
     urls = {e.link for e in parsed.entries}
     assert "https://farm.example/10" in urls and all("origin.example" not in u for u in urls)
-    assert client.delete("/v1/watches/origin.example", headers=key).status_code == 204
+    gone = client.delete("/v1/watches/origin.example", headers=key)
+    assert gone.status_code == 200 and gone.json()["site"] == "origin.example"
     assert client.delete("/v1/watches/origin.example", headers=key).status_code == 404

@@ -27,6 +27,10 @@ class WatchOut(BaseModel):
         "copy, original, state (delivered|retrying|failed|refused), status, error, failures")
 
 
+class WatchList(BaseModel):
+    watches: list[WatchOut]
+
+
 class ArticleRef(BaseModel):
     id: str | None
     url: str

@@ -1,13 +1,13 @@
 """Watches over HTTP (behind the API key when the service has one): the same as
 `wiretrace watch add|list|remove`."""
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends
 
 from dedup.errors import InputError
 from dedup.fetch import FetchPolicy
 from wiretrace.api.deps import Authorised, EngineDep, SettingsDep
 from wiretrace.api.errors import NotFoundError, documented
-from wiretrace.api.publisher_schemas import WatchBody, WatchOut, watch_out
+from wiretrace.api.publisher_schemas import WatchBody, WatchList, WatchOut, watch_out
 
 
 def _key(authorised: Authorised) -> None:
@@ -20,10 +20,10 @@ router = APIRouter(tags=["watches"], dependencies=[Depends(_key)],
 
 
 @router.get("/v1/watches", summary="Every watch, with its newest deliveries")
-def list_watches(engine: EngineDep, log: int = 5) -> list[WatchOut]:
+def list_watches(engine: EngineDep, log: int = 5) -> WatchList:
     n = max(0, min(log, 200))
-    return [watch_out(w, engine.watches.log(w.site, n) if n else [])
-            for w in engine.watches.all()]
+    return WatchList(watches=[watch_out(w, engine.watches.log(w.site, n) if n else [])
+                              for w in engine.watches.all()])
 
 
 @router.post("/v1/watches", status_code=201, responses=documented(400, 403),
@@ -44,10 +44,11 @@ def get_watch(site: str, engine: EngineDep, log: int = 50) -> WatchOut:
     return watch_out(w, engine.watches.log(w.site, max(1, min(log, 1000))))
 
 
-@router.delete("/v1/watches/{site}", status_code=204, responses=documented(400, 404),
-               summary="Stop watching a site")
-def remove_watch(site: str, engine: EngineDep) -> Response:
-    if not engine.watches.remove(site):
+@router.delete("/v1/watches/{site}", responses=documented(400, 404),
+               summary="Stop watching a site; answers the watch that was removed")
+def remove_watch(site: str, engine: EngineDep) -> WatchOut:
+    w = engine.watches.get(site)
+    if w is None or not engine.watches.remove(site):
         raise NotFoundError("not watched")
-    return Response(status_code=204)
+    return watch_out(w)
 
