@@ -117,6 +117,27 @@ class Settings(BaseSettings):
     """Seconds a reindex's write lease lasts unless renewed (it renews after every batch): a
     killed reindex blocks writers this long, and a re-run takes over once it lapsed."""
 
+    notify_allow_private: bool = False
+    """Tests only: let `watch add` and `wiretrace notify` use webhooks on loopback and private
+    addresses (refused otherwise, like fetch-by-URL)."""
+    notify_batch: int = Field(default=64, ge=1, le=1000)
+    """Events `wiretrace notify` takes from the stream at a time and delivers at once."""
+    notify_concurrency: int = Field(default=8, ge=1, le=64)
+    """Webhook POSTs `wiretrace notify` has in flight at once."""
+    notify_attempts: int = Field(default=3, ge=1, le=20)
+    """POSTs of one event in a row before it waits for its next claim (`NOTIFY_RETRY_IDLE`)."""
+    notify_backoff: float = Field(default=1.0, gt=0)
+    """Seconds before the second POST of an event in a row; doubled each time after."""
+    notify_retry_idle: float = Field(default=60.0, gt=0)
+    """Seconds an unacknowledged event waits before a notifier claims it again (a failed
+    receiver, or a notifier killed before its acknowledgement); doubled per failed claim."""
+    notify_max_tries: int = Field(default=50, ge=1)
+    """Failed POSTs after which an event is given up (logged as failed)."""
+    notify_timeout: float = Field(default=10.0, gt=0)
+    """Seconds a webhook POST may take."""
+    notify_log_keep: int = Field(default=200, ge=1)
+    """Deliveries kept in each watch's log."""
+
     @field_validator("redis_url")
     @classmethod
     def _redis_url(cls, value: str | None) -> str | None:

@@ -8,6 +8,7 @@ wiretrace.
 
 Example:
     >>> from dedup.config import Settings
+from dedup.copyindex import SiteCopies, SiteReport
     >>> from dedup.engine import Engine
     >>> engine = Engine.from_settings(Settings())                     # doctest: +SKIP
     >>> engine.ingest([ArticleInput(url="https://a.example/1", text=story)])  # doctest: +SKIP
@@ -22,10 +23,12 @@ import redis
 
 from dedup.admin import Admin
 from dedup.config import Settings
+from dedup.copyindex import SiteCopies, SiteReport
 from dedup.ingest import Ingest, IngestReport, OnBatch
 from dedup.keys import Keys
 from dedup.lookup import Lookup
 from dedup.models import ArticleInput, Draft, Outcome, Prepared
+from dedup.notices import Notices
 from dedup.params import PARAMS, SignatureParams
 from dedup.prepare import draft_article, sign
 from dedup.redisconn import connect
@@ -33,6 +36,7 @@ from dedup.results import ClusterResult, IndexStats, JsonObject, LookupResult
 from dedup.scoring import MIN_SIMILARITY
 from dedup.sites import SiteMemory
 from dedup.store import Store
+from dedup.watches import Watches
 
 __all__ = ["Engine", "IngestReport"]
 
@@ -52,6 +56,10 @@ class Engine:
         min_equal = math.ceil(MIN_SIMILARITY * params.num_perm)
         self.writer = Ingest(self.store, self.sites, settings, params, min_equal)
         self.reader = Lookup(client, self.store, self.sites, settings, params, min_equal)
+        self.notices = Notices(client, self.keys)
+        self.writer.after_write = self.notices.after_write
+        self.watches = Watches(client, self.keys)
+        self.site_copies = SiteCopies(client, self.keys, self.reader)
         self.admin = Admin(client, self.keys, settings, params, self.reader, self.writer)
 
     @classmethod
@@ -108,6 +116,10 @@ class Engine:
 
     def text_of(self, article_id: str) -> str | None:
         return self.reader.text_of(article_id)
+
+    def site_report(self, site: str, offset: int = 0, limit: int = 20) -> SiteReport:
+        """A site's republished articles (newest copies first), republishers, weeks."""
+        return self.site_copies.report(site, offset, limit)
 
     # -- maintenance ------------------------------------------------------------------------
     def stats(self) -> IndexStats:

@@ -110,26 +110,33 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
         self.sock = self._tls.wrap_socket(sock, server_hostname=self.host)
 
 
+def checked_connection(url: str, policy: FetchPolicy, timeout: float,
+                       ) -> tuple[http.client.HTTPConnection, str, str]:
+    """(a connection to the checked address, request target, Host header) for a URL that
+    may be fetched from (:func:`check_url`); not connected yet."""
+    scheme, host, port, address = check_url(url, policy)
+    remaining = max(0.1, timeout)
+    conn: http.client.HTTPConnection
+    if scheme == "https":
+        conn = _PinnedHTTPS(host, address, port, remaining)
+    else:
+        conn = http.client.HTTPConnection(address, port, timeout=remaining)
+    parts = urlsplit(url)
+    path = quote((parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
+                 safe=_URL_SAFE)
+    default = 443 if scheme == "https" else 80
+    return conn, path, host if port == default else f"{host}:{port}"
+
+
 def fetch(url: str, policy: FetchPolicy | None = None) -> Page:
     """GET a page, following redirects; every hop is checked, then connected to as checked."""
     policy = policy or FetchPolicy()
     deadline = time.monotonic() + policy.timeout
     for _ in range(policy.max_redirects + 1):
-        scheme, host, port, address = check_url(url, policy)
-        remaining = max(0.1, deadline - time.monotonic())
-        conn: http.client.HTTPConnection
-        if scheme == "https":
-            conn = _PinnedHTTPS(host, address, port, remaining)
-        else:
-            conn = http.client.HTTPConnection(address, port, timeout=remaining)
-        parts = urlsplit(url)
-        path = quote((parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
-                     safe=_URL_SAFE)
-        default = 443 if scheme == "https" else 80
+        conn, path, host = checked_connection(url, policy, deadline - time.monotonic())
         try:
             conn.request("GET", path, headers={
-                "Host": host if port == default else f"{host}:{port}",
-                "User-Agent": policy.user_agent, "Accept": "text/html,*/*;q=0.5",
+                "Host": host, "User-Agent": policy.user_agent, "Accept": "text/html,*/*;q=0.5",
                 "Accept-Encoding": "identity"})
             resp = conn.getresponse()
             if resp.status in (301, 302, 303, 307, 308) and resp.getheader("Location"):

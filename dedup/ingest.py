@@ -31,6 +31,7 @@ from dedup.writes import grow_op, guards, ops, split_op
 logger = logging.getLogger(__name__)
 
 OnBatch = Callable[[list[Outcome]], None]
+AfterWrite = Callable[[Plan, list[Outcome]], None]
 
 
 @dataclass(slots=True)
@@ -53,6 +54,9 @@ class Ingest:
         self.params = params
         self.min_equal = min_equal
         self.token = ""  # the write lease this writer holds ('' for none: reindex sets it)
+        # what a successful write owes besides the index (dedup.notices); derived from the
+        # plan, so that writing a batch again catches up what a crash left out
+        self.after_write: AfterWrite | None = None
 
     def check_index(self, claim: bool = True) -> None:
         """Refuse an index written with other parameters; stamp an empty one."""
@@ -113,6 +117,8 @@ class Ingest:
                                 + grow_op(plan, self.params.bands, self.settings.band_bucket_fill),
                                 plan.raw.buckets)
             if failed is None:
+                if self.after_write is not None:
+                    self.after_write(plan, outcomes)
                 return outcomes
             logger.debug("batch of %d: guard %d changed, retry %d", len(batch), failed, attempt)
             time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
@@ -189,5 +195,7 @@ class Ingest:
             old_bands = {aid: packed_bands(plan.members[aid].sig, self.params)}
             plan.detach(aid)
             if self.apply(guards(plan), ops(plan, old_bands), raw.buckets) is None:
+                if self.after_write is not None:
+                    self.after_write(plan, [])
                 return True
         raise ConflictError("gave up removing: other writers kept changing its cluster")

@@ -126,6 +126,46 @@ class Keys:
         """A SCAN pattern for one key family of the index (all of it when empty)."""
         return self._ix(f"{family}*")
 
+    # -- watches and notifications (issue W2): a hash tag per family, not the index's -----
+    def _watch(self, name: str) -> str:
+        """One slot for the watch family: its script touches the sent map and the stream."""
+        return f"{self.prefix}{{{self.ns}:watch}}:{name}"
+
+    @property
+    def watches(self) -> str:
+        """Hash: site -> the watch as JSON (webhook, secret, created)."""
+        return self._watch("sites")
+
+    @property
+    def watch_events(self) -> str:
+        """Stream of copy events for the notifier (consumer group ``notify``)."""
+        return self._watch("events")
+
+    @property
+    def watch_sent(self) -> str:
+        """Hash: copy id -> ``site original`` its last queued event named (what is owed)."""
+        return self._watch("sent")
+
+    @property
+    def watch_delivered(self) -> str:
+        """Hash: webhook-id -> when a receiver answered 2xx (the notifier's dedup)."""
+        return self._watch("delivered")
+
+    @property
+    def watch_tries(self) -> str:
+        """Hash: webhook-id -> failed deliveries so far and when the next may start."""
+        return self._watch("tries")
+
+    def watch_log(self, site: str) -> str:
+        """List: the newest deliveries to a site's webhook, capped."""
+        return self._watch(f"log:{site}")
+
+    def site_copies(self, site: str) -> tuple[str, str, str, str]:
+        """A site's copies, one slot a site: rows (hash copy id -> JSON), by time (sorted
+        set), republishers (sorted set of sites by copies), weeks (hash week -> copies)."""
+        base = f"{self.prefix}{{{self.ns}:copies:{site}}}:"
+        return base + "rows", base + "time", base + "by", base + "weeks"
+
     # -- the crawler (no scripts) ---------------------------------------------------------
     def crawl_fetched(self, source: str) -> str:
         return f"{self.prefix}crawl:f:{source}"

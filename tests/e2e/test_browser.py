@@ -138,6 +138,17 @@ def test_word_diff_marks_one_word_and_a_moved_paragraph(settings: Settings,
         served.stop()
 
 
+def assert_fits(driver: object, selectors: str) -> None:
+    """No horizontal scroll, and none of these elements wider than its box."""
+    page, clipped = driver.execute_script(  # type: ignore[attr-defined]
+        "const r = document.documentElement;"
+        f"const bad = [...document.querySelectorAll('{selectors}')]"
+        ".filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.outerHTML.slice(0, 80));"
+        "return [[r.scrollWidth, r.clientWidth], bad]")
+    assert page[0] <= page[1], page
+    assert clipped == []
+
+
 @pytest.mark.parametrize("width", [390, 1280])
 def test_result_page_fits_the_screen(settings: Settings, browser: object, width: int) -> None:
     from selenium.webdriver.common.by import By
@@ -157,13 +168,7 @@ def test_result_page_fits_the_screen(settings: Settings, browser: object, width:
         d.set_window_size(width, 900)  # type: ignore[attr-defined]
         d.get(served.url + "/?url=" + urls[0].replace("https://www.", "http://"))  # type: ignore[attr-defined]
         assert d.find_elements(By.CSS_SELECTOR, "table.copies tbody tr")  # type: ignore[attr-defined]
-        page, clipped = d.execute_script(  # type: ignore[attr-defined]
-            "const r = document.documentElement;"
-            "const bad = [...document.querySelectorAll('td, th, dd, h1, p')]"
-            ".filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.outerHTML.slice(0, 80));"
-            "return [[r.scrollWidth, r.clientWidth], bad]")
-        assert page[0] <= page[1], page
-        assert clipped == []
+        assert_fits(d, "td, th, dd, h1, p")
         t = d.find_element(By.CSS_SELECTOR, "time")  # type: ignore[attr-defined]
         assert t.text == "12 Mar 2024, 09:30 UTC"
         assert t.get_attribute("title") == "2024-03-12T09:30:00Z"

@@ -19,7 +19,7 @@ from wiretrace.api.deps import Services
 from wiretrace.api.gate import RedisGate
 from wiretrace.api.metrics import Metrics
 from wiretrace.api.middleware import BodyLimit, SecurityHeaders
-from wiretrace.api.routes import articles, docs, lookup, pages, service
+from wiretrace.api.routes import articles, docs, lookup, pages, service, sites, watches
 
 
 def create_app(settings: Settings | None = None, api: ApiSettings | None = None,
@@ -48,7 +48,7 @@ def create_app(settings: Settings | None = None, api: ApiSettings | None = None,
                               "republished it?")
     app.state.services = Services(settings, api, policy, backend, metrics)
     errors.install(app, backend)
-    for routes in (lookup, articles, service, pages, docs):
+    for routes in (lookup, articles, service, pages, sites, watches, docs):
         app.include_router(routes.router)
     app.mount("/static", StaticFiles(directory=str(page.STATIC)), name="static")
     app.mount("/docs-assets", StaticFiles(directory=str(docs.ASSETS)), name="docs-assets")

@@ -21,8 +21,8 @@ class ApiSettings(BaseSettings):
                                       env_ignore_empty=True, use_attribute_docstrings=True)
 
     api_key: SecretStr | None = None
-    """Key that fetch-by-URL (`POST /v1/check` with `url`) needs in the header `X-API-Key`;
-    unset: no key needed."""
+    """Key that fetch-by-URL (`POST /v1/check` with `url`) and `/v1/watches` need in the header
+    `X-API-Key`; unset: no key needed."""
     max_body: int = Field(default=5 << 20, ge=1)
     """Request bodies over this many bytes get 413 before they are read whole."""
     fetch_per_minute: int = Field(default=30, ge=1)

@@ -57,6 +57,10 @@ def _policy(request: Request) -> FetchPolicy:
     return services(request).policy
 
 
+def _settings(request: Request) -> Settings:
+    return services(request).settings
+
+
 def _metrics(request: Request) -> Metrics:
     return services(request).metrics
 
@@ -80,6 +84,7 @@ LimiterDep = Annotated[FetchLimiter, Depends(_limiter)]
 BackendDep = Annotated[Backend, Depends(_backend)]
 PolicyDep = Annotated[FetchPolicy, Depends(_policy)]
 MetricsDep = Annotated[Metrics, Depends(_metrics)]
+SettingsDep = Annotated[Settings, Depends(_settings)]
 Authorised = Annotated[bool, Depends(_authorised)]
 
 

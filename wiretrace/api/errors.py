@@ -34,7 +34,8 @@ class RateLimitedError(Exception):
 
 def is_page(request: Request) -> bool:
     """A request of the web page (HTML answers), not of the API."""
-    return request.url.path in PAGES
+    path = request.url.path
+    return path in PAGES or (path.startswith("/sites/") and not path.endswith(".atom"))
 
 
 def documented(*codes: int) -> dict[int | str, dict[str, object]]:

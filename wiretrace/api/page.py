@@ -2,7 +2,7 @@
 Every title and text comes from crawled pages and is hostile: the templates never mark text
 safe, and the app sends a strict Content-Security-Policy."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
@@ -51,8 +51,16 @@ def _id_of(url: str | None) -> str:
 
 
 _env.filters.update(human_date=human_date, http=_http, urlq=lambda s: quote(s or "", safe=""),
-                    num=lambda x: "—" if x is None else f"{x:.2f}")
+                    num=lambda x: "—" if x is None else f"{x:.2f}",
+                    pct=lambda x: "—" if x is None else f"{x:.0%}",
+                    epoch_iso=lambda t: datetime.fromtimestamp(t, UTC).isoformat()
+                    .replace("+00:00", "Z"))
 _env.globals.update(UNCERTAIN_BELOW=UNCERTAIN_BELOW, CHECK_URL=CHECK_URL, id_of=_id_of)
+
+
+def render(template: str, **context: object) -> str:
+    """Any template of the page, autoescaped."""
+    return _env.get_template(template).render(**context)
 
 
 def home(message: str = "", query: str = "") -> str:

@@ -2,7 +2,7 @@
 
 import argparse
 
-from wiretrace.cli import index, services
+from wiretrace.cli import index, services, watch
 
 JSON_LINES = "print one JSON object per line instead of text (default: text)"
 
@@ -108,4 +108,5 @@ def build_parser() -> argparse.ArgumentParser:
                    "(default: none: the page is judged on its content)")
     s.add_argument("--json", action="store_true", help="one JSON object (default: text)")
     s.set_defaults(func=index.cmd_extract)
+    watch.add_commands(sub, command)
     return p

@@ -1,0 +1,198 @@
+"""What a write owes the publishers: each copy or partial's row in its original's site's copy
+index, and an event on the watch stream when that site (or the site it was credited to
+before) is watched.
+
+Both are derived from the index's state after a successful write, never from a counter:
+:func:`copy_facts` lists the copies a batch touched as they now stand, and each script
+below compares with what it stored before and changes nothing when they agree. Running it
+twice (a batch ingested again after a crash between the index write and this step) queues
+nothing twice; running it after a crash catches up what was missed. See README
+"For publishers".
+"""
+
+import hashlib
+import json
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import redis
+
+from dedup import codec
+from dedup.keys import Keys
+from dedup.models import Outcome, Verdict
+from dedup.plan import Plan
+from dedup.publishers import same_site, site_of
+
+logger = logging.getLogger(__name__)
+
+# KEYS rows, time, by, weeks of one site; ARGV copy, row JSON, seen (epoch s), copy site, week
+_ROW = """
+local old = redis.call('HGET', KEYS[1], ARGV[1])
+if old == ARGV[2] then return 0 end
+if old then
+  local o = cjson.decode(old)
+  if redis.call('ZINCRBY', KEYS[3], -1, o.s) + 0 <= 0 then redis.call('ZREM', KEYS[3], o.s) end
+  if redis.call('HINCRBY', KEYS[4], o.w, -1) <= 0 then redis.call('HDEL', KEYS[4], o.w) end
+end
+if ARGV[2] == '' then
+  redis.call('HDEL', KEYS[1], ARGV[1])
+  redis.call('ZREM', KEYS[2], ARGV[1])
+  return old and 1 or 0
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+redis.call('ZINCRBY', KEYS[3], 1, ARGV[4])
+redis.call('HINCRBY', KEYS[4], ARGV[5], 1)
+return 1
+"""
+
+# KEYS sent, events; ARGV copy, "site original" it now reproduces ('' for none), time (ms),
+# '1' when that site is watched. The notifier derives each event's webhook-id from its site,
+# copy and original.
+_EVENT = """
+local old = redis.call('HGET', KEYS[1], ARGV[1]) or ''
+local watched = ARGV[4] == '1' and ARGV[2] ~= ''
+if old == (watched and ARGV[2] or '') then return 0 end
+local function add(site, original, kind)
+  redis.call('XADD', KEYS[2], '*', 'site', site, 'copy', ARGV[1], 'original', original,
+             'previous', old, 'kind', kind, 'at', ARGV[3])
+end
+local osite = string.match(old, '^(%S+) ') or ''
+local nsite, norig = string.match(ARGV[2], '^(%S+) (%S+)$')
+if old ~= '' and (not watched or osite ~= nsite) then
+  add(osite, norig or '', 'copy.reassigned')
+end
+if watched then
+  add(nsite, norig, old ~= '' and osite == nsite and 'copy.reassigned' or 'copy.found')
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+else
+  redis.call('HDEL', KEYS[1], ARGV[1])
+end
+return 1
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class CopyFact:
+    """A copy or partial as a write left it."""
+
+    copy: str
+    copy_site: str
+    original: str
+    original_site: str
+    role: str
+    containment: float | None
+    seen: str  # the copy's first_seen, ISO 8601
+    previous_site: str | None  # its original's site before this write, when another
+
+
+def webhook_id(site: str, copy: str, original: str) -> str:
+    """The Standard Webhooks message id of one copy's event for one site: the same every time
+    the same copy is owed to the same site with the same original."""
+    digest = hashlib.sha256(f"{site}\n{copy}\n{original}".encode()).hexdigest()
+    return f"msg_{digest[:32]}"
+
+
+def week_of(iso: str) -> tuple[float, str]:
+    """(epoch seconds, the Monday of its ISO week as YYYY-MM-DD) of a timestamp."""
+    try:
+        t = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        t = datetime.fromtimestamp(0)
+    return t.timestamp(), (t - timedelta(days=t.weekday())).strftime("%Y-%m-%d")
+
+
+def copy_facts(plan: Plan, outcomes: list[Outcome]) -> list[CopyFact]:
+    """The copies and partials a written batch touched: its own articles, every member whose
+    role or original changed, and every member of a cluster one of its articles was
+    re-ingested unchanged into (the catch-up after a crash)."""
+    before: dict[str, Verdict] = {}
+    for fields in plan.raw.clusters.values():
+        for mid, raw in codec.members(fields).items():
+            before[mid] = Verdict.from_json(raw)
+    mine = {o.id for o in outcomes}
+    again = {o.cluster for o in outcomes if o.status == "unchanged"}
+    facts = []
+    for cid in (plan.dirty_clusters - plan.deleted_clusters) | {o.cluster for o in outcomes}:
+        cm = plan.clusters.get(cid)
+        if cm is None:
+            continue
+        for mid, v in cm.verdicts.items():
+            was = before.get(mid)
+            original = v.original or cm.original
+            changed = was is None or was.role != v.role or was.original != v.original
+            if not (changed or mid in mine or cid in again) or mid not in plan.members:
+                continue
+            previous_site = _previous_site(plan, was)
+            m = plan.members[mid]
+            o = plan.members.get(original or "")
+            if v.role not in ("copy", "partial") or o is None:
+                if previous_site:  # no longer anyone's copy
+                    facts.append(CopyFact(mid, site_of(m.meta.url), "", "", "", None,
+                                          m.meta.first_seen, previous_site))
+                continue
+            if same_site(m.meta.site, o.meta.site):
+                continue
+            facts.append(CopyFact(mid, site_of(m.meta.url), o.id, site_of(o.meta.url), v.role,
+                                  v.containment, m.meta.first_seen, previous_site))
+    for rid, gone in plan.removed.items():  # removed copies: owed to nobody now
+        if rid in plan.members:
+            continue  # taken out to be written again (an update), not removed
+        if previous_site := _previous_site(plan, before.get(rid)):
+            facts.append(CopyFact(rid, site_of(gone.meta.url), "", "", "", None,
+                                  gone.meta.first_seen, previous_site))
+    return facts
+
+
+def _previous_site(plan: Plan, was: Verdict | None) -> str | None:
+    """The site of the original a copy reproduced before the write (None if none)."""
+    if was is None or was.role not in ("copy", "partial") or not was.original:
+        return None
+    m = plan.members.get(was.original) or plan.removed.get(was.original)
+    return site_of(m.meta.url) if m else None
+
+
+class Notices:
+    """Records a write's copy facts: the site copy index, then the watch events."""
+
+    def __init__(self, client: redis.Redis, keys: Keys) -> None:
+        self.client = client
+        self.keys = keys
+        self._row = client.register_script(_ROW)
+        self._event = client.register_script(_EVENT)
+
+    def after_write(self, plan: Plan, outcomes: list[Outcome]) -> None:
+        facts = copy_facts(plan, outcomes)
+        if facts:
+            self.record(facts)
+
+    def record(self, facts: list[CopyFact]) -> int:
+        """Index rows, then events; returns the events queued. Each step is idempotent."""
+        pipe = self.client.pipeline(transaction=False)
+        for f in facts:
+            if f.previous_site and f.previous_site != f.original_site:
+                self._row(keys=self.keys.site_copies(f.previous_site),
+                          args=[f.copy, "", 0, "", ""], client=pipe)
+            if not f.original:
+                continue
+            seen, week = week_of(f.seen)
+            row = json.dumps({"o": f.original, "s": f.copy_site, "r": f.role,
+                              "c": f.containment, "w": week}, separators=(",", ":"))
+            self._row(keys=self.keys.site_copies(f.original_site),
+                      args=[f.copy, row, seen, f.copy_site, week], client=pipe)
+        pipe.hkeys(self.keys.watches)
+        watched = {w.decode() for w in pipe.execute()[-1]}
+        if not watched:
+            return 0
+        now = str(int(time.time() * 1000))
+        pipe = self.client.pipeline(transaction=False)
+        for f in facts:
+            now_of = f"{f.original_site} {f.original}" if f.original else ""
+            self._event(keys=[self.keys.watch_sent, self.keys.watch_events],
+                        args=[f.copy, now_of, now, int(f.original_site in watched)],
+                        client=pipe)
+        queued = sum(int(n) for n in pipe.execute())
+        logger.debug("%d copy facts, %d events queued", len(facts), queued)
+        return queued
