@@ -78,13 +78,17 @@ class ArticlesSpider(Spider):
             yield Request(url, self.parse_page, errback=self.failed, dont_filter=refetch,
                           meta={"wt_kind": "start", "wt_depth": 0})
 
-    def _articles(self, urls: Iterable[str], depth: int | None = None) -> Iterator[Request]:
+    def _articles(self, urls: Iterable[str], depth: int | None = None,
+                  listed: set[str] | None = None) -> Iterator[Request]:
         """Requests for article URLs, once each (crawler.freshness drops those fetched within
-        the source's refresh window)."""
+        the source's refresh window). ``listed``: the URLs a feed or a news sitemap lists,
+        which extraction takes for articles whatever their URL looks like."""
         for url in dict.fromkeys(urls):
             meta: dict[str, object] = {"wt_kind": "article"}
             if depth is not None:
                 meta["wt_depth"] = depth
+            if listed is not None and url in listed:
+                meta["wt_listed"] = True
             yield Request(url, self.parse_page, errback=self.failed, meta=meta)
 
     def _in_domains(self, url: str) -> bool:
@@ -106,7 +110,8 @@ class ArticlesSpider(Spider):
             "//*[local-name()='item']/*[local-name()='link']/text()") if str(t).strip()]
         urls += [u for e in root.iterfind(f".//{_ATOM}entry") for u in _atom_link(e)]
         self.crawler.stats.inc_value("wiretrace/feed_entries", len(urls))
-        yield from self._articles([urljoin(response.url, u) for u in urls])
+        urls = [urljoin(response.url, u) for u in urls]
+        yield from self._articles(urls, listed=set(urls))
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         body = response.body
@@ -124,14 +129,18 @@ class ArticlesSpider(Spider):
             self.crawler.stats.inc_value("wiretrace/skipped/bad_sitemap")
             logger.warning("%s is not a sitemap", response.url)
             return
-        locs = [urljoin(response.url, e["loc"]) for e in sitemap if e.get("loc")]
+        entries = [e for e in sitemap if e.get("loc")]  # Sitemap iterates only once
+        locs = [urljoin(response.url, e["loc"]) for e in entries]
         if sitemap.type == "sitemapindex":
             for url in locs:
                 yield Request(url, self.parse_sitemap, errback=self.failed,
                               dont_filter=not self.shared, meta={"wt_kind": "sitemap"})
             return
         self.crawler.stats.inc_value("wiretrace/sitemap_entries", len(locs))
-        yield from self._articles(locs)
+        # a news sitemap (<news:news> under each <url>) lists articles; a plain one lists
+        # sections and tags too
+        news = {urljoin(response.url, e["loc"]) for e in entries if "news" in e}
+        yield from self._articles(locs, listed=news)
 
     # -- pages ------------------------------------------------------------------------------
     def parse_page(self, response: Response) -> Iterator[Request | dict[str, object]]:
@@ -152,7 +161,8 @@ class ArticlesSpider(Spider):
         ctype_header = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
         yield {"url": response.url, "source": self.source.name, "body": response.body,
                "content_type": ctype_header,
-               "noindex": b"noindex" in robots, "kind": response.meta.get("wt_kind")}
+               "noindex": b"noindex" in robots, "kind": response.meta.get("wt_kind"),
+               "listed": bool(response.meta.get("wt_listed"))}
 
     # -- failures ---------------------------------------------------------------------------
     def failed(self, failure: Failure) -> None:
