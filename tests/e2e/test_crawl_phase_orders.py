@@ -2,7 +2,7 @@
 orders: the originals' sites first, the republishers' first, all sites in one crawl. Every
 page whose answer rests on evidence (attribution, dates, structure) rather than on the time
 wiretrace first saw it gets the same original in each order. Five `wiretrace crawl` runs
-(about 30 s unloaded, two minutes on a loaded machine): a soak test (`make soak`)."""
+(about 20 s unloaded, two minutes on a loaded machine): a soak test (`make soak`)."""
 
 import uuid
 from pathlib import Path
