@@ -85,8 +85,29 @@ def _group_row(name: str, tallies: list[Tally], group: str) -> str:
     return f"| {name} | " + " | ".join(cells) + " |"
 
 
+BINS = ((0.0, 0.6, "< 0.60"), (0.6, 0.8, "0.60-0.80"), (0.8, 0.9, "0.80-0.90"),
+        (0.9, 0.95, "0.90-0.95"), (0.95, 1.01, "≥ 0.95"))
+
+
+def calibration(log: list[dict[str, object]], seeds: range) -> list[str]:
+    """Pages judged for right original, by the confidence of their answer: is a high
+    confidence right?"""
+    judged = [(float(r["got_result"].get("confidence") or 0.0), bool(r["right"]))  # type: ignore[union-attr]
+              for r in log if int(str(r["seed"])) in seeds and r["right"] is not None]
+    lines = ["| confidence | pages | wrong original | right |", "|---|---|---|---|"]
+    for lo, hi, label in BINS:
+        rows = [ok for c, ok in judged if lo <= c < hi]
+        share = f"{sum(rows) / len(rows):.3f}" if rows else "-"
+        lines.append(f"| {label} | {len(rows)} | {rows.count(False)} | {share} |")
+    high = [ok for c, ok in judged if c >= 0.9]
+    if judged:
+        lines += ["", f"{len(high)} of {len(judged)} judged pages ({len(high) / len(judged):.0%}) "
+                  f"have confidence ≥ 0.9; {high.count(False)} of those are wrong."]
+    return lines
+
+
 def report(ranges: list[range], tallies: list[Tally], mode: str, commit: str,
-           seconds: float) -> str:
+           seconds: float, log: list[dict[str, object]] | None = None) -> str:
     how = ("crawled with `wiretrace crawl`" if mode == "crawl" else
            "ingested with `wiretrace ingest`")
     names = [f"{r.start}-{r.stop - 1}" + (" (held out)" if r.start >= 100 else " (tuned)")
@@ -113,6 +134,8 @@ def report(ranges: list[range], tallies: list[Tally], mode: str, commit: str,
         lines += ["", f"## Per {title}", "", "Columns: " + ", then ".join(names) + ".", "",
                   f"| {title} | {head} |", sub]
         lines += [_group_row(k, tallies, group) for k in keys]
+    for name, r in zip(names, ranges, strict=True):
+        lines += ["", f"## Calibration, seeds {name}", "", *calibration(log or [], r)]
     for name, t in zip(names, tallies, strict=True):
         if t.misses:
             lines += ["", f"## Misses, seeds {name}", "",
@@ -142,7 +165,7 @@ def main() -> None:
     for r in ranges:
         print(f"seeds {r.start}-{r.stop - 1} ({mode})", flush=True)
         tallies.append(measure(r, mode, redis_url, log))
-    text = report(ranges, tallies, mode, commit, time.perf_counter() - t)
+    text = report(ranges, tallies, mode, commit, time.perf_counter() - t, log)
     (OUT / "heldout.md").write_text(text)
     (OUT / "heldout.json").write_text(json.dumps(log, indent=1, default=str))
     print(text)

@@ -87,14 +87,16 @@ class SharedIndexer:
                 self.pool.shutdown(wait=True, cancel_futures=True)
 
     async def extract(self, url: str, body: bytes | str, noindex: bool,
-                      content_type: str) -> Result:
-        """Extract a page in the pool, waiting (fairly) for a place when it is busy."""
+                      content_type: str, listed: bool = False) -> Result:
+        """Extract a page in the pool, waiting (fairly) for a place when it is busy;
+        ``listed``: a feed or a news sitemap listed the page."""
         if self._slots is None:  # made on the reactor's loop, on first use
             self._slots = asyncio.Semaphore(2 * self.workers)
         self.extracting += 1
         try:
             async with self._slots:
-                fut = self.pool.submit(extract_page, url, body, noindex, content_type)
+                fut = self.pool.submit(extract_page, url, body, noindex, content_type,
+                                       listed=listed)
                 del body
                 try:
                     return await asyncio.wait_for(asyncio.wrap_future(fut), EXTRACT_TIMEOUT)

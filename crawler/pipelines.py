@@ -46,7 +46,8 @@ class IndexPipeline:
         assert self.indexer is not None
         url = str(item["url"])
         status, draft, message = await self.indexer.extract(
-            url, body, bool(item.get("noindex")), str(item.pop("content_type", "")))
+            url, body, bool(item.get("noindex")), str(item.pop("content_type", "")),
+            bool(item.get("listed")))
         del body
         if draft is None:
             self.stats.inc_value(f"wiretrace/skipped/{status}")

@@ -41,16 +41,17 @@ def decode(body: bytes, content_type: str = "") -> str:
 
 def extract_page(url: str, html: str | bytes, noindex: bool = False,
                  content_type: str = "", canonical: str | None = None,
-                 seen: str | None = None) -> Result:
+                 seen: str | None = None, listed: bool = False) -> Result:
     """("ok", draft, "") for an article; (reason, None, message) for a skipped page.
 
     ``canonical``: from an HTTP ``Link`` header, used when the markup names none; ``seen``:
-    when the page was fetched (an archive's record date), else now.
+    when the page was fetched (an archive's record date), else now; ``listed``: a feed or a
+    news sitemap listed the page (an article, whatever its URL looks like).
     """
     try:
         if isinstance(html, bytes):
             html = decode(html, content_type)
-        item = extract(html, url)
+        item = extract(html, url, listed=listed)
         if noindex:
             item.noindex = True
         if canonical and not item.canonical_url:

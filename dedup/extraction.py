@@ -58,11 +58,12 @@ def _text(tree: Any, url: str, options: TextOptions) -> Any:
 
 
 def extract(html: str | bytes, url: str, base: ArticleInput | None = None,
-            options: TextOptions = TEXT_OPTIONS) -> ArticleInput:
+            options: TextOptions = TEXT_OPTIONS, listed: bool = False) -> ArticleInput:
     """Text, metadata and provenance signals of a page.
 
     Fields already set on ``base`` win over what the page says; ``options`` say how the
-    text is read.
+    text is read; ``listed``: a feed or a news sitemap listed the page, so it is an article
+    whatever its URL looks like.
 
     Raises:
         InputError: the page is empty, not HTML, too large, or has no extractable text.
@@ -84,7 +85,7 @@ def extract(html: str | bytes, url: str, base: ArticleInput | None = None,
     if tree is None:
         raise InputError("page does not parse as HTML", "unparseable")
     signals = page_signals(tree)
-    listing = listing_reason(tree, url, signals)
+    listing = listing_reason(tree, url, signals, listed)
     if listing:
         raise InputError(f"not an article: {listing}", "not_article")
     page_lines, links = page_attribution(tree)

@@ -3,7 +3,9 @@ article.
 
 What the page holds decides before what its URL looks like: structured data that says
 "article", or a body of several long paragraphs of running text, make a page an article
-whatever its URL (``news_view.html?idx=8576&page=1`` is an article on many real sites)."""
+whatever its URL (``news_view.html?idx=8576&page=1`` is an article on many real sites), and
+so does a feed or a news sitemap listing the page (the site's own list of its articles; a
+plain sitemap lists sections and tags too, so it says nothing)."""
 
 import re
 from typing import Any
@@ -33,13 +35,15 @@ def article_body(tree: Any) -> int:
     return n
 
 
-def listing_reason(tree: Any, url: str, signals: dict[str, Any]) -> str | None:
+def listing_reason(tree: Any, url: str, signals: dict[str, Any],
+                   listed: bool = False) -> str | None:
     """Why a page is a home, section, tag or search page rather than an article, or None.
 
-    Structured data that says "article" wins, then a body of running text; only a page with
-    neither is judged by its URL's shape; then link density (a page whose visible text is
-    mostly link text is a list of links)."""
-    if signals.get("article_type"):
+    A feed or a news sitemap that lists the page (``listed``) and structured data that says
+    "article" win, then a body of running text; only a page with none of them is judged by
+    its URL's shape; then link density (a page whose visible text is mostly link text is a
+    list of links)."""
+    if listed or signals.get("article_type"):
         return None
     og_type = (signals.get("og_type") or "").lower()
     if og_type in _ARTICLE_OG:

@@ -61,10 +61,14 @@ def by_date_and_structure(eligible: "list[Member]", dates: dict[str, Dated | Non
                 ev.append("first_seen: a later-dated member was found before it")
             return Choice(first.id, conf, ev)
     lead = []
-    pool = trusted
+    # A member whose date another member's date surely precedes is not where the story first
+    # appeared, whatever the order it was found in: what dates leave undecided is decided
+    # among the members no date rules out (the undated ones included).
+    later_ids = {m.id for d, m in dated_ if any(leads(o, d) for o, _ in dated_)}
+    pool = [m for m in trusted if m.id not in later_ids] or trusted
     if farms:
         lead.append(f"prior: {', '.join(farms)} mostly republishes other sites' articles")
-        fullest = sorted(pool, key=lambda m: (-m.sig.size, m.id))[:4]
+        fullest = sorted(trusted, key=lambda m: (-m.sig.size, m.id))[:4]
     # An excerpt of another member is not the original of it. The fullest members are the
     # only ones worth comparing with (bounded work in big clusters).
     full = [m for m in pool
@@ -75,4 +79,6 @@ def by_date_and_structure(eligible: "list[Member]", dates: dict[str, Dated | Non
     ev = [*lead, f"first_seen: {first.meta.first_seen} is the earliest"]
     if len(full) < len(pool):
         ev.insert(len(lead), "structure: the others are excerpts of it")
+    if len(pool) < len(trusted):
+        ev.append(f"published: {len(trusted) - len(pool)} member(s) dated surely later left out")
     return Choice(first.id, 0.6 if len(full) < len(pool) or lead else 0.5, ev)

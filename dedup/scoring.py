@@ -34,6 +34,12 @@ def score(a: Signature, b: Signature) -> PairScore:
 # Below this estimated Jaccard the estimate rests on a handful of equal hash values out of
 # 128 and containment computed from it is noise for texts of very different lengths.
 MIN_SIMILARITY = 0.06
+# A page of which less than this share is found in the other, and which reproduces less than
+# QUOTED_MOST of it, quotes a passage (a story on the same event citing a paragraph, two
+# sites' shared boilerplate): it is not a partial copy. An excerpt or a digest is mostly
+# the text it takes; a rewrite keeps a third or more.
+QUOTE_SHARE = 0.1
+QUOTED_MOST = 0.35
 
 
 def related(s: PairScore, same_site: bool, settings: Settings) -> bool:
@@ -44,6 +50,8 @@ def related(s: PairScore, same_site: bool, settings: Settings) -> bool:
         # Two articles of one site share its template (related links, subscribe boxes);
         # only a near-verbatim repeat on the same site counts.
         return False
+    if min(s.a_in_b, s.b_in_a) < QUOTE_SHARE and max(s.a_in_b, s.b_in_a) < QUOTED_MOST:
+        return False  # a quoted passage: each page is mostly text the other lacks
     return max(s.a_in_b, s.b_in_a) >= settings.partial_containment
 
 

@@ -79,13 +79,17 @@ class ArticlesSpider(Spider):
             yield Request(url, self.parse_page, errback=self.failed, dont_filter=refetch,
                           meta={"wt_kind": "start", "wt_depth": 0})
 
-    def _articles(self, urls: Iterable[str], depth: int | None = None) -> Iterator[Request]:
+    def _articles(self, urls: Iterable[str], depth: int | None = None,
+                  listed: set[str] | None = None) -> Iterator[Request]:
         """Requests for article URLs, once each (crawler.freshness drops those fetched within
-        the source's refresh window)."""
+        the source's refresh window). ``listed``: the URLs a feed or a news sitemap lists,
+        which extraction takes for articles whatever their URL looks like."""
         for url in dict.fromkeys(urls):
             meta: dict[str, object] = {"wt_kind": "article"}
             if depth is not None:
                 meta["wt_depth"] = depth
+            if listed is not None and url in listed:
+                meta["wt_listed"] = True
             yield Request(url, self.parse_page, errback=self.failed, meta=meta)
 
     def _in_domains(self, url: str) -> bool:
@@ -112,7 +116,8 @@ class ArticlesSpider(Spider):
             list(root.iterfind(f".//{_ATOM}entry")))
         self._dropped(entries - len(urls), response.url)
         self.crawler.stats.inc_value("wiretrace/feed_entries", len(urls))
-        yield from self._articles([urljoin(response.url, u) for u in urls])
+        urls = [urljoin(response.url, u) for u in urls]
+        yield from self._articles(urls, listed=set(urls))
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         body = response.body
@@ -141,7 +146,10 @@ class ArticlesSpider(Spider):
                               dont_filter=not self.shared, meta={"wt_kind": "sitemap"})
             return
         self.crawler.stats.inc_value("wiretrace/sitemap_entries", len(locs))
-        yield from self._articles(locs)
+        # a news sitemap (<news:news> under each <url>) lists articles; a plain one lists
+        # sections and tags too
+        news = {urljoin(response.url, e["loc"]) for e in entries if "news" in e and e.get("loc")}
+        yield from self._articles(locs, listed=news)
 
     def _declares_entities(self, body: bytes, url: str) -> bool:
         """A feed or sitemap that declares entities (billion laughs and its kin) is skipped
@@ -179,7 +187,8 @@ class ArticlesSpider(Spider):
         ctype_header = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
         yield {"url": response.url, "source": self.source.name, "body": response.body,
                "content_type": ctype_header,
-               "noindex": b"noindex" in robots, "kind": response.meta.get("wt_kind")}
+               "noindex": b"noindex" in robots, "kind": response.meta.get("wt_kind"),
+               "listed": bool(response.meta.get("wt_listed"))}
 
     # -- failures ---------------------------------------------------------------------------
     def failed(self, failure: Failure) -> None:

@@ -63,3 +63,48 @@ def test_a_sites_prior_follows_its_counters_at_once(engine: Engine) -> None:
     engine.client.hset(engine.keys.site("farm.example"),
                        mapping={"articles": 10, "copies": 10, "credited": 0})
     assert sites.is_republisher("farm.example")  # no cache to wait out
+
+
+def _html(title: str, text: str, credit: str = "", published: str = "") -> str:
+    meta = f"<meta property='article:published_time' content='{published}'>" if published else ""
+    return (f"<html><head><title>{title}</title>{meta}</head><body><article><h1>{title}</h1>"
+            + "".join(f"<p>{p}</p>" for p in text.split("\n") if p.strip())
+            + f"</article>{credit}</body></html>")
+
+
+def test_full_text_aggregator_crediting_a_link_is_not_the_original(engine: Engine) -> None:
+    """The aggregator carries the whole story, seen first, undated; its credit names the
+    publisher ("CNN Business") and links the article on cnn.com, whose page gives no site
+    name. (Fails on the rules of b7122c5: a credit block's link was kept only when its
+    address spelled the name, and the aggregator stayed the original.)"""
+    text = body(4)
+    credit = (f"<div class='credit'>Read the full story at CNN Business: "
+              f"<a href='{CNN}'>here</a></div>")
+    engine.ingest([ArticleInput(url="https://briefs.example/markets/91",
+                                html=_html("Markets", text, credit))])
+    engine.ingest([ArticleInput(url=CNN, html=_html("Markets", text))])
+    cnn, brief = engine.lookup([CNN, "https://briefs.example/markets/91"])
+    assert cnn.role == "original", cnn.evidence
+    assert brief.original and brief.original["url"] == cnn.url, brief.evidence
+
+
+def test_backdater_loses_to_the_article_read_more_lines_link(engine: Engine) -> None:
+    """A republisher dates its unattributed copy two days early and is crawled first; two
+    other copies end "Read more at <a>Metro Herald</a>" linking the original, which comes
+    last. (Fails on the rules of b7122c5: "read more at" was no credit and the link text
+    is not its address, so the backdated date won for every member.)"""
+    text = body(5)
+    orig = "https://metroherald.example/news/2024/05/02/story"
+    engine.ingest([ArticleInput(url="https://farm.example/p/story", html=_html(
+        "Story", text, published="2024-04-30T09:00:00+00:00"))])
+    for i in (1, 2):
+        engine.ingest([ArticleInput(url=f"https://paper{i}.example/s", html=_html(
+            "Story", text, f"<p class='more'>Read more at <a href='{orig}'>Metro Herald</a></p>",
+            "2024-05-02T12:00:00+00:00"))])
+    engine.ingest([ArticleInput(url=orig, html=_html("Story", text,
+                                                     published="2024-05-02T09:00:00+00:00"))])
+    answers = engine.lookup([orig, "https://farm.example/p/story", "https://paper1.example/s",
+                             "https://paper2.example/s"])
+    assert answers[0].role == "original", answers[0].evidence
+    assert all(a.original and a.original["url"] == orig for a in answers[1:]), \
+        [(a.url, a.original, a.evidence) for a in answers[1:]]

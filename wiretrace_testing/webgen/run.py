@@ -16,7 +16,7 @@ import random
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from wiretrace_testing.localsites import SiteBuilder, free_port, start_server, write_hosts
@@ -44,6 +44,26 @@ def command_env(workdir: Path, redis_url: str, namespace: str, **extra: str) -> 
 def _sitemap(urls: list[str]) -> str:
     return ("<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
             + "".join(f"<url><loc>{html.escape(u)}</loc></url>" for u in urls) + "</urlset>")
+
+
+PHASE_ORDERS = ("originals-first", "copies-first", "interleaved")
+
+
+def in_phase_order(web: Web, order: str) -> Web:
+    """The same web crawled in another phase order: the originals' sites in one phase and
+    the republishers' in the next (``originals-first``, ``copies-first``), or every site in
+    one crawl, fetched concurrently (``interleaved``)."""
+    if order not in PHASE_ORDERS:
+        raise ValueError(f"unknown phase order {order!r}")
+    hosts = {o.host for o in web.originals.values()}
+
+    def phase(host: str) -> int:
+        if order == "interleaved":
+            return 0
+        return int((host in hosts) == (order == "copies-first"))
+
+    return replace(web, pages=[replace(p, phase=phase(p.host)) for p in web.pages],
+                   phases=1 if order == "interleaved" else 2)
 
 
 def _phases(web: Web) -> list[list[int]]:
