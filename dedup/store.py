@@ -1,5 +1,4 @@
-"""The Redis side of the engine: the scripts and pipelines that read and write the index, and
-the raw data they return.
+"""The Redis side of the engine: scripts and pipelines that read and write the index.
 
 Every key comes from :class:`dedup.keys.Keys` and every script gets its keys in ``KEYS``, all
 under the namespace's hash tag. An ingest reads in a few pipelined round trips (band entries,
