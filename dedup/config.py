@@ -57,12 +57,12 @@ class Settings(BaseSettings):
     redis_password: str | None = Field(
         default=None, validation_alias=AliasChoices("REDIS_PASSWORD", "WIRETRACE_REDIS_PASSWORD"),
         repr=False)
-    """Redis password when `REDIS_URL` has none."""
+    """Redis password when `REDIS_URL` has none and `REDIS_PASSWORD_FILE` is unset."""
     redis_password_file: Path | None = Field(
         default=None,
         validation_alias=AliasChoices("REDIS_PASSWORD_FILE", "WIRETRACE_REDIS_PASSWORD_FILE"))
-    """File holding the Redis password (a secret mounted as a file), when neither `REDIS_URL`
-    nor `REDIS_PASSWORD` has one."""
+    """File holding the Redis password (a secret mounted as a file; trailing newlines dropped),
+    used when `REDIS_URL` has none; it wins over `REDIS_PASSWORD`."""
     namespace: str = "wt"
     """Prefix of every Redis key: several indexes can share one Redis."""
     data_dir: Path = Field(default_factory=_default_data_dir)
@@ -150,16 +150,15 @@ class Settings(BaseSettings):
         return value or None
 
     def password(self) -> str | None:
-        """REDIS_PASSWORD, else the first line of REDIS_PASSWORD_FILE (read when asked)."""
-        if self.redis_password:
-            return self.redis_password
+        """The file REDIS_PASSWORD_FILE (a mounted secret; trailing newlines dropped, any other
+        character kept) when set, else REDIS_PASSWORD (empty counts as unset)."""
         if self.redis_password_file:
             try:
                 text = self.redis_password_file.read_text()
             except OSError as exc:
                 raise WiretraceError(f"cannot read REDIS_PASSWORD_FILE: {exc}") from exc
-            return text.splitlines()[0].strip() if text.strip() else None
-        return None
+            return text.rstrip("\r\n") or None
+        return self.redis_password or None
 
     @field_validator("log_level", mode="before")
     @classmethod

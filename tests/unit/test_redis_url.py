@@ -32,11 +32,15 @@ def test_bad_urls_are_refused_saying_why(url: str, why: str) -> None:
 def test_password_from_the_environment_or_a_file(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     secret = tmp_path / "pw"
-    secret.write_text("from-file\n")
-    monkeypatch.setenv("REDIS_PASSWORD_FILE", str(secret))
-    assert Settings().password() == "from-file"
     monkeypatch.setenv("REDIS_PASSWORD", "from-env")
     assert Settings().password() == "from-env"
+    # the file wins (compose mounts it; an old .env may still say REDIS_PASSWORD=), and keeps
+    # every character but its trailing newlines
+    secret.write_text(" from file/+=@:#%'\"\\$ \n")
+    monkeypatch.setenv("REDIS_PASSWORD_FILE", str(secret))
+    assert Settings().password() == " from file/+=@:#%'\"\\$ "
+    monkeypatch.setenv("REDIS_PASSWORD", "")
+    assert Settings().password() == " from file/+=@:#%'\"\\$ "
     # the URL's own password wins; otherwise the one given
     kw = client_from_url("redis://:in-url@h:6379/0", 1.0, "other").connection_pool
     assert kw.connection_kwargs["password"] == "in-url"
