@@ -12,8 +12,9 @@ def test_every_screenshot_is_committed_and_the_readme_links_resolve() -> None:
     shown = re.findall(r"\]\((docs/screenshots/[^)]+\.png)\)", readme)
     assert shown
     assert all((ROOT / p).is_file() for p in shown), shown
-    taken = re.findall(r'OUT / f?"([^"]+\.png)"', (ROOT / "tests/e2e/test_browser.py").read_text())
+    taken = [t for f in ("test_browser.py", "test_site_page.py")
+             for t in re.findall(r'OUT / f?"([^"]+\.png)"', (ROOT / "tests/e2e" / f).read_text())]
     names = {t.replace("{width}", w) for t in taken for w in ("390", "1280")}
     assert {"word-diff.png", "result-390.png", "result-1280.png", "docs.png",
-            "uncertain.png"} <= names
+            "uncertain.png", "site-390.png", "site-1280.png"} <= names
     assert names <= {p.name for p in (ROOT / "docs/screenshots").glob("*.png")}
