@@ -16,8 +16,10 @@ import logging
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import redis
+from redis.cluster import RedisCluster
 
 from dedup import codec
 from dedup.keys import Keys
@@ -170,29 +172,38 @@ class Notices:
 
     def record(self, facts: list[CopyFact]) -> int:
         """Index rows, then events; returns the events queued. Each step is idempotent."""
-        pipe = self.client.pipeline(transaction=False)
+        rows: list[tuple[Any, list[str], list[Any]]] = []
         for f in facts:
             if f.previous_site and f.previous_site != f.original_site:
-                self._row(keys=self.keys.site_copies(f.previous_site),
-                          args=[f.copy, "", 0, "", ""], client=pipe)
+                rows.append((self._row, self.keys.site_copies(f.previous_site),
+                             [f.copy, "", 0, "", ""]))
             if not f.original:
                 continue
             seen, week = week_of(f.seen)
             row = json.dumps({"o": f.original, "s": f.copy_site, "r": f.role,
                               "c": f.containment, "w": week}, separators=(",", ":"))
-            self._row(keys=self.keys.site_copies(f.original_site),
-                      args=[f.copy, row, seen, f.copy_site, week], client=pipe)
-        pipe.hkeys(self.keys.watches)
-        watched = {w.decode() for w in pipe.execute()[-1]}
+            rows.append((self._row, self.keys.site_copies(f.original_site),
+                         [f.copy, row, seen, f.copy_site, week]))
+        self._scripts(rows)
+        watched = {w.decode() for w in self.client.hkeys(self.keys.watches)}
         if not watched:
             return 0
         now = str(int(time.time() * 1000))
-        pipe = self.client.pipeline(transaction=False)
+        events: list[tuple[Any, list[str], list[Any]]] = []
         for f in facts:
             now_of = f"{f.original_site} {f.original}" if f.original else ""
-            self._event(keys=[self.keys.watch_sent, self.keys.watch_events],
-                        args=[f.copy, now_of, now, int(f.original_site in watched)],
-                        client=pipe)
-        queued = sum(int(n) for n in pipe.execute())
+            events.append((self._event, [self.keys.watch_sent, self.keys.watch_events],
+                           [f.copy, now_of, now, int(f.original_site in watched)]))
+        queued = sum(int(n) for n in self._scripts(events))
         logger.debug("%d copy facts, %d events queued", len(facts), queued)
         return queued
+
+    def _scripts(self, calls: list[tuple[Any, list[str], list[Any]]]) -> list[Any]:
+        """Run script calls in one pipeline; one by one on a Redis Cluster, whose client
+        refuses scripts in a pipeline (each call's keys share one slot)."""
+        if isinstance(self.client, RedisCluster):
+            return [script(keys=keys, args=args) for script, keys, args in calls]
+        pipe = self.client.pipeline(transaction=False)
+        for script, keys, args in calls:
+            script(keys=keys, args=args, client=pipe)
+        return pipe.execute()  # type: ignore[no-any-return,unused-ignore]

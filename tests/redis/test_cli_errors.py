@@ -88,7 +88,7 @@ def _command_args(tmp_path: Path) -> dict[str, list[str]]:
             "schedule": ["--sources", str(tmp_path / "s.yaml"), "--seconds", "1"],
             "serve": ["--port", "1"], "stats": [], "export": [],
             "remove": ["https://a.example/x"], "reindex": [], "fsck": [],
-            "extract": [str(tmp_path / "a.html")]}
+            "extract": [str(tmp_path / "a.html")], "watch": ["list"], "notify": []}
 
 
 def test_every_command_with_a_bad_redis_url_or_redis_down(env: dict[str, str],
