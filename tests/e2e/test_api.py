@@ -1,6 +1,7 @@
 """The HTTP API and the web page, served by uvicorn on loopback against a real Redis."""
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -135,6 +136,9 @@ def test_page_escapes_and_sends_csp(api: tuple[str, Engine]) -> None:
         assert d.status_code == 200 and "<ins>" in d.text
         assert "origin.example" in d.text and "farm.example" in d.text  # both sites
         assert d.text.count('">its answer</a>') == 2  # and the way back to each
+        counts = re.findall(r"\b(\d+) (words?|sentences?) (added|moved)", d.text)
+        assert len(counts) == 2, counts  # counted, in the singular for one
+        assert all((n == "1") == (not w.endswith("s")) for n, w, _ in counts), counts
 
 
 @pytest.mark.parametrize("url", [

@@ -42,3 +42,8 @@ def test_one_word_is_one_word_and_a_moved_sentence_is_moved() -> None:
 def test_sentences_do_not_end_at_initials_or_titles() -> None:
     assert sentences("The U.S. Army met Mr. Smith. He left.") == [
         "The U.S. Army met Mr. Smith. ", "He left."]
+
+
+def test_counts_are_said_in_the_right_number() -> None:
+    from wiretrace.api.page import counted
+    assert [counted(n, "word") for n in (0, 1, 2)] == ["0 words", "1 word", "2 words"]

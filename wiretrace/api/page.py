@@ -43,6 +43,11 @@ def _http(url: str | None) -> str:
     return url if url and url.startswith(("http://", "https://")) and url != CHECK_URL else ""
 
 
+def counted(n: int, noun: str) -> str:
+    """``1 word``, ``2 words``: a count with its noun in the right number."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _id_of(url: str | None) -> str:
     try:
         return article_id(normalize_url(url or ""))
@@ -50,7 +55,8 @@ def _id_of(url: str | None) -> str:
         return ""
 
 
-_env.filters.update(human_date=human_date, http=_http, urlq=lambda s: quote(s or "", safe=""),
+_env.filters.update(human_date=human_date, counted=counted, http=_http,
+                    urlq=lambda s: quote(s or "", safe=""),
                     num=lambda x: "—" if x is None else f"{x:.2f}",
                     pct=lambda x: "—" if x is None else f"{x:.0%}",
                     epoch_iso=lambda t: datetime.fromtimestamp(t, UTC).isoformat()
