@@ -11,11 +11,18 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from wiretrace_testing.corpus import PAGES
 from wiretrace_testing.webgen.web import generate
 
 OUT = Path(__file__).resolve().parent / "out"
+
+
+def _same(url: str, host: str, path: str) -> bool:
+    """Whether a URL wiretrace answered with is this page (crawled URLs carry a port)."""
+    u = urlsplit(url)
+    return u.hostname == host and (u.path + (f"?{u.query}" if u.query else "")) == path
 
 
 def main() -> None:
@@ -30,12 +37,12 @@ def main() -> None:
             continue
         seed = int(r["seed"])
         web = webs.setdefault(seed, generate(seed, PAGES))
-        page = next(p for p in web.pages if r["url"].endswith(p.host + p.path))
+        page = next(p for p in web.pages if _same(r["url"], p.host, p.path))
         res = r["got_result"]
         what = ("false link" if r["false_link"] else "not found" if r["found"] is False
                 else "wrong original")
         named = next((p for p in web.pages if r["original"] and
-                      r["original"].endswith(p.host + p.path)), None)
+                      _same(r["original"], p.host, p.path)), None)
         label = f"{what}: {page.kind}/{page.behaviour or '-'} on {page.site}" + (
             f" -> named {named.kind}/{named.behaviour or '-'} on {named.site}" if named else "")
         classes[label] += 1
