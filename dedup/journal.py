@@ -13,8 +13,9 @@ writer at a time) with a journal in the control slot (the namespace's own tag):
 4. apply each slot's share with apply.lua in journal mode: atomic in its slot, and skipped
    where the slot's marker shows that journal or a later one applied (a replay, or a writer
    that paused past its lease: the number fences it off);
-5. ask each master touched to WAIT for a replica, then delete the journal, bump the write
-   counter again (a plan read mid-write fails its check) and release the lease.
+5. ask each master touched to WAIT for a replica (the journal's master too, before step 4),
+   then delete the journal, bump the write counter again (a plan read mid-write fails its
+   check) and release the lease.
 
 A writer killed at any point loses nothing it acknowledged: the next writer replays.
 """
@@ -168,6 +169,8 @@ class ClusterWrite:
                                                 self.keys.journal], [token or self.me, body])
             if not number:
                 raise LeaseHeldError("")  # the lease expired while this writer waited
+            self._wait([self.client.get_node_from_key(  # type: ignore[attr-defined]
+                self.keys.journal)])
             self._run(str(number), calls)
             self._finish(str(number), mine)
             mine = ""
@@ -179,6 +182,10 @@ class ClusterWrite:
             if mine:  # failed or refused: the lease goes, a journal stays for a replay
                 with contextlib.suppress(StoreUnavailableError):
                     self._finish("", mine)
+
+    def settle(self, token: str) -> None:
+        """Finish a write a dead writer left (``token``: the lease this process holds)."""
+        self._take(token)
 
     def _take(self, token: str) -> tuple[bytes, int]:
         """Take the lease (or find it ours), replay a pending journal; the write counter and
@@ -238,8 +245,13 @@ class ClusterWrite:
             self._call(self.apply_script, keys, ["", argv, "", number])
             node = self.client.get_node_from_key(keys[0])  # type: ignore[attr-defined]
             nodes[node.name] = node
-        for node in nodes.values():
-            with contextlib.suppress(*UNAVAILABLE):  # a master without a replica now
+        self._wait(list(nodes.values()))
+
+    def _wait(self, nodes: list[Any]) -> None:
+        """Until each node's replica has what this client wrote there (best effort: WAIT_MS
+        at most; a master without a live replica goes on without)."""
+        for node in nodes:
+            with contextlib.suppress(*UNAVAILABLE):
                 self.client.execute_command("WAIT", 1, WAIT_MS, target_nodes=node)
 
     def _finish(self, number: str, mine: str) -> None:

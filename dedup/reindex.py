@@ -49,6 +49,8 @@ class Reindex:
         self._take_lease()
         self.ingest.token = self.token
         try:
+            if self.ingest.store.cluster is not None:  # a dead writer's journal goes first
+                self.ingest.store.cluster.settle(self.token)
             self._migrate_v1()
             state = {k.decode(): v.decode()
                      for k, v in self.client.hgetall(self.keys.reindex_state).items()}

@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from dedup.config import Settings
 from dedup.engine import Engine
 from dedup.journal import Call, ClusterWrite
@@ -43,7 +45,9 @@ def _dies_mid_write(settings: Settings) -> None:
     Engine.from_settings(settings).ingest(articles(0, 10), workers=1)
 
 
-def test_a_writer_killed_mid_write_is_finished_by_the_next(cluster_settings: Settings) -> None:
+@pytest.mark.parametrize("then", ["ingest", "reindex"])
+def test_a_writer_killed_mid_write_is_finished_by_the_next(cluster_settings: Settings,
+                                                           then: str) -> None:
     settings = cluster_settings.model_copy(update={"lease_ttl": 1.0})
     child = mp.get_context("fork").Process(target=_dies_mid_write, args=(settings,))
     child.start()
@@ -53,7 +57,11 @@ def test_a_writer_killed_mid_write_is_finished_by_the_next(cluster_settings: Set
     assert engine.client.exists(engine.keys.journal)
     assert "cluster writes not finished (the next write replays them)" in engine.fsck()
     t = time.monotonic()
-    engine.ingest(articles(10, 5), workers=1)  # waits for the dead writer's lease to lapse
+    if then == "ingest":
+        engine.ingest(articles(10, 5), workers=1)  # waits for the dead writer's lease to lapse
+    else:  # a rebuild (once the lease lapses) finishes the dead writer's journal first
+        engine.reindex()
+        engine.ingest(articles(10, 5), workers=1)
     assert time.monotonic() - t < 10
     assert not engine.client.exists(engine.keys.journal)
     assert engine.fsck() == {}
