@@ -38,6 +38,7 @@ from dedup import codec
 from dedup.codec import GuardName, OpName
 from dedup.errors import StoreUnavailableError
 from dedup.keys import Keys
+from dedup.pernode import run_calls
 from dedup.redisconn import UNAVAILABLE
 
 logger = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ logger = logging.getLogger(__name__)
 Target = str | tuple[str, ...]
 Guard = tuple[str, Target, str | bytes, bytes]
 Op = tuple[str, Target, str | bytes, str | bytes | int | float]
-Call = tuple[list[str], bytes]  # one apply.lua call: KEYS, ARGV[2]
+Share = tuple[list[str], bytes]  # one slot's share of a write: apply.lua's KEYS, ARGV[2]
 
 WAIT_MS = 200  # how long a write waits for each master's replica (best effort)
 
@@ -82,7 +83,7 @@ class LeaseHeldError(Exception):
         self.holder = holder
 
 
-def pack(head: list[str], guards: list[Guard], ops: list[Op]) -> Call:
+def pack(head: list[str], guards: list[Guard], ops: list[Op]) -> Share:
     """apply.lua's KEYS (``head`` first) and ARGV[2] for these guards and operations."""
     keys = list(head)
     position: dict[str, int] = {}
@@ -165,12 +166,11 @@ class ClusterWrite:
             calls = [pack([self.keys.applied(next(iter(_first_key(g))))] * 3, [], g)
                      for g in groups.values()]
             body = msgpack.packb([[k, a] for k, a in calls], use_bin_type=True)
-            number = self._call(self._journal, [self.keys.lease, self.keys.epoch,
-                                                self.keys.journal], [token or self.me, body])
+            head = [self.keys.lease, self.keys.epoch, self.keys.journal]
+            number = self._call(lambda: run_calls(  # then WAIT: replicated before any share
+                self.client, self._journal, [(head, [token or self.me, body])], WAIT_MS)[0])
             if not number:
                 raise LeaseHeldError("")  # the lease expired while this writer waited
-            self._wait([self.client.get_node_from_key(  # type: ignore[attr-defined]
-                self.keys.journal)])
             self._run(str(number), calls)
             self._finish(str(number), mine)
             mine = ""
@@ -238,21 +238,11 @@ class ClusterWrite:
                 return g
         return None
 
-    def _run(self, number: str, calls: list[Call]) -> None:
-        """Apply every slot's share of journal ``number``, then WAIT on the masters touched."""
-        nodes = {}
-        for keys, argv in calls:
-            self._call(self.apply_script, keys, ["", argv, "", number])
-            node = self.client.get_node_from_key(keys[0])  # type: ignore[attr-defined]
-            nodes[node.name] = node
-        self._wait(list(nodes.values()))
-
-    def _wait(self, nodes: list[Any]) -> None:
-        """Until each node's replica has what this client wrote there (best effort: WAIT_MS
-        at most; a master without a live replica goes on without)."""
-        for node in nodes:
-            with contextlib.suppress(*UNAVAILABLE):
-                self.client.execute_command("WAIT", 1, WAIT_MS, target_nodes=node)
+    def _run(self, number: str, shares: list[Share]) -> None:
+        """Apply every slot's share of journal ``number``, pipelined per master, each master
+        then asked to WAIT for its replica."""
+        self._call(lambda: run_calls(self.client, self.apply_script,
+                                     [(k, ["", a, "", number]) for k, a in shares], WAIT_MS))
 
     def _finish(self, number: str, mine: str) -> None:
         """Delete journal ``number`` (none: '') and bump the write counter; release the lease
@@ -260,7 +250,8 @@ class ClusterWrite:
         self._call(self._done, [self.keys.lease, self.keys.epoch, self.keys.journal],
                    [number, mine])
 
-    def _call(self, script: Any, keys: list[str] | None, args: list[Any]) -> Any:
+    def _call(self, script: Any, keys: list[str] | None = None, args: list[Any] | None = None
+              ) -> Any:
         try:
             return script() if keys is None else script(keys=keys, args=args)
         except UNAVAILABLE as exc:

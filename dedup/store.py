@@ -18,7 +18,9 @@ from dedup.codec import ArticleField as F
 from dedup.errors import IndexMismatchError, StoreUnavailableError
 from dedup.journal import ClusterWrite, Guard, LeaseHeldError, Op, band_digest, pack
 from dedup.keys import Keys
+from dedup.pernode import Call, run_calls
 from dedup.redisconn import UNAVAILABLE
+from dedup.slotreads import band_values, candidate_calls, merge_candidates
 from dedup.slots import by_slot
 
 
@@ -130,19 +132,12 @@ class Store:
         each packed band list (read again when the band hashes grew since last seen)."""
         k = self.keys
         fields = b"".join(packed)
-        if k.sharded:  # the counters first: a write after them changes the write counter
-            pipe = self.client.pipeline(transaction=False)
-            pipe.get(k.epoch)
-            pipe.hget(k.meta, codec.BUCKETS)
-            pipe.hget(k.stats, "articles")
-            epoch, buckets, articles = self.execute(pipe)
-            self.buckets = int(buckets or codec.INITIAL_BUCKETS)
-            keys, _ = k.band_keys(fields, self.buckets)
-            pipe = self.client.pipeline(transaction=False)
-            for j, key in enumerate(keys):
-                pipe.hget(key, fields[j * codec.BAND_FIELD:(j + 1) * codec.BAND_FIELD])
-            values = [v or b"" for v in self.execute(pipe)] if keys else []
-            return epoch or b"", int(articles or 0), values
+        if k.sharded:  # no script: the band entries are in many slots
+            try:
+                epoch, self.buckets, articles, values = band_values(self.client, k, fields)
+            except UNAVAILABLE as exc:
+                raise StoreUnavailableError(f"Redis is unavailable: {exc}") from exc
+            return epoch, articles, values
         while True:
             keys, _ = k.band_keys(fields, self.buckets)
             res = self._call(self._bands, [k.epoch, k.meta, k.stats, *keys],
@@ -160,22 +155,8 @@ class Store:
         ids = list(dict.fromkeys(c for cands in ranked for c in cands))
         if not ids:
             return [[] for _ in articles], {}
-        chosen: list[set[str]] = [set() for _ in articles]
-        sigs: dict[str, bytes] = {}
-        for group in by_slot([self.keys.sig(c) for c in ids]).values():  # one call a slot
-            part = [ids[j] for j in group]
-            position = {c: i + 1 for i, c in enumerate(part)}
-            args: list[str | bytes | int | float] = [min_equal, len(articles)]
-            for (_, qsig, _), cands in zip(articles, ranked, strict=True):
-                usable = [c for c in cands if c in position] if qsig else []
-                args += [qsig, len(usable), *(position[c] for c in usable)]
-            kept_pos, sig_list = self._call(self._candidates,
-                                            [self.keys.sig(c) for c in part], args)
-            for a, got in enumerate(kept_pos):
-                chosen[a].update(part[p - 1] for p in got)
-            sigs.update({part[i]: s for i, s in enumerate(sig_list) if s})
-        return [[c for c in cands if c in mine] for cands, mine in zip(ranked, chosen,
-                                                                        strict=True)], sigs
+        parts, calls = candidate_calls(self.keys, ids, articles, ranked, min_equal)
+        return merge_candidates(ranked, parts, self._calls(self._candidates, calls))
 
     def _records(self, wanted: list[str], sigs: dict[str, bytes]
                  ) -> tuple[dict[str, RawRecord], dict[str, dict[str, bytes]]]:
@@ -240,7 +221,9 @@ class Store:
         without ``learn``, all the site's template line keys. One round trip."""
         out: dict[str, set[bytes]] = {}
         names = list(sites)
-        for group in by_slot([self.keys.template(s) for s in names]).values():  # a call a slot
+        groups = list(by_slot([self.keys.template(s) for s in names]).values())  # a call a slot
+        calls = []
+        for group in groups:
             keys: list[str] = []
             args: list[str | bytes | int | float] = [min_pages, cap, 1 if learn else 0,
                                                      len(group)]
@@ -249,7 +232,8 @@ class Store:
                 args.append(len(sites[names[j]]))
                 for tag, lines in sites[names[j]]:
                     args += [tag, lines]
-            res = self._call(self._templates, keys, args)
+            calls.append((keys, args))
+        for group, res in zip(groups, self._calls(self._templates, calls), strict=True):
             out.update({names[j]: {raw[k:k + 8] for k in range(0, len(raw), 8)}
                         for j, raw in zip(group, res, strict=True) if raw})
         return out
@@ -257,6 +241,13 @@ class Store:
     def execute(self, pipe: "redis.client.Pipeline") -> list[Any]:
         try:
             return pipe.execute()  # type: ignore[no-any-return,unused-ignore]
+        except UNAVAILABLE as exc:
+            raise StoreUnavailableError(f"Redis is unavailable: {exc}") from exc
+
+    def _calls(self, script: "redis.commands.core.Script", calls: list[Call]) -> list[Any]:
+        """One call a slot, pipelined per master on a cluster."""
+        try:
+            return run_calls(self.client, script, calls)
         except UNAVAILABLE as exc:
             raise StoreUnavailableError(f"Redis is unavailable: {exc}") from exc
 

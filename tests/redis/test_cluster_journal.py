@@ -14,7 +14,7 @@ import pytest
 
 from dedup.config import Settings
 from dedup.engine import Engine
-from dedup.journal import Call, ClusterWrite
+from dedup.journal import ClusterWrite, Share
 from dedup.models import ArticleInput
 from tests.redis.test_cluster import corpus, exported, run
 from wiretrace_testing.stories import excerpt, story, wrapped_copy
@@ -37,7 +37,7 @@ def _dies_mid_write(settings: Settings) -> None:
     """Ingest, and SIGKILL this process after half the slots of the first write."""
     real = ClusterWrite._run
 
-    def half_then_die(self: ClusterWrite, number: str, calls: list[Call]) -> None:
+    def half_then_die(self: ClusterWrite, number: str, calls: list[Share]) -> None:
         real(self, number, calls[:len(calls) // 2])
         os.kill(os.getpid(), signal.SIGKILL)
 
