@@ -31,7 +31,7 @@ from dedup.models import ArticleInput, Draft, Outcome, Prepared
 from dedup.notices import Notices
 from dedup.params import PARAMS, SignatureParams
 from dedup.prepare import draft_article, sign
-from dedup.redisconn import connect
+from dedup.redisconn import connect, is_cluster
 from dedup.results import ClusterResult, IndexStats, JsonObject, LookupResult
 from dedup.scoring import MIN_SIMILARITY
 from dedup.sites import SiteMemory
@@ -49,8 +49,8 @@ class Engine:
         self.client = client
         self.settings = settings
         self.params = params
-        self.keys = Keys(settings.namespace)
-        self.store = Store(client, self.keys)
+        self.keys = Keys(settings.namespace, sharded=is_cluster(client))
+        self.store = Store(client, self.keys, settings.lease_ttl)
         self.sites = SiteMemory(client, self.store, self.keys, settings)
         # Candidates with fewer equal MinHash values cannot be related (see scoring.related).
         min_equal = math.ceil(MIN_SIMILARITY * params.num_perm)

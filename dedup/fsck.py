@@ -34,8 +34,7 @@ class Fsck:
 
     def scan_ids(self, family: str) -> set[str]:
         """The ids of one key family (``article:``, ``sig:``, ``cluster:``)."""
-        n = len(self.keys.index_prefix) + len(family)
-        return {k.decode()[n:] for k in
+        return {self.keys.id_of(k, family) for k in
                 self.client.scan_iter(match=self.keys.index_pattern(family), count=1000)}
 
     def run(self) -> dict[str, int]:
@@ -80,6 +79,8 @@ class Fsck:
         stats = {key.decode(): int(v) for key, v in self.client.hgetall(k.stats).items()}
         off = [name for name in COUNTERS if stats.get(name, 0) != counts[name]]
         found["counters off (" + ", ".join(off) + ")"] = int(bool(off))
+        found["cluster writes not finished (the next write replays them)"] = int(
+            self.client.exists(k.journal))
         return {name: n for name, n in found.items() if n}
 
     def _clusters(self, indexed: set[str], clusters_of: dict[str, str],
@@ -111,10 +112,10 @@ class Fsck:
         """Every band hash is one of the index's ``buckets``, every entry in the hash its
         tag addresses (dedup.keys.bucket_of), every id in it an indexed article's."""
         known = {bytes.fromhex(i) for i in indexed}
-        n = len(self.keys.band(0)) - 1
         for key in self.client.scan_iter(match=self.keys.index_pattern("band:"), count=1000):
-            bucket = key.decode()[n:]
-            if not bucket.isdigit() or int(bucket) >= buckets:
+            bucket = self.keys.id_of(key, "band:")
+            if not bucket.isdigit() or int(bucket) >= buckets or self.keys.band(
+                    int(bucket)) != key.decode():
                 found["band hashes outside the bucket count"] += 1
                 continue
             entries = self.client.hgetall(key)

@@ -1,21 +1,33 @@
 """Every Redis key wiretrace uses, in one place. Namespaced and versioned.
 
 ``ns`` is the namespace (setting ``namespace``, default ``wt``); tests use one per run.
-Every key a script touches is built here and passed in ``KEYS``. The index's keys carry one
-hash tag, ``{<ns>}``, so each script call touches one slot (Redis Cluster, issue E2, splits
-them by family once a write is split per slot). The layout and the bytes each structure costs
-are in the README ("Redis layout").
+Every key a script touches is built here and passed in ``KEYS``. On one Redis the index's keys
+carry one hash tag, ``{<ns>}``. On a Redis Cluster (``sharded``) only the control keys (meta,
+counters, ids, write counter, lease, journal, site counters) keep it; records, clusters, band
+hashes and templates are spread over :data:`SHARDS` tags of their own family, each tag's slot
+chosen in its own equal part of the 16384 slots (:mod:`dedup.slots`), and a write is applied
+slot by slot (:mod:`dedup.journal`). The layout and the bytes each structure costs are in the
+README ("Redis layout").
 """
 
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
 
-from dedup.codec import BAND_FIELD
+from dedup.codec import BAND_FIELD, INITIAL_BUCKETS
+from dedup.slots import spread_tags
 
 SCHEMA = "v2"
 FIELD_DTYPE = np.dtype([("band", "u1"), ("tag", "<u4")])
 assert FIELD_DTYPE.itemsize == BAND_FIELD
+
+# Tags per family on a cluster: records (signature, record, alias), clusters, band hashes,
+# templates. A band hash's tag is its bucket modulo the band count, which divides every
+# ``half`` of linear hashing (>= INITIAL_BUCKETS): a bucket and the one it splits into share
+# a slot. 12 and 32 give each of 3 masters that own equal slot ranges a third (+-1 tag).
+SHARDS = {"r": 12, "c": 12, "b": 32, "t": 12}
+assert INITIAL_BUCKETS % SHARDS["b"] == 0
 
 
 def bucket_of(tags: np.ndarray, buckets: int) -> np.ndarray:
@@ -43,6 +55,7 @@ class Keys:
     """Key templates bound to one namespace."""
 
     ns: str = "wt"
+    sharded: bool = False  # a Redis Cluster: families spread over tags of their own
 
     @property
     def prefix(self) -> str:
@@ -51,11 +64,36 @@ class Keys:
 
     @property
     def index_prefix(self) -> str:
-        """The index's keys: one hash tag for the namespace."""
+        """The index's control keys: the namespace's own hash tag."""
         return f"{self.prefix}{{{self.ns}}}:"
 
     def _ix(self, name: str) -> str:
         return self.index_prefix + name
+
+    def _tag(self, family: str, shard: int) -> str:
+        if not self.sharded:
+            return self.index_prefix
+        return f"{self.prefix}{{{spread_tags(self.ns, family, SHARDS[family])[shard]}}}:"
+
+    def _by_id(self, family: str, ident: str, name: str) -> str:
+        shard = zlib.crc32(ident.encode()) % SHARDS[family] if self.sharded else 0
+        return f"{self._tag(family, shard)}{name}:{ident}"
+
+    def tags(self) -> list[str]:
+        """Every tag's key prefix (one, unless sharded): the control tag first."""
+        out = [self.index_prefix]
+        if self.sharded:
+            out += [self._tag(f, s) for f, n in SHARDS.items() for s in range(n)]
+        return out
+
+    def applied(self, key: str) -> str:
+        """The marker of the last journal applied in ``key``'s slot (dedup.journal)."""
+        return key[:key.index("}:") + 2] + "applied"
+
+    @property
+    def journal(self) -> str:
+        """A cluster write being applied slot by slot (dedup.journal), until it is done."""
+        return self._ix("journal")
 
     # -- the index ----------------------------------------------------------------------
     @property
@@ -85,14 +123,13 @@ class Keys:
         return self._ix("reindex")
 
     def band(self, bucket: int) -> str:
-        return self._ix(f"band:{bucket}")
+        return f"{self._tag('b', bucket % SHARDS['b'])}band:{bucket}"
 
     def band_keys(self, packed: bytes, buckets: int) -> tuple[tuple[str, ...], bytes]:
         """The band keys of a packed band list (its band entries' fields, 5 bytes each: band
         number, 32-bit tag) in an index of ``buckets`` band hashes, and the fields."""
         tags = np.frombuffer(packed, dtype=FIELD_DTYPE)["tag"]
-        band = self._ix("band:")
-        return tuple(f"{band}{b}" for b in bucket_of(tags, buckets).tolist()), packed
+        return tuple(self.band(b) for b in bucket_of(tags, buckets).tolist()), packed
 
     def split_keys(self, buckets: int, count: int) -> tuple[str, ...]:
         """The keys of a split of ``count`` buckets from ``buckets``: the buckets split, then
@@ -102,29 +139,38 @@ class Keys:
                 + tuple(self.band(b + half) for b in range(first, first + count)))
 
     def sig(self, article_id: str) -> str:
-        return self._ix(f"sig:{article_id}")
+        return self._by_id("r", article_id, "sig")
 
     def article(self, article_id: str) -> str:
-        return self._ix(f"article:{article_id}")
+        return self._by_id("r", article_id, "article")
 
     def alias(self, article_id: str) -> str:
-        return self._ix(f"alias:{article_id}")
+        return self._by_id("r", article_id, "alias")
 
     def cluster(self, cluster_id: str) -> str:
-        return self._ix(f"cluster:{cluster_id}")
+        return self._by_id("c", cluster_id, "cluster")
 
     def site(self, site: str) -> str:
         return self._ix(f"site:{site}")
 
     def template(self, site: str) -> str:
-        return self._ix(f"tpl:{site}")
+        return self._by_id("t", site, "tpl")
 
     def template_seen(self, site: str) -> str:
-        return self._ix(f"tpl:{site}:seen")
+        return self.template(site) + ":seen"
 
     def index_pattern(self, family: str = "") -> str:
-        """A SCAN pattern for one key family of the index (all of it when empty)."""
-        return self._ix(f"{family}*")
+        """A SCAN pattern for one key family of the index, under every tag (all of the
+        index when empty)."""
+        if not self.sharded:
+            return self._ix(f"{family}*")
+        return f"{self.prefix}{{{self.ns}*}}:{family}*"
+
+    @staticmethod
+    def id_of(key: bytes | str, family: str) -> str:
+        """What follows the family in a key of it (an article, cluster or bucket)."""
+        name = key.decode() if isinstance(key, bytes) else key
+        return name.split("}:", 1)[1][len(family):]
 
     # -- watches and notifications (issue W2): a hash tag per family, not the index's -----
     def _watch(self, name: str) -> str:

@@ -49,6 +49,8 @@ class Reindex:
         self._take_lease()
         self.ingest.token = self.token
         try:
+            if self.ingest.store.cluster is not None:  # a dead writer's journal goes first
+                self.ingest.store.cluster.settle(self.token)
             self._migrate_v1()
             state = {k.decode(): v.decode()
                      for k, v in self.client.hgetall(self.keys.reindex_state).items()}
@@ -154,8 +156,10 @@ class Reindex:
             if target:
                 self.client.set(new.alias(key.decode().rsplit(":", 1)[1]), target)
         for key in self.client.scan_iter(match=old.crawl_pattern, count=1000):
-            name = key.decode()
-            self.client.renamenx(key, new.prefix + name[len(old.prefix):])
+            target = new.prefix + key.decode()[len(old.prefix):]
+            dump = self.client.dump(key)  # not RENAMENX: on a cluster the two keys' slots differ
+            if dump is not None and not self.client.exists(target):
+                self.client.restore(target, max(0, int(self.client.pttl(key))), dump)
         for key in self.client.scan_iter(match=old.prefix + "*", count=1000):
             if key.decode() != old.ids:
                 self.client.unlink(key)

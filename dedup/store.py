@@ -1,25 +1,27 @@
 """The Redis side of the engine: scripts and pipelines that read and write the index.
 
-Every key comes from :class:`dedup.keys.Keys` and every script gets its keys in ``KEYS``, all
-under the namespace's hash tag. An ingest reads in a few pipelined round trips (band entries,
-candidates compared with the query on the server, records, clusters) and writes with one
-atomic, guarded script. Nothing read back is unpickled: values are packed binary, JSON or
-zlib text.
+Every key comes from :class:`dedup.keys.Keys` and every script gets its keys in ``KEYS``, each
+call's in one slot. An ingest reads in a few pipelined round trips (band entries, candidates
+compared with the query on the server, records, clusters) and writes with one atomic, guarded
+script (on a Redis Cluster, one journaled write applied slot by slot: dedup.journal). Nothing
+read back is unpickled: values are packed binary, JSON or zlib text.
 """
 
-import hashlib
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-import msgpack
 import redis
 
 from dedup import codec
 from dedup.codec import ArticleField as F
 from dedup.errors import IndexMismatchError, StoreUnavailableError
+from dedup.journal import ClusterWrite, Guard, LeaseHeldError, Op, band_digest, pack
 from dedup.keys import Keys
+from dedup.pernode import Call, run_calls
 from dedup.redisconn import UNAVAILABLE
+from dedup.slotreads import band_values, candidate_calls, merge_candidates
+from dedup.slots import by_slot
 
 
 def _script(name: str) -> str:
@@ -45,32 +47,18 @@ class RawState:
     articles: int = 0  # the articles counter when this was read
 
 
-# A band guard or op names a tuple of band keys (consecutive in KEYS); others one key.
-Target = str | tuple[str, ...]
-Guard = tuple[str, Target, str | bytes, bytes]
-Op = tuple[str, Target, str | bytes, str | bytes | int | float]
-
-
-class LeaseHeldError(Exception):
-    """Another process holds the write lease (internal: the writer waits, then gives up)."""
-
-    def __init__(self, holder: str) -> None:
-        super().__init__(holder)
-        self.holder = holder
-
-
-def band_digest(values: list[bytes]) -> bytes:
-    """The digest apply.lua computes of band values, for a bands guard."""
-    return hashlib.sha1(b",".join(b"%d:%s" % (len(v), v) for v in values)).hexdigest().encode()
+__all__ = ["Guard", "LeaseHeldError", "Op", "RawRecord", "RawState", "Store", "band_digest"]
 
 
 class Store:
     """Thin wrapper over the scripts; turns redis errors into StoreUnavailableError."""
 
-    def __init__(self, client: redis.Redis, keys: Keys) -> None:
+    def __init__(self, client: redis.Redis, keys: Keys, lease_ttl: float = 30.0) -> None:
         self.client = client
         self.keys = keys
         self._apply = client.register_script(_script("apply.lua"))
+        self.cluster = ClusterWrite(client, keys, self._apply, lease_ttl) if keys.sharded \
+            else None
         self._bands = client.register_script(_script("bands.lua"))
         self._candidates = client.register_script(_script("candidates.lua"))
         self._templates = client.register_script(_script("templates.lua"))
@@ -144,6 +132,12 @@ class Store:
         each packed band list (read again when the band hashes grew since last seen)."""
         k = self.keys
         fields = b"".join(packed)
+        if k.sharded:  # no script: the band entries are in many slots
+            try:
+                epoch, self.buckets, articles, values = band_values(self.client, k, fields)
+            except UNAVAILABLE as exc:
+                raise StoreUnavailableError(f"Redis is unavailable: {exc}") from exc
+            return epoch, articles, values
         while True:
             keys, _ = k.band_keys(fields, self.buckets)
             res = self._call(self._bands, [k.epoch, k.meta, k.stats, *keys],
@@ -161,14 +155,8 @@ class Store:
         ids = list(dict.fromkeys(c for cands in ranked for c in cands))
         if not ids:
             return [[] for _ in articles], {}
-        position = {c: i + 1 for i, c in enumerate(ids)}
-        args: list[str | bytes | int | float] = [min_equal, len(articles)]
-        for (_, qsig, _), cands in zip(articles, ranked, strict=True):
-            usable = cands if qsig else []
-            args += [qsig, len(usable), *(position[c] for c in usable)]
-        kept_pos, sig_list = self._call(self._candidates, [self.keys.sig(c) for c in ids], args)
-        kept = [[ids[p - 1] for p in chosen] for chosen in kept_pos]
-        return kept, {ids[i]: s for i, s in enumerate(sig_list) if s}
+        parts, calls = candidate_calls(self.keys, ids, articles, ranked, min_equal)
+        return merge_candidates(ranked, parts, self._calls(self._candidates, calls))
 
     def _records(self, wanted: list[str], sigs: dict[str, bytes]
                  ) -> tuple[dict[str, RawRecord], dict[str, dict[str, bytes]]]:
@@ -210,27 +198,11 @@ class Store:
         holds and, when band keys are named, the index has the ``buckets`` band hashes they
         were computed for; return None, or the index of the failed guard (0 when the band
         hashes grew: plan again). Raises LeaseHeldError."""
-        keys: list[str] = [self.keys.lease, self.keys.epoch, self.keys.meta]
-        position: dict[str, int] = {key: j + 1 for j, key in enumerate(keys)}
-
-        def at(target: Target) -> int:
-            if isinstance(target, tuple):  # consecutive band keys: placed together
-                first = len(keys) + 1
-                keys.extend(target)
-                return first
-            if target not in position:
-                keys.append(target)
-                position[target] = len(keys)
-            return position[target]
-
-        flat: list[str | bytes | int | float] = [len(guards)]
-        for kind, target, fld, value in guards:
-            flat += [kind, at(target), fld, value]
-        flat.append(len(ops))
-        for op, target, fld, val in ops:
-            flat += [op, at(target), fld, val]
-        res = self._call(self._apply, keys, [token, msgpack.packb(flat, use_bin_type=False),
-                                             "" if buckets is None else buckets])
+        if self.cluster is not None:
+            failed, self.buckets = self.cluster.apply(guards, ops, token, buckets)
+            return failed
+        keys, argv = pack([self.keys.lease, self.keys.epoch, self.keys.meta], guards, ops)
+        res = self._call(self._apply, keys, [token, argv, "" if buckets is None else buckets])
         if res[0] == 1:
             if ops and ops[-1][0] == codec.OpName.SPLIT:  # grown: the count it grew to
                 self.buckets = int(ops[-1][2]) + int(ops[-1][3])
@@ -247,20 +219,35 @@ class Store:
         """Per site, the template line keys among the given articles' lines (each article:
         a 4-byte tag and its concatenated 8-byte line keys), the articles counted first; or,
         without ``learn``, all the site's template line keys. One round trip."""
-        keys: list[str] = []
-        args: list[str | bytes | int | float] = [min_pages, cap, 1 if learn else 0, len(sites)]
-        for site, articles in sites.items():
-            keys += [self.keys.template(site), self.keys.template_seen(site)]
-            args.append(len(articles))
-            for tag, lines in articles:
-                args += [tag, lines]
-        res = self._call(self._templates, keys, args)
-        return {site: {raw[k:k + 8] for k in range(0, len(raw), 8)}
-                for site, raw in zip(sites, res, strict=True) if raw}
+        out: dict[str, set[bytes]] = {}
+        names = list(sites)
+        groups = list(by_slot([self.keys.template(s) for s in names]).values())  # a call a slot
+        calls = []
+        for group in groups:
+            keys: list[str] = []
+            args: list[str | bytes | int | float] = [min_pages, cap, 1 if learn else 0,
+                                                     len(group)]
+            for j in group:
+                keys += [self.keys.template(names[j]), self.keys.template_seen(names[j])]
+                args.append(len(sites[names[j]]))
+                for tag, lines in sites[names[j]]:
+                    args += [tag, lines]
+            calls.append((keys, args))
+        for group, res in zip(groups, self._calls(self._templates, calls), strict=True):
+            out.update({names[j]: {raw[k:k + 8] for k in range(0, len(raw), 8)}
+                        for j, raw in zip(group, res, strict=True) if raw})
+        return out
 
     def execute(self, pipe: "redis.client.Pipeline") -> list[Any]:
         try:
             return pipe.execute()  # type: ignore[no-any-return,unused-ignore]
+        except UNAVAILABLE as exc:
+            raise StoreUnavailableError(f"Redis is unavailable: {exc}") from exc
+
+    def _calls(self, script: "redis.commands.core.Script", calls: list[Call]) -> list[Any]:
+        """One call a slot, pipelined per master on a cluster."""
+        try:
+            return run_calls(self.client, script, calls)
         except UNAVAILABLE as exc:
             raise StoreUnavailableError(f"Redis is unavailable: {exc}") from exc
 

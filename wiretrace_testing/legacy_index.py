@@ -21,7 +21,7 @@ def write_v1(client: redis.Redis, scratch: Keys, ns: str) -> int:
     v1 = f"{ns}:v1:"
     n = 0
     for key in list(client.scan_iter(match=scratch.index_pattern(), count=1000)):
-        name = key.decode()[len(scratch.index_prefix):]
+        name = key.decode().split("}:", 1)[1]  # after the hash tag (one, or a family's)
         family, _, rest = name.partition(":")
         kind = client.type(key).decode()
         if family == "article":
@@ -38,12 +38,13 @@ def write_v1(client: redis.Redis, scratch: Keys, ns: str) -> int:
                 "stats", "meta", "site", "tpl"):
             short = {"sig": "s:", "alias": "u:", "band": "b:"}.get(family, family + ":")
             target = v1 + short + rest if rest else v1 + family
-            client.copy(key, target, replace=True)
+            client.restore(target, 0, client.dump(key), replace=True)  # any slot
         else:
             continue
         client.delete(key)
         n += 1
     for key in list(client.scan_iter(match=scratch.prefix + "crawl:*", count=1000)):
-        client.rename(key, v1 + key.decode()[len(scratch.prefix):])
+        client.restore(v1 + key.decode()[len(scratch.prefix):], 0, client.dump(key))
+        client.delete(key)
         n += 1
     return n

@@ -13,12 +13,23 @@
 --     values of those band entries; GUARD.EPOCH: the write counter as read: when nothing was
 --     written since, every bands guard holds without re-reading (never fails itself).
 -- A successful write with operations bumps the write counter.
+-- ARGV[4] (a Redis Cluster, dedup/journal.py): a journal number J; the call is one slot's
+--   share of a write whose guards were checked under the lease. KEYS[1] to KEYS[3] are then
+--   that slot's marker of the last journal applied there: nothing is done when it is J or
+--   later (a replay), else the operations are applied and the marker set to J. OP.SPLIT then
+--   splits one bucket (k = 1, from = the count it makes k) and may come more than once.
 -- Returns {1} on success, {0, i} when guard i failed, {0, 0, LEASE_REFUSED, holder},
 --   {0, 0, LAYOUT_CHANGED, count} when the band hash count is not ARGV[3].
-local holder = redis.call('GET', KEYS[1])
-if (holder or '') ~= ARGV[1] then return {0, 0, LEASE_REFUSED, holder or ''} end
-local buckets = redis.call('HGET', KEYS[3], BUCKETS) or tostring(INITIAL_BUCKETS)
-if ARGV[3] ~= '' and ARGV[3] ~= buckets then return {0, 0, LAYOUT_CHANGED, buckets} end
+local journal = tonumber(ARGV[4] or '')
+local buckets
+if journal then
+  if tonumber(redis.call('GET', KEYS[1]) or '0') >= journal then return {1} end
+else
+  local holder = redis.call('GET', KEYS[1])
+  if (holder or '') ~= ARGV[1] then return {0, 0, LEASE_REFUSED, holder or ''} end
+  buckets = redis.call('HGET', KEYS[3], BUCKETS) or tostring(INITIAL_BUCKETS)
+  if ARGV[3] ~= '' and ARGV[3] ~= buckets then return {0, 0, LAYOUT_CHANGED, buckets} end
+end
 -- Band values read for a digest are kept, so the writes below do not read them again. When
 -- no digest was needed (nothing written since the read), hash reads go straight to Redis.
 local cache, caching = {}, true
@@ -117,13 +128,14 @@ local function split(first, from, k)
     hset_all(old, keep)
     hset_all(new, move)
   end
+  if journal then return end  -- the control slot's share sets the count
   buckets = tostring(from + k)
   redis.call('HSET', KEYS[3], BUCKETS, buckets)
 end
 local no = tonumber(A[i]); i = i + 1
 for o = 0, no - 1 do  -- nothing is written unless every split is valid
   local op, from, k = A[i + 4 * o], tonumber(A[i + 4 * o + 2]), tonumber(A[i + 4 * o + 3])
-  if op == OP.SPLIT and (o ~= no - 1 or from ~= tonumber(buckets) or k < 1
+  if op == OP.SPLIT and not journal and (o ~= no - 1 or from ~= tonumber(buckets) or k < 1
                          or from - halve(from) + k > halve(from)) then
     return redis.error_reply('bad split of ' .. tostring(k) .. ' from ' .. tostring(from))
   end
@@ -159,5 +171,6 @@ for o = 1, no do
     return redis.error_reply('unknown op ' .. tostring(op))
   end
 end
-if no > 0 then redis.call('INCR', KEYS[2]) end
+if journal then redis.call('SET', KEYS[1], journal)
+elseif no > 0 then redis.call('INCR', KEYS[2]) end
 return {1}

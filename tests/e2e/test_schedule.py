@@ -6,13 +6,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-import redis
+import pytest
 
 from dedup.config import Settings
 from dedup.keys import Keys
+from dedup.redisconn import client_from_url
 from wiretrace_testing.localsites import SiteBuilder, free_port, start_server, write_hosts
 
 WIRETRACE = str(Path(sys.executable).with_name("wiretrace"))
+
+pytestmark = pytest.mark.cluster  # on one Redis and on a cluster
 
 
 def test_a_run_still_going_is_not_started_again(settings: Settings, tmp_path: Path) -> None:
@@ -46,7 +49,7 @@ sources:
     # takes seconds on a loaded machine), so most starts were skipped, and at least one run
     # ended inside the window
     assert 1 <= slot["runs"] <= 3 and slot["skipped"] >= 8, slot
-    client = redis.Redis.from_url(settings.redis_url or "")
+    client = client_from_url(settings.redis_url or "", 5.0)
     runs = [json.loads(r) for r in client.lrange(Keys(settings.namespace).crawl_runs, 0, -1)]
     done = [r for r in runs if r.get("finish_reason")]
     assert done and all(r["skipped"].get("timeout") == 1 for r in done), done

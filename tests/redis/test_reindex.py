@@ -18,6 +18,8 @@ from dedup.models import ArticleInput
 from wiretrace_testing.legacy_index import write_v1
 from wiretrace_testing.stories import excerpt, story, wrapped_copy
 
+pytestmark = pytest.mark.cluster  # each test runs on one Redis and on a cluster
+
 
 def corpus(n: int, start: int = 0, seed: int = 3000) -> list[ArticleInput]:
     """n articles: stories, a copy of every third, an excerpt of every fifth."""

@@ -1,0 +1,63 @@
+"""The parts of an ingest's reads that follow the slots: band entries read without a script
+on a Redis Cluster (the counters first), and the candidate comparison split into one script
+call a slot (one call on one Redis, where the index has one tag)."""
+
+from typing import Any
+
+import redis
+
+from dedup import codec
+from dedup.keys import Keys
+from dedup.pernode import Call
+from dedup.slots import by_slot
+
+
+def band_values(client: redis.Redis, keys: Keys, fields: bytes
+                ) -> tuple[bytes, int, int, list[bytes]]:
+    """The write counter, band hash count and articles counter, read before the values of
+    the band entries ``fields`` name (a write between the two changes the write counter, so a
+    plan on what was read fails its check)."""
+    pipe = client.pipeline(transaction=False)
+    pipe.get(keys.epoch)
+    pipe.hget(keys.meta, codec.BUCKETS)
+    pipe.hget(keys.stats, "articles")
+    epoch, buckets, articles = pipe.execute()
+    count = int(buckets or codec.INITIAL_BUCKETS)
+    band_keys, _ = keys.band_keys(fields, count)
+    pipe = client.pipeline(transaction=False)
+    n = codec.BAND_FIELD
+    for j, key in enumerate(band_keys):
+        pipe.hget(key, fields[j * n:(j + 1) * n])
+    values = [v or b"" for v in pipe.execute()] if band_keys else []
+    return epoch or b"", count, int(articles or 0), values
+
+
+def candidate_calls(keys: Keys, ids: list[str], articles: list[tuple[str, bytes, bytes]],
+                    ranked: list[list[str]], min_equal: int
+                    ) -> tuple[list[list[str]], list[Call]]:
+    """candidates.lua calls, one a slot of the candidates' signatures: the ids of each, and
+    the calls."""
+    parts, calls = [], []
+    for group in by_slot([keys.sig(c) for c in ids]).values():
+        part = [ids[j] for j in group]
+        position = {c: i + 1 for i, c in enumerate(part)}
+        args: list[Any] = [min_equal, len(articles)]
+        for (_, qsig, _), cands in zip(articles, ranked, strict=True):
+            usable = [c for c in cands if c in position] if qsig else []
+            args += [qsig, len(usable), *(position[c] for c in usable)]
+        parts.append(part)
+        calls.append(([keys.sig(c) for c in part], args))
+    return parts, calls
+
+
+def merge_candidates(ranked: list[list[str]], parts: list[list[str]], results: list[Any]
+                     ) -> tuple[list[list[str]], dict[str, bytes]]:
+    """Per article the candidates kept, in their ranked order, and the signatures read."""
+    chosen: list[set[str]] = [set() for _ in ranked]
+    sigs: dict[str, bytes] = {}
+    for part, (kept_pos, sig_list) in zip(parts, results, strict=True):
+        for a, got in enumerate(kept_pos):
+            chosen[a].update(part[p - 1] for p in got)
+        sigs.update({part[i]: s for i, s in enumerate(sig_list) if s})
+    return [[c for c in cands if c in mine] for cands, mine in zip(ranked, chosen,
+                                                                    strict=True)], sigs

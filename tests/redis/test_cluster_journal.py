@@ -1,0 +1,100 @@
+"""A cluster write applied slot by slot (dedup.journal): a writer killed between two slots
+leaves a journal that the next writer replays; nothing it wrote is half there afterwards."""
+
+import multiprocessing as mp
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from dedup.config import Settings
+from dedup.engine import Engine
+from dedup.journal import ClusterWrite, Share
+from dedup.models import ArticleInput
+from tests.redis.test_cluster import corpus, exported, run
+from wiretrace_testing.stories import excerpt, story, wrapped_copy
+
+
+def articles(first: int, n: int) -> list[ArticleInput]:
+    out = []
+    for i in range(first, first + n):
+        text = story(8000 + i, paragraphs=4)
+        out += [ArticleInput(url=f"https://orig.example/{i}", text=text,
+                             published="2024-01-01T00:00:00Z"),
+                ArticleInput(url=f"https://copy.example/{i}", text=wrapped_copy(text),
+                             published="2024-01-02T00:00:00Z"),
+                ArticleInput(url=f"https://bits.example/{i}", text=excerpt(text),
+                             published="2024-01-03T00:00:00Z")]
+    return out
+
+
+def _dies_mid_write(settings: Settings) -> None:
+    """Ingest, and SIGKILL this process after half the slots of the first write."""
+    real = ClusterWrite._run
+
+    def half_then_die(self: ClusterWrite, number: str, calls: list[Share]) -> None:
+        real(self, number, calls[:len(calls) // 2])
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    ClusterWrite._run = half_then_die  # type: ignore[method-assign]
+    Engine.from_settings(settings).ingest(articles(0, 10), workers=1)
+
+
+@pytest.mark.parametrize("then", ["ingest", "reindex"])
+def test_a_writer_killed_mid_write_is_finished_by_the_next(cluster_settings: Settings,
+                                                           then: str) -> None:
+    settings = cluster_settings.model_copy(update={"lease_ttl": 1.0})
+    child = mp.get_context("fork").Process(target=_dies_mid_write, args=(settings,))
+    child.start()
+    child.join(60)
+    assert child.exitcode == -signal.SIGKILL
+    engine = Engine.from_settings(settings)
+    assert engine.client.exists(engine.keys.journal)
+    assert "cluster writes not finished (the next write replays them)" in engine.fsck()
+    t = time.monotonic()
+    if then == "ingest":
+        engine.ingest(articles(10, 5), workers=1)  # waits for the dead writer's lease to lapse
+    else:  # a rebuild (once the lease lapses) finishes the dead writer's journal first
+        engine.reindex()
+        engine.ingest(articles(10, 5), workers=1)
+    assert time.monotonic() - t < 10
+    assert not engine.client.exists(engine.keys.journal)
+    assert engine.fsck() == {}
+    rows = {str(r["url"]): r for r in engine.export()}
+    assert len(rows) == 45
+    originals = sorted(u for u, r in rows.items() if r["role"] == "original")
+    assert originals == sorted(f"https://orig.example/{i}" for i in range(15))
+
+
+def test_ingest_processes_killed_at_random_then_rerun(cluster_url: str, tmp_path: Path) -> None:
+    """`wiretrace ingest` SIGKILLed three times at random points, then run to the end: fsck
+    clean, one original per story."""
+    ns, stories = f"wttest-killed-{time.monotonic_ns()}", 150
+    data = tmp_path / "in.jsonl"
+    data.write_text("\n".join(corpus(stories, seed=6000)) + "\n")
+    env = {**os.environ, "REDIS_URL": cluster_url, "WIRETRACE_NAMESPACE": ns,
+           "WIRETRACE_INGEST_WORKERS": "1", "WIRETRACE_LEASE_TTL": "1"}
+    wiretrace = str(Path(sys.executable).with_name("wiretrace"))
+    rng = random.Random(14)
+    for _ in range(3):
+        proc = subprocess.Popen([wiretrace, "ingest", "--jsonl", str(data)], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(1.0, 4.0))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    again = run(["ingest", "--jsonl", str(data)], cluster_url, ns)
+    assert again.returncode == 0, again.stderr[-2000:]
+    check = run(["fsck"], cluster_url, ns)
+    assert check.returncode == 0, check.stdout + check.stderr
+    rows = exported(cluster_url, ns)
+    assert len(rows) == 4 * stories
+    originals: dict[object, int] = {}
+    for r in rows:
+        originals[r["cluster"]] = originals.get(r["cluster"], 0) + (r["role"] == "original")
+    assert len(originals) == stories and set(originals.values()) == {1}, originals
+    print("replayed" if "replaying" in again.stderr else "no write was cut")
