@@ -32,6 +32,7 @@ from wiretrace_testing.stories import excerpt, story, wrapped_copy
 
 WIRETRACE = str(Path(sys.executable).with_name("wiretrace"))
 ROOT = Path(__file__).resolve().parents[2]
+MESSAGES = 6  # what _seed owes the watched site
 
 
 class Receiver:
@@ -94,26 +95,28 @@ class Receiver:
 
 
 def _seed(engine: Engine) -> set[str]:
-    """Three stories of the watched site with three copies and a partial each, one story of
-    an unwatched site with a copy; returns the watched site's copy ids."""
-    items = []
+    """Three stories of the watched site, each written twice: the original with two copies,
+    then a copy and a partial (six messages of two copies); one story of an unwatched site
+    with a copy. Returns the watched site's copy ids."""
+    copies: set[str] = set()
     for n in range(3):
         text = story(300 + n)
-        items.append(ArticleInput(url=f"https://www.origin.example/news/{n}", text=text,
-                                  published="2024-03-01T08:00:00Z", title=f"Story {n}"))
-        items += [ArticleInput(url=f"https://farm{k}.example/{n}",
-                               text=wrapped_copy(text, "Source: origin.example"))
-                  for k in range(3)]
-        items.append(ArticleInput(url=f"https://brief.example/{n}", text=excerpt(text)))
+        writes = [[ArticleInput(url=f"https://www.origin.example/news/{n}", text=text,
+                                published="2024-03-01T08:00:00Z", title=f"Story {n}"),
+                   *(ArticleInput(url=f"https://farm{k}.example/{n}",
+                                  text=wrapped_copy(text, "Source: origin.example"))
+                     for k in range(2))],
+                  [ArticleInput(url=f"https://farm2.example/{n}",
+                                text=wrapped_copy(text, "Source: origin.example")),
+                   ArticleInput(url=f"https://brief.example/{n}", text=excerpt(text))]]
+        for items in writes:
+            report = engine.ingest(items)
+            copies |= {o.id or "" for o in report.outcomes if o.role in ("copy", "partial")}
     other = story(399)
-    items += [ArticleInput(url="https://other.example/x", text=other,
-                           published="2024-03-01T08:00:00Z"),
-              ArticleInput(url="https://farm0.example/x", text=wrapped_copy(other))]
-    report = engine.ingest(items)
-    copies = {o.id for o, i in zip(report.outcomes, items, strict=True)
-              if o.role in ("copy", "partial") and "origin.example" not in i.url
-              and "other" not in i.url and "/x" not in i.url}
-    assert len(copies) == 12, [(o.url, o.role) for o in report.outcomes]
+    engine.ingest([ArticleInput(url="https://other.example/x", text=other,
+                                published="2024-03-01T08:00:00Z"),
+                   ArticleInput(url="https://farm0.example/x", text=wrapped_copy(other))])
+    assert len(copies) == 12 and engine.client.xlen(engine.keys.watch_events) == 6
     return copies
 
 
@@ -132,7 +135,7 @@ def test_every_copy_reaches_the_webhook_once_despite_kills(settings: Settings,
     deadline = time.monotonic() + 120
     delivered = engine.keys.watch_delivered
     runs = 0
-    while engine.client.hlen(delivered) < len(copies) and time.monotonic() < deadline:
+    while engine.client.zcard(delivered) < MESSAGES and time.monotonic() < deadline:
         proc = subprocess.Popen([WIRETRACE, "notify"], env=env, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
         runs += 1
@@ -155,10 +158,12 @@ def test_every_copy_reaches_the_webhook_once_despite_kills(settings: Settings,
     for headers, body, status in receiver.posts:
         payload = Webhook(secret).verify(body, headers)  # raises on a bad signature
         data = payload["data"]
-        assert payload["type"] == "copy.found" and data["site"] == "origin.example"
-        assert data["original"]["site"] == "origin.example"
-        assert data["copy"]["role"] in ("copy", "partial") and data["containment"] > 0.2
-        by_copy[data["copy"]["id"]].add(headers["webhook-id"])
+        assert payload["type"] == "site.copies" and data["site"] == "origin.example"
+        assert len(data["copies"]) == 2  # the two copies one write found: one message
+        for item in data["copies"]:
+            assert item["type"] == "copy.found" and item["original"]["site"] == "origin.example"
+            assert item["copy"]["role"] in ("copy", "partial") and item["containment"] > 0.2
+            by_copy[item["copy"]["id"]].add(headers["webhook-id"])
         ok[headers["webhook-id"]] += status == 200
     assert set(by_copy) == copies  # every copy, and nothing of the unwatched site
     assert all(len(ids) == 1 for ids in by_copy.values()), by_copy  # one webhook-id a copy
@@ -204,10 +209,13 @@ def test_the_compose_notify_service_delivers_and_stops_on_sigterm(settings: Sett
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 30
-        while engine.client.hlen(engine.keys.watch_delivered) < len(copies) and \
+        while engine.client.zcard(engine.keys.watch_delivered) < MESSAGES and \
                 time.monotonic() < deadline:
             time.sleep(0.1)
-        assert engine.client.hlen(engine.keys.watch_delivered) == len(copies)
+        assert engine.client.zcard(engine.keys.watch_delivered) == MESSAGES
+        got = {c["copy"]["id"] for _, body, _ in receiver.posts
+               for c in json.loads(body)["data"]["copies"]}
+        assert got == copies
     finally:
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=20)
