@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import feedparser
+import pytest
 from fastapi.testclient import TestClient
 
 from dedup import notices
@@ -41,6 +42,7 @@ def _events(engine: Engine) -> list[dict[str, str]]:
     return [{**c, "site": e["site"]} for e in _entries(engine) for c in json.loads(e["copies"])]
 
 
+@pytest.mark.cluster  # on one Redis and on a cluster (scripts one by one)
 def test_events_once_per_copy_and_caught_up_after_a_lost_step(settings: Settings) -> None:
     engine = Engine.from_settings(settings)
     engine.watches.add("origin.example", "http://127.0.0.1:9/h", None, LOOPBACK)
@@ -92,6 +94,7 @@ def _reassignment(engine: Engine, n: int) -> None:
                                 published="2023-11-01T00:00:00Z")])
 
 
+@pytest.mark.cluster  # on one Redis and on a cluster (scripts one by one)
 def test_a_reassigned_copy_sends_an_update(settings: Settings) -> None:
     engine = Engine.from_settings(settings)
     engine.watches.add("origin.example", "http://127.0.0.1:9/h", None, LOOPBACK)
@@ -164,6 +167,7 @@ def test_watch_and_site_api(settings: Settings) -> None:
     assert client.delete("/v1/watches/origin.example", headers=key).status_code == 404
 
 
+@pytest.mark.cluster  # on one Redis and on a cluster (scripts one by one)
 def test_many_copies_go_in_messages_of_at_most_message_copies(settings: Settings,
                                                               monkeypatch: Any) -> None:
     monkeypatch.setattr(notices, "MESSAGE_COPIES", 2)
@@ -176,6 +180,7 @@ def test_many_copies_go_in_messages_of_at_most_message_copies(settings: Settings
     assert len(set(ids)) == 3 and all(i.startswith("msg_") for i in ids)
 
 
+@pytest.mark.cluster  # on one Redis and on a cluster (scripts one by one)
 def test_notice_steps_run_out_of_order_keep_the_newer_write(settings: Settings) -> None:
     """Two writes to one copy's cluster, their notices steps run newest first: the older
     step changes nothing (no event, no site-page row)."""
