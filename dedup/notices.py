@@ -6,8 +6,10 @@ Both are derived from the index's state after a successful write, never from a c
 :func:`copy_facts` lists the copies a batch touched as they now stand, and each script
 below compares with what it stored before and changes nothing when they agree. Running it
 twice (a batch ingested again after a crash between the index write and this step) queues
-nothing twice; running it after a crash catches up what was missed. See README
-"For publishers".
+nothing twice; running it after a crash catches up what was missed. The steps of two
+writes that ran in the opposite order are told apart by a stamp per copy (below): the
+older changes nothing. The events of one write for one site are one stream entry (one
+webhook message). See README "For publishers".
 """
 
 import json
