@@ -54,7 +54,7 @@ quality: $(STAMP)
 # the browser tests (headless Chromium) write their screenshots to tests/out/; the README
 # shows the copies in docs/screenshots/ (committed)
 screenshots: $(STAMP)
-	sh scripts/with-redis.sh $(BIN)/python -m pytest -q tests/e2e/test_browser.py
+	sh scripts/with-redis.sh $(BIN)/python -m pytest -q tests/e2e/test_browser.py tests/e2e/test_site_page.py
 	mkdir -p docs/screenshots
 	cp tests/out/*.png docs/screenshots/
 

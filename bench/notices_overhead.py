@@ -7,6 +7,7 @@ interleaved runs. Every copy or partial of the watched site must give one event.
     REDIS_URL=redis://127.0.0.1:PORT/0 python -m bench.notices_overhead [STORIES ...]
 """
 
+import json
 import sys
 import time
 import uuid
@@ -42,7 +43,8 @@ def timed(mode: str, prepared: list[Prepared], batch: int) -> tuple[float, int, 
     for i in range(0, len(prepared), batch):
         engine.ingest_prepared(prepared[i:i + batch])
     took = time.perf_counter() - t
-    events = engine.client.xlen(engine.keys.watch_events)
+    events = sum(len(json.loads(f[b"copies"]))  # copies queued, in messages of several
+                 for _, f in engine.client.xrange(engine.keys.watch_events))
     found = engine.lookup_ids([p.id for p in prepared])
     owed = sum(1 for r in found if r.role in ("copy", "partial") and r.original
                and r.original["site"] == "origin.example")

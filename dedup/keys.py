@@ -189,13 +189,21 @@ class Keys:
 
     @property
     def watch_sent(self) -> str:
-        """Hash: copy id -> ``site original`` its last queued event named (what is owed)."""
+        """Hash: copy id -> ``epoch cluster version`` of the newest notices step that saw it,
+        then ``site original`` when its last queued event names a watched site."""
         return self._watch("sent")
 
     @property
+    def watch_stamps(self) -> str:
+        """Sorted set: copies whose ``sent`` entry is a bare stamp (no watched site), by when
+        (ms); a stamp is dropped after ``dedup.notices.STAMP_KEEP_MS``."""
+        return self._watch("stamps")
+
+    @property
     def watch_delivered(self) -> str:
-        """Hash: webhook-id -> when a receiver answered 2xx (the notifier's dedup)."""
-        return self._watch("delivered")
+        """Sorted set: webhook-id by when a receiver answered 2xx (the notifier's dedup),
+        trimmed with the stream."""
+        return self._watch("delivered_at")
 
     @property
     def watch_tries(self) -> str:

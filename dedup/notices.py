@@ -6,22 +6,24 @@ Both are derived from the index's state after a successful write, never from a c
 :func:`copy_facts` lists the copies a batch touched as they now stand, and each script
 below compares with what it stored before and changes nothing when they agree. Running it
 twice (a batch ingested again after a crash between the index write and this step) queues
-nothing twice; running it after a crash catches up what was missed. See README
-"For publishers".
+nothing twice; running it after a crash catches up what was missed. The steps of two
+writes that ran in the opposite order are told apart by a stamp per copy (below): the
+older changes nothing. The events of one write for one site are one stream entry (one
+webhook message). See README "For publishers".
 """
 
-import hashlib
 import json
 import logging
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from importlib import resources
 from typing import Any
 
 import redis
 from redis.cluster import RedisCluster
 
 from dedup import codec
+from dedup.codec import ClusterField
 from dedup.keys import Keys
 from dedup.models import Outcome, Verdict
 from dedup.plan import Plan
@@ -50,30 +52,22 @@ redis.call('HINCRBY', KEYS[4], ARGV[5], 1)
 return 1
 """
 
-# KEYS sent, events; ARGV copy, "site original" it now reproduces ('' for none), time (ms),
-# '1' when that site is watched. The notifier derives each event's webhook-id from its site,
-# copy and original.
-_EVENT = """
-local old = redis.call('HGET', KEYS[1], ARGV[1]) or ''
-local watched = ARGV[4] == '1' and ARGV[2] ~= ''
-if old == (watched and ARGV[2] or '') then return 0 end
-local function add(site, original, kind)
-  redis.call('XADD', KEYS[2], '*', 'site', site, 'copy', ARGV[1], 'original', original,
-             'previous', old, 'kind', kind, 'at', ARGV[3])
-end
-local osite = string.match(old, '^(%S+) ') or ''
-local nsite, norig = string.match(ARGV[2], '^(%S+) (%S+)$')
-if old ~= '' and (not watched or osite ~= nsite) then
-  add(osite, norig or '', 'copy.reassigned')
-end
-if watched then
-  add(nsite, norig, old ~= '' and osite == nsite and 'copy.reassigned' or 'copy.found')
-  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-else
-  redis.call('HDEL', KEYS[1], ARGV[1])
-end
-return 1
-"""
+# Steps of two writers can run in the opposite order of their writes. Whether a step is older
+# than the one last recorded for a copy: the version of the cluster holding the copy after
+# the write (each write to a cluster bumps it; a write that changes a copy read its cluster
+# after every earlier write to it applied) against the version last recorded for that
+# cluster, or against the version the recorded step read when it moved the copy out of it.
+# The write counter as a write read it cannot order them (it is read before the clusters, so
+# a later write may have read a lower one); the counter a write leaves is known only to its
+# script. Stamps are trusted STAMP_KEEP_MS (a cluster id deleted and made again restarts its
+# versions), far longer than any step overtaken in flight; a copy moved twice in that time
+# by racing writers is not ordered.
+STAMP_KEEP_MS = 600_000
+MESSAGE_COPIES = 100  # copies in one stream entry (one webhook message) at most
+
+# dedup/lua/watch_events.lua: the events of a write's facts, and which facts are current
+_EVENTS = (resources.files("dedup").joinpath("lua", "watch_events.lua").read_text()
+           .replace("KEEP", str(STAMP_KEEP_MS)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,13 +82,10 @@ class CopyFact:
     containment: float | None
     seen: str  # the copy's first_seen, ISO 8601
     previous_site: str | None  # its original's site before this write, when another
-
-
-def webhook_id(site: str, copy: str, original: str) -> str:
-    """The Standard Webhooks message id of one copy's event for one site: the same every time
-    the same copy is owed to the same site with the same original."""
-    digest = hashlib.sha256(f"{site}\n{copy}\n{original}".encode()).hexdigest()
-    return f"msg_{digest[:32]}"
+    cluster: str = "-"  # the cluster holding it after the write ('-' when removed)
+    version: int = 0  # that cluster's version after the write
+    before: str = "-"  # the cluster holding it before the write, as read ('-' when none)
+    before_version: int = 0  # that cluster's version as read
 
 
 def week_of(iso: str) -> tuple[float, str]:
@@ -121,6 +112,7 @@ def copy_facts(plan: Plan, outcomes: list[Outcome]) -> list[CopyFact]:
         cm = plan.clusters.get(cid)
         if cm is None:
             continue
+        version = cm.version + (cid in plan.dirty_clusters)
         for mid, v in cm.verdicts.items():
             was = before.get(mid)
             original = v.original or cm.original
@@ -133,19 +125,31 @@ def copy_facts(plan: Plan, outcomes: list[Outcome]) -> list[CopyFact]:
             if v.role not in ("copy", "partial") or o is None:
                 if previous_site:  # no longer anyone's copy
                     facts.append(CopyFact(mid, site_of(m.meta.url), "", "", "", None,
-                                          m.meta.first_seen, previous_site))
+                                          m.meta.first_seen, previous_site, cid, version,
+                                          *_read(plan, mid)))
                 continue
             if same_site(m.meta.site, o.meta.site):
                 continue
             facts.append(CopyFact(mid, site_of(m.meta.url), o.id, site_of(o.meta.url), v.role,
-                                  v.containment, m.meta.first_seen, previous_site))
+                                  v.containment, m.meta.first_seen, previous_site, cid, version,
+                                  *_read(plan, mid)))
     for rid, gone in plan.removed.items():  # removed copies: owed to nobody now
         if rid in plan.members:
             continue  # taken out to be written again (an update), not removed
         if previous_site := _previous_site(plan, before.get(rid)):
             facts.append(CopyFact(rid, site_of(gone.meta.url), "", "", "", None,
-                                  gone.meta.first_seen, previous_site))
+                                  gone.meta.first_seen, previous_site, "-", 0,
+                                  *_read(plan, rid)))
     return facts
+
+
+def _read(plan: Plan, article: str) -> tuple[str, int]:
+    """The cluster that held an article when the write read it, and its version then."""
+    record = plan.raw.records.get(article)
+    if record is None or record.cluster not in plan.raw.clusters:
+        return "-", 0
+    fields = plan.raw.clusters[record.cluster]
+    return record.cluster, int(fields.get(ClusterField.VERSION, b"0") or 0)
 
 
 def _previous_site(plan: Plan, was: Verdict | None) -> str | None:
@@ -157,13 +161,14 @@ def _previous_site(plan: Plan, was: Verdict | None) -> str | None:
 
 
 class Notices:
-    """Records a write's copy facts: the site copy index, then the watch events."""
+    """Records a write's copy facts: the watch events (and the order of steps), then the
+    site copy index."""
 
     def __init__(self, client: redis.Redis, keys: Keys) -> None:
         self.client = client
         self.keys = keys
         self._row = client.register_script(_ROW)
-        self._event = client.register_script(_EVENT)
+        self._events = client.register_script(_EVENTS)
 
     def after_write(self, plan: Plan, outcomes: list[Outcome]) -> None:
         facts = copy_facts(plan, outcomes)
@@ -171,9 +176,20 @@ class Notices:
             self.record(facts)
 
     def record(self, facts: list[CopyFact]) -> int:
-        """Index rows, then events; returns the events queued. Each step is idempotent."""
-        rows: list[tuple[Any, list[str], list[Any]]] = []
+        """Events, then index rows for the facts not older than what a step of a later write
+        recorded; returns the events queued. Each step is idempotent."""
+        watched = {w.decode() for w in self.client.hkeys(self.keys.watches)}
+        args: list[Any] = [MESSAGE_COPIES]
         for f in facts:
+            now_of = f"{f.original_site} {f.original}" if f.original else ""
+            args += [f.copy, f.cluster, f.version, f.before, f.before_version, now_of,
+                     int(f.original_site in watched)]
+        answer = self._events(keys=[self.keys.watch_sent, self.keys.watch_events,
+                                    self.keys.watch_stamps], args=args)
+        current = [f for f, ok in zip(facts, answer, strict=False) if int(ok)]
+        queued = int(answer[-1])
+        rows: list[tuple[Any, Any, list[Any]]] = []
+        for f in current:
             if f.previous_site and f.previous_site != f.original_site:
                 rows.append((self._row, self.keys.site_copies(f.previous_site),
                              [f.copy, "", 0, "", ""]))
@@ -185,20 +201,11 @@ class Notices:
             rows.append((self._row, self.keys.site_copies(f.original_site),
                          [f.copy, row, seen, f.copy_site, week]))
         self._scripts(rows)
-        watched = {w.decode() for w in self.client.hkeys(self.keys.watches)}
-        if not watched:
-            return 0
-        now = str(int(time.time() * 1000))
-        events: list[tuple[Any, list[str], list[Any]]] = []
-        for f in facts:
-            now_of = f"{f.original_site} {f.original}" if f.original else ""
-            events.append((self._event, [self.keys.watch_sent, self.keys.watch_events],
-                           [f.copy, now_of, now, int(f.original_site in watched)]))
-        queued = sum(int(n) for n in self._scripts(events))
-        logger.debug("%d copy facts, %d events queued", len(facts), queued)
+        logger.debug("%d copy facts, %d older than recorded, %d events queued", len(facts),
+                     len(facts) - len(current), queued)
         return queued
 
-    def _scripts(self, calls: list[tuple[Any, list[str], list[Any]]]) -> list[Any]:
+    def _scripts(self, calls: list[tuple[Any, Any, list[Any]]]) -> list[Any]:
         """Run script calls in one pipeline; one by one on a Redis Cluster, whose client
         refuses scripts in a pipeline (each call's keys share one slot)."""
         if isinstance(self.client, RedisCluster):

@@ -5,11 +5,15 @@ At least once, nothing acknowledged lost: events are read through the consumer g
 can never be delivered: no such watch, a refused address, ``notify_max_tries`` failures, each
 logged). A notifier killed at any point leaves its events pending; any notifier claims them
 (XAUTOCLAIM) once they were idle ``notify_retry_idle`` seconds and posts them again with the
-same ``webhook-id``. The ids delivered are remembered (``Keys.watch_delivered``) so an event
-queued twice (see :mod:`dedup.notices`) is posted once when the first was acknowledged.
+same ``webhook-id``. The ids delivered are remembered (``Keys.watch_delivered``) so an entry
+posted and not acknowledged (killed in between) is not posted again by its next claim; they
+are forgotten ``DELIVERED_KEEP`` seconds before the oldest entry still owed (trimmed with the
+stream: no entry still owed can have been delivered before it was queued).
 
-Events are taken ``notify_batch`` at a time and posted ``notify_concurrency`` at once; each
-is retried ``notify_attempts`` times in a row with exponential backoff (tenacity), then waits
+An entry is one message: the copies one write owed one site (up to 100, see
+:mod:`dedup.notices`), so a burst of copies goes out in a few POSTs. Entries are taken
+``notify_batch`` at a time and posted ``notify_concurrency`` at once; each is retried
+``notify_attempts`` times in a row with exponential backoff (tenacity), then waits
 for its next claim, the wait doubling per failed claim.
 """
 
@@ -29,13 +33,13 @@ from tenacity import Retrying, retry_if_result, stop_after_attempt, wait_exponen
 from dedup.config import Settings
 from dedup.engine import Engine
 from dedup.fetch import FetchPolicy
-from dedup.notices import webhook_id
 from dedup.results import LookupResult
 from dedup.watches import Watch
 from dedup.webhook import Attempt, Event, encode, message, post, signed_headers
 
 logger = logging.getLogger(__name__)
 GROUP = "notify"
+DELIVERED_KEEP = 86_400  # seconds of deliveries kept before the oldest entry still owed
 
 
 class Notifier:
@@ -99,11 +103,15 @@ class Notifier:
         fresh = self.client.xreadgroup(GROUP, self.consumer, {self.keys.watch_events: ">"},
                                        count=batch, block=None if claimed else block_ms)
         entries = [*claimed, *(e for _, items in fresh or [] for e in items)]
-        events = [Event.of(eid, fields) for eid, fields in entries if fields]
-        gone = [eid for eid, fields in entries if not fields]  # trimmed away: nothing to post
+        parsed = [Event.of(eid, fields) for eid, fields in entries if fields]
+        events = [e for e in parsed if e.items]
+        # trimmed away, or naming no copy: nothing to post
+        gone = [eid for eid, fields in entries if not fields] + \
+            [e.entry for e in parsed if not e.items]
         if not events and not gone:
             return 0
-        ids = {i for e in events for i in (e.copy, e.original, e.previous) if i}
+        ids = {i for e in events for it in e.items for i in (it.copy, it.original, it.previous)
+               if i}
         found = {r.id or "": r for r in self.engine.lookup_ids(sorted(ids))} if ids else {}
         watches = {w.site: w for w in self.engine.watches.all()}
         done = [e.entry for e, ok in zip(events, pool.map(
@@ -125,12 +133,15 @@ class Notifier:
                 return
             floor = group["last-delivered-id"]
         self.client.xtrim(self.keys.watch_events, minid=floor, approximate=False)
+        floor_ms = int((floor.decode() if isinstance(floor, bytes) else str(floor)).split("-")[0])
+        self.client.zremrangebyscore(self.keys.watch_delivered, "-inf",
+                                     f"({floor_ms / 1000 - DELIVERED_KEEP}")
 
     def deliver(self, event: Event, watch: Watch | None,
                 found: dict[str, LookupResult]) -> bool:
-        """Post one event; True when it is settled (to be acknowledged)."""
-        wid = webhook_id(event.site, event.copy, event.original)
-        if self.client.hexists(self.keys.watch_delivered, wid):
+        """Post one entry's message; True when it is settled (to be acknowledged)."""
+        wid = event.id
+        if self.client.zscore(self.keys.watch_delivered, wid) is not None:
             return True  # a repeat of an event delivered before
         if watch is None or not watch.webhook:
             return True  # the watch was removed, or has no webhook: nobody to tell
@@ -159,7 +170,7 @@ class Notifier:
         self._log(event, wid, state, result, failures)
         pipe = self.client.pipeline(transaction=False)
         if result.ok:
-            pipe.hset(self.keys.watch_delivered, wid, int(time.time()))
+            pipe.zadd(self.keys.watch_delivered, {wid: time.time()})
         if settled:
             pipe.hdel(self.keys.watch_tries, wid)
         else:
@@ -169,17 +180,20 @@ class Notifier:
         pipe.execute()
         if result.ok:
             with self._count:
-                self.delivered += 1
+                self.delivered += len(event.items)
         return settled
 
     def _log(self, event: Event, wid: str, state: str, result: Attempt, failures: int) -> None:
-        entry = {"at": round(time.time(), 3), "webhook_id": wid, "kind": event.kind,
-                 "copy": event.copy, "original": event.original, "state": state,
+        first, kinds = event.items[0], {i.kind for i in event.items}
+        entry = {"at": round(time.time(), 3), "webhook_id": wid,
+                 "kind": kinds.pop() if len(kinds) == 1 else "mixed",
+                 "copy": first.copy, "original": first.original,
+                 "copies": [i.copy for i in event.items], "state": state,
                  "status": result.status, "error": result.error, "failures": failures}
         key = self.keys.watch_log(event.site)
         pipe = self.client.pipeline(transaction=False)
         pipe.lpush(key, json.dumps(entry, separators=(",", ":")))
         pipe.ltrim(key, 0, self.settings.notify_log_keep - 1)
         pipe.execute()
-        logger.info("%s %s %s: %s %s", event.site, wid, event.kind, state,
+        logger.info("%s %s %d copies: %s %s", event.site, wid, len(event.items), state,
                     result.status or result.error)

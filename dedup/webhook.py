@@ -1,14 +1,17 @@
 """One webhook message: its JSON body and a signed POST (Standard Webhooks).
 
-The body is ``{"type", "timestamp", "data"}``; the headers are ``webhook-id`` (stable for one
-copy, site and original: a receiver drops a repeat), ``webhook-timestamp`` (this attempt, in
-seconds) and ``webhook-signature`` (``v1,`` and the base64 HMAC-SHA256 of
+The body is ``{"type": "site.copies", "timestamp", "data": {"site", "copies": [...]}}``, one
+entry of the watch stream (the copies one write owed one site, up to 100); the headers are
+``webhook-id`` (derived from the site and its copies: the same on every post of the entry;
+a receiver drops a repeat), ``webhook-timestamp`` (this attempt, in seconds) and
+``webhook-signature`` (``v1,`` and the base64 HMAC-SHA256 of
 ``id.timestamp.body`` under the watch's secret), made by the ``standardwebhooks`` reference
 library. The POST goes through the fetch guard (:func:`dedup.fetch.check_url`): no private
 or loopback address unless allowed, the address checked is the address connected to, and
 no redirect is followed.
 """
 
+import hashlib
 import http.client
 import json
 from dataclasses import dataclass
@@ -21,24 +24,52 @@ from dedup.results import JsonObject, LookupResult
 
 
 @dataclass(frozen=True, slots=True)
-class Event:
-    """One stream entry of the watch stream (see :mod:`dedup.notices`)."""
+class Item:
+    """One copy's change in a message."""
 
-    entry: str  # the stream entry id
-    site: str
+    kind: str  # copy.found | copy.reassigned
     copy: str
     original: str  # '' when the copy reproduces no indexed original any more
     previous: str  # the original it was reported with before ('' for a first report)
-    kind: str  # copy.found | copy.reassigned
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One entry of the watch stream: up to ``MESSAGE_COPIES`` copies owed to one site by
+    one write (see :mod:`dedup.notices`); one webhook message."""
+
+    entry: str  # the stream entry id
+    site: str
+    items: tuple[Item, ...]
     at: int  # when it was queued, ms
 
     @classmethod
     def of(cls, entry: bytes | str, fields: dict[bytes, bytes]) -> "Event":
         f = {k.decode(): v.decode() for k, v in fields.items()}
-        previous = f.get("previous", "").partition(" ")[2]
+        if "copy" in f:  # an entry of one copy, as queued before messages carried several
+            items = [Item(f.get("kind", "copy.found"), f["copy"], f.get("original", ""),
+                          f.get("previous", "").partition(" ")[2])]
+        else:
+            try:
+                rows = json.loads(f.get("copies") or "[]")
+            except ValueError:
+                rows = []
+            items = [Item(str(r.get("kind") or "copy.found"), str(r.get("copy") or ""),
+                          str(r.get("original") or ""), str(r.get("previous") or ""))
+                     for r in rows if isinstance(r, dict) and r.get("copy")]
         return cls(entry.decode() if isinstance(entry, bytes) else entry, f.get("site", ""),
-                   f.get("copy", ""), f.get("original", ""), previous,
-                   f.get("kind", "copy.found"), int(f.get("at") or 0))
+                   tuple(items), int(f.get("at") or 0))
+
+    @property
+    def id(self) -> str:
+        """The message's ``webhook-id``: derived from its site and copies, so every post of
+        the entry (a retry, a claim after a crash) carries the same one."""
+        lines = sorted(f"{i.kind} {i.copy} {i.original} {i.previous}" for i in self.items)
+        return _digest("\n".join([self.site, *lines]))
+
+
+def _digest(text: str) -> str:
+    return "msg_" + hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def _article(r: LookupResult | None) -> JsonObject | None:
@@ -48,24 +79,32 @@ def _article(r: LookupResult | None) -> JsonObject | None:
             "published": r.published, "first_seen": r.first_seen, "role": r.role}
 
 
-def message(event: Event, found: dict[str, LookupResult]) -> JsonObject:
-    """The JSON body for an event, from the index as it stands (scores and evidence are the
-    copy's when it still reproduces the event's original, else null)."""
-    copy = found.get(event.copy)
-    original = found.get(event.original) if event.original else None
+def _copy(site: str, item: Item, found: dict[str, LookupResult]) -> JsonObject:
+    """One copy of a message, from the index as it stands (scores and evidence are the
+    copy's when it still reproduces the item's original, else null). Its ``id`` is the same
+    whenever the copy is owed to the same site with the same original."""
+    copy = found.get(item.copy)
+    original = found.get(item.original) if item.original else None
     current = bool(copy and copy.original and original and copy.original["url"] == original.url)
-    data: JsonObject = {
-        "site": event.site,
+    return {
+        "id": _digest(f"{site}\n{item.copy}\n{item.original}"),
+        "type": item.kind,
         "copy": _article(copy),
         "original": _article(original),
-        "previous_original": _article(found.get(event.previous)) if event.previous else None,
+        "previous_original": _article(found.get(item.previous)) if item.previous else None,
         "similarity": copy.similarity if current and copy else None,
         "containment": copy.containment if current and copy else None,
         "confidence": copy.confidence if current and copy else None,
         "evidence": list(copy.evidence) if current and copy else [],
     }
+
+
+def message(event: Event, found: dict[str, LookupResult]) -> JsonObject:
+    """The JSON body for an entry: ``site.copies`` with the site and its copies."""
     queued = datetime.fromtimestamp(event.at / 1000, UTC).isoformat().replace("+00:00", "Z")
-    return {"type": event.kind, "timestamp": queued, "data": data}
+    return {"type": "site.copies", "timestamp": queued,
+            "data": {"site": event.site, "copies": [_copy(event.site, i, found)
+                                                      for i in event.items]}}
 
 
 def signed_headers(secret: str, webhook_id: str, body: str, now: datetime) -> dict[str, str]:

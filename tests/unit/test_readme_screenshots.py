@@ -18,3 +18,9 @@ def test_every_screenshot_is_committed_and_the_readme_links_resolve() -> None:
     assert {"word-diff.png", "result-390.png", "result-1280.png", "docs.png",
             "uncertain.png", "site-390.png", "site-1280.png"} <= names
     assert names <= {p.name for p in (ROOT / "docs/screenshots").glob("*.png")}
+
+
+def test_make_screenshots_runs_every_browser_test_that_takes_one() -> None:
+    makefile = (ROOT / "Makefile").read_text()
+    recipe = makefile.split("\nscreenshots:", 1)[1].split("\n\n", 1)[0]
+    assert "tests/e2e/test_browser.py" in recipe and "tests/e2e/test_site_page.py" in recipe

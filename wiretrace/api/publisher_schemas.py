@@ -23,8 +23,10 @@ class WatchOut(BaseModel):
     secret: str | None = Field(default=None, description="Only in the answer that generated "
                                "it: the signing secret, shown once")
     deliveries: list[dict[str, JsonValue]] = Field(
-        default=[], description="The newest deliveries, newest first: at, webhook_id, kind, "
-        "copy, original, state (delivered|retrying|failed|refused), status, error, failures")
+        default=[], description="The newest deliveries (one per message), newest first: at, "
+        "webhook_id, kind (its copies' type, or mixed), copy and original (its first copy's), "
+        "copies (every copy id), state (delivered|retrying|failed|refused), status, error, "
+        "failures")
 
 
 class WatchList(BaseModel):

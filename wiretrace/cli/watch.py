@@ -55,8 +55,10 @@ def cmd_watch_list(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{w.site}  webhook: {w.webhook or '—'}")
         for d in log:
             when = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(float(d["at"])))
+            n = len(d.get("copies") or [d["copy"]])
             print(f"  {when}  {d['state']:<9} {d.get('status') or '':<4} {d['kind']} "
-                  f"copy {d['copy']}  {d['webhook_id']}  {d.get('error') or ''}".rstrip())
+                  f"{n} cop{'y' if n == 1 else 'ies'} ({d['copy']}{', ...' if n > 1 else ''})"
+                  f"  {d['webhook_id']}  {d.get('error') or ''}".rstrip())
     return 0
 
 
