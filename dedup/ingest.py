@@ -13,6 +13,7 @@ import random
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 
 from dedup.codec import GuardName
@@ -74,7 +75,12 @@ class Ingest:
         """
         report = IngestReport()
         n_workers = self.settings.ingest_workers if workers is None else workers
-        with ThreadPoolExecutor(1, thread_name_prefix="wiretrace-write") as writer:
+        batches = prepared_batches(items, self.settings, self.params, self.learn, n_workers)
+        # closing: the preparation pool stops here, whatever fails (a write, Redis), not when
+        # the suspended generator is collected, maybe at interpreter exit, where
+        # Pool.terminate can wait for good on threads that no longer run
+        with ThreadPoolExecutor(1, thread_name_prefix="wiretrace-write") as writer, \
+                closing(batches):
             pending: Future[list[Outcome]] | None = None
 
             def collect() -> None:
@@ -84,8 +90,7 @@ class Ingest:
                     if on_batch:
                         on_batch(outcomes)
 
-            for prepared, errors in prepared_batches(items, self.settings, self.params,
-                                                     self.learn, n_workers):
+            for prepared, errors in batches:
                 report.errors.extend(errors)
                 collect()
                 pending = writer.submit(self.write, prepared) if prepared else None

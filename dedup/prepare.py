@@ -13,11 +13,13 @@ multiprocessing's own channel; nothing here reads Redis or the network: the call
 """
 
 import itertools
+import logging
 import multiprocessing
 import os
+import threading
 import zlib
 from collections import deque
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Generator, Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from multiprocessing.pool import AsyncResult, Pool
@@ -34,6 +36,9 @@ from dedup.sanitize import clean_article
 from dedup.signature import packed_bands, signature
 from dedup.urls import article_id, normalize_url
 
+logger = logging.getLogger(__name__)
+
+POOL_STOP_WAIT = 10.0  # seconds a stopping preparation pool may take before it is killed
 Numbered = tuple[int, ArticleInput]
 Errors = list[tuple[int, str]]  # (position, reason)
 Batch = tuple[list[Prepared], Errors]  # prepared articles, inputs that could not be
@@ -140,7 +145,7 @@ def sign_batch(batch: Drafts, templates: Templates, params: SignatureParams) -> 
 
 
 def prepared_batches(items: Iterable[Numbered], settings: Settings, params: SignatureParams,
-                     learn: Learn, workers: int = 0) -> Iterator[Batch]:
+                     learn: Learn, workers: int = 0) -> Generator[Batch, None, None]:
     """Prepared batches of ``settings.batch_size`` inputs, in input order, one article per
     id in each (the last version wins).
 
@@ -167,8 +172,25 @@ def prepared_batches(items: Iterable[Numbered], settings: Settings, params: Sign
                             ((chunk, settings) for chunk in itertools.chain(head, chunks)), 2 * n)
         yield from _in_order(pool, sign_batch, _learned(drafted, learn, params), 2 * n)
     finally:
+        _stop(pool)
+
+
+def _stop(pool: Pool, wait: float = POOL_STOP_WAIT) -> None:
+    """Terminate the pool, waiting at most ``wait`` seconds: ``Pool.terminate`` waits on the
+    pool's own threads and on the task queue's lock, for good if a worker died holding it.
+    Past ``wait`` the workers are killed and the pool's threads (daemons) are left to end
+    with the process."""
+    def terminate() -> None:
         pool.terminate()
         pool.join()
+
+    stopper = threading.Thread(target=terminate, daemon=True)
+    stopper.start()
+    stopper.join(wait)
+    if stopper.is_alive():
+        logger.warning("the preparation pool did not stop within %.0f s: killing it", wait)
+        for proc in getattr(pool, "_pool", []):  # Pool keeps its processes there
+            proc.kill()
 
 
 def _learned(drafted: Iterator[Drafts], learn: Learn,
