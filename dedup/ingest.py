@@ -98,8 +98,9 @@ class Ingest:
         return report
 
     def learn(self, drafts: list[Draft]) -> dict[str, set[bytes]]:
-        """Count the drafts' lines in their sites' templates; the template lines to leave
-        out of their signatures (see :class:`SiteMemory`). Checks the index first."""
+        """The template lines to leave out of the drafts' signatures, as if the batches
+        given before had been learned (see :meth:`SiteMemory.learn_templates`); :meth:`write`
+        learns them for good. Checks the index first."""
         self.check_index()
         return self.sites.learn_templates(drafts)
 
@@ -115,6 +116,7 @@ class Ingest:
         another writer changed what was read. Nothing is signed here."""
         self.check_index()
         batch = list({p.id: p for p in batch}.values())  # the last version of a URL wins
+        self.sites.commit([p.id for p in batch])  # its template lines, learned just before
         attempt = 0
         while attempt < self.settings.write_retries:
             plan, outcomes, old_bands = self._plan(batch)

@@ -8,6 +8,7 @@ zlib text.
 """
 
 import hashlib
+import itertools
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -242,21 +243,20 @@ class Store:
             return 0
         return max(0, int(res[1]) - 1)
 
-    def site_templates(self, sites: dict[str, list[tuple[bytes, bytes]]], min_pages: int,
-                       cap: int, learn: bool) -> dict[str, set[bytes]]:
-        """Per site, the template line keys among the given articles' lines (each article:
-        a 4-byte tag and its concatenated 8-byte line keys), the articles counted first; or,
-        without ``learn``, all the site's template line keys. One round trip."""
+    def site_templates(self, sites: dict[str, list[list[tuple[bytes, bytes]]]], min_pages: int,
+                       cap: int, mode: str) -> dict[str, set[bytes]]:
+        """Per site, the template line keys of the last group (a batch of the site's articles,
+        each a 4-byte tag and its 8-byte line keys), the groups counted first (``mode``
+        'learn'), or as if ('preview'); 'read': all the site's (templates.lua)."""
         keys: list[str] = []
-        args: list[str | bytes | int | float] = [min_pages, cap, 1 if learn else 0, len(sites)]
-        for site, articles in sites.items():
+        args: list[str | bytes | int | float] = [min_pages, cap, mode, len(sites)]
+        for site, groups in sites.items():
             keys += [self.keys.template(site), self.keys.template_seen(site)]
-            args.append(len(articles))
-            for tag, lines in articles:
-                args += [tag, lines]
-        res = self._call(self._templates, keys, args)
-        return {site: {raw[k:k + 8] for k in range(0, len(raw), 8)}
-                for site, raw in zip(sites, res, strict=True) if raw}
+            args.append(len(groups))
+            for articles in groups:
+                args += [len(articles), *itertools.chain.from_iterable(articles)]
+        res = zip(sites, self._call(self._templates, keys, args), strict=True)
+        return {site: {raw[k:k + 8] for k in range(0, len(raw), 8)} for site, raw in res if raw}
 
     def execute(self, pipe: "redis.client.Pipeline") -> list[Any]:
         try:
