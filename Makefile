@@ -37,7 +37,7 @@ lint: $(STAMP)
 	$(BIN)/lint-imports --no-cache
 
 bench: $(STAMP)
-	sh scripts/with-redis.sh sh -c '$(BIN)/python -m bench.signature_speed && $(BIN)/python -m bench.index_vs_datasketch && $(BIN)/python -m bench.crawl_speed'
+	sh scripts/with-redis.sh sh -c '$(BIN)/python -m bench.signature_speed && $(BIN)/python -m bench.index_vs_datasketch && $(BIN)/python -m bench.crawl_speed && $(BIN)/python -m bench.healthz'
 
 # The index at scale vs datasketch on a realistic corpus (not in CI; about an hour on 2 cores;
 # its own redis-server; report in bench/out/index_scale.md). BENCH_SCALE_ARGS: e.g.

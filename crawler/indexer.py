@@ -36,6 +36,7 @@ class Sink:
 
     stats: StatsCollector
     state: CrawlState
+    written: list[str]  # ids of the articles it added or changed (roles counted at the end)
 
 
 class SharedIndexer:
@@ -153,6 +154,7 @@ class SharedIndexer:
             by_sink.setdefault(owner[o.id], []).append(o)
         for sink, done in by_sink.items():
             _count(sink.stats, done)
+            sink.written.extend(o.id for o in done if o.status != "unchanged")
         urls: dict[Sink, list[str]] = {}
         for _, url, sink in batch:
             urls.setdefault(sink, []).append(url)
@@ -169,6 +171,6 @@ def _failed(batch: list[tuple[Draft, str, Sink]], exc: Exception) -> None:
 def _count(stats: StatsCollector, outcomes: list[Outcome]) -> None:
     for status, n in Counter(o.status for o in outcomes).items():
         stats.inc_value(f"wiretrace/indexed/{status}", n)
-    for o in outcomes:
+    for o in outcomes:  # as written; the run's summary counts them again at its end
         if o.status != "unchanged" and o.role in ("copy", "partial", "original"):
             stats.inc_value(f"wiretrace/role/{o.role}")

@@ -24,7 +24,7 @@ class IndexPipeline:
 
     def __init__(self, index: IndexExtension, stats: StatsCollector, workers: int) -> None:
         self.engine = index.engine
-        self.sink = Sink(stats, index.state)
+        self.sink = Sink(stats, index.state, index.written)
         self.stats = stats
         self.workers = workers
         self.indexer: SharedIndexer | None = None

@@ -120,7 +120,8 @@ def crawl(sources_file: str | Path | None, names: list[str] | None = None,
     if show:
         print(file=sys.stderr)
     out = []
-    for run, _crawler in runs:
+    for run, crawler in runs:
+        _final_roles(run, crawler)
         summary = run.summary()
         out.append(summary)
         record_run(summary)
@@ -135,6 +136,24 @@ def _finished(_: object, run: SourceRun, crawler: Crawler) -> None:
     run.finished = time.time()
     if crawler.stats is not None:
         run.stats = dict(crawler.stats.get_stats())
+
+
+def _final_roles(run: SourceRun, crawler: Crawler) -> None:
+    """The run's roles as they are once every source's last batch is written (a later
+    article, of this source or another, can make an earlier original a copy)."""
+    from crawler.extensions.index import IndexExtension
+
+    try:
+        ext = crawler.get_extension(IndexExtension)
+        if ext is None or not ext.written:
+            return
+        counts = ext.engine.role_counts(ext.written)
+    except Exception as exc:  # the roles as written stay
+        print(f"wiretrace: could not count the final roles of {run.source}: {exc}",
+              file=sys.stderr)
+        return
+    for role in ("copy", "partial", "original"):
+        run.stats[f"{PREFIX}role/{role}"] = counts.get(role, 0)
 
 
 def _progress(runs: list[tuple[SourceRun, Crawler]]) -> None:

@@ -39,6 +39,7 @@ class WarcImport:
         self.engine = engine
         self.workers = workers or os.cpu_count() or 1
         self.counts: Counter[str] = Counter()
+        self.written: list[str] = []  # ids of the articles it added or changed
         self.damaged: list[str] = []
         self.started = time.time()
 
@@ -104,12 +105,14 @@ class WarcImport:
             return
         for o in pending.result():
             self.counts["indexed/" + o.status] += 1
-            if o.status != "unchanged" and o.role in ("copy", "partial"):
-                self.counts["role/" + o.role] += 1
+            if o.status != "unchanged":
+                self.written.append(o.id)
 
     def summary(self, source: str) -> RunSummary:
         """The crawl's summary fields (``pages_fetched`` = pages read from the archives)."""
         c = self.counts
+        # the roles as they are now: a later article can make an earlier original a copy
+        c.update({"role/" + r: n for r, n in self.engine.role_counts(self.written).items()})
         indexed = {k[8:]: v for k, v in c.items() if k.startswith("indexed/")}
         finished = time.time()
         return {

@@ -3,6 +3,7 @@
 import json
 import time
 import zlib
+from collections import Counter
 from collections.abc import Iterator, Mapping
 
 import redis
@@ -75,6 +76,17 @@ class Admin:
                        "cluster": res.cluster, "role": res.role,
                        "original": res.original["url"] if res.original else None,
                        "similarity": res.similarity, "containment": res.containment}
+
+    def role_counts(self, ids: list[str], chunk: int = 500) -> Counter[str]:
+        """How many of these articles hold each role now (a run's summary counts its roles
+        once its last batch is written: a later article can make an earlier original a
+        copy). Articles no longer indexed are not counted."""
+        ids = list(dict.fromkeys(ids))
+        counts: Counter[str] = Counter()
+        for k in range(0, len(ids), chunk):
+            counts.update(r.role for r in self.lookup.lookup_ids(ids[k:k + chunk])
+                          if r.indexed and r.role)
+        return counts
 
     def _id_chunks(self, size: int = 200) -> Iterator[list[str]]:
         start = 0

@@ -17,6 +17,7 @@ from dedup.copyindex import SiteCopies, SiteReport
 """
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 
 import redis
@@ -127,6 +128,10 @@ class Engine:
 
     def export(self) -> Iterator[JsonObject]:
         return self.admin.export()
+
+    def role_counts(self, ids: list[str]) -> Counter[str]:
+        """How many of these articles hold each role now (see :meth:`Admin.role_counts`)."""
+        return self.admin.role_counts(ids)
 
     def reindex(self) -> int:
         return self.admin.reindex()

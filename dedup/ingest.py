@@ -13,6 +13,7 @@ import random
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 
 from dedup.codec import GuardName
@@ -74,7 +75,12 @@ class Ingest:
         """
         report = IngestReport()
         n_workers = self.settings.ingest_workers if workers is None else workers
-        with ThreadPoolExecutor(1, thread_name_prefix="wiretrace-write") as writer:
+        batches = prepared_batches(items, self.settings, self.params, self.learn, n_workers)
+        # closing: the preparation pool stops here, whatever fails (a write, Redis), not when
+        # the suspended generator is collected, maybe at interpreter exit, where
+        # Pool.terminate can wait for good on threads that no longer run
+        with ThreadPoolExecutor(1, thread_name_prefix="wiretrace-write") as writer, \
+                closing(batches):
             pending: Future[list[Outcome]] | None = None
 
             def collect() -> None:
@@ -84,8 +90,7 @@ class Ingest:
                     if on_batch:
                         on_batch(outcomes)
 
-            for prepared, errors in prepared_batches(items, self.settings, self.params,
-                                                     self.learn, n_workers):
+            for prepared, errors in batches:
                 report.errors.extend(errors)
                 collect()
                 pending = writer.submit(self.write, prepared) if prepared else None
@@ -93,8 +98,9 @@ class Ingest:
         return report
 
     def learn(self, drafts: list[Draft]) -> dict[str, set[bytes]]:
-        """Count the drafts' lines in their sites' templates; the template lines to leave
-        out of their signatures (see :class:`SiteMemory`). Checks the index first."""
+        """The template lines to leave out of the drafts' signatures, as if the batches
+        given before had been learned (see :meth:`SiteMemory.learn_templates`); :meth:`write`
+        learns them for good. Checks the index first."""
         self.check_index()
         return self.sites.learn_templates(drafts)
 
@@ -110,6 +116,7 @@ class Ingest:
         another writer changed what was read. Nothing is signed here."""
         self.check_index()
         batch = list({p.id: p for p in batch}.values())  # the last version of a URL wins
+        self.sites.commit([p.id for p in batch])  # its template lines, learned just before
         attempt = 0
         while attempt < self.settings.write_retries:
             plan, outcomes, old_bands = self._plan(batch)

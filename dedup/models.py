@@ -87,15 +87,20 @@ class ArticleMeta(Signals):
     url: str = field(kw_only=True)
     site: str = field(kw_only=True)
     first_seen: str = ""
+    # xxh3-64 of the text as given (hex), before site templates are left out: an article
+    # ingested again with the same text and metadata is unchanged, whatever was learned since
+    text_digest: str = ""
 
     @classmethod
-    def of(cls, signals: Signals, *, url: str, site: str, first_seen: str) -> "ArticleMeta":
-        return cls(url=url, site=site, first_seen=first_seen, **_values(signals))
+    def of(cls, signals: Signals, *, url: str, site: str, first_seen: str,
+           text_digest: str = "") -> "ArticleMeta":
+        return cls(url=url, site=site, first_seen=first_seen, text_digest=text_digest,
+                   **_values(signals))
 
     def to_json(self) -> bytes:
         """Compact JSON: empty lists, None and False are left out."""
         data = {}
-        for name in ("url", "site", *SIGNAL_FIELDS, "first_seen"):
+        for name in ("url", "site", *SIGNAL_FIELDS, "first_seen", "text_digest"):
             v = getattr(self, name)
             if v is not None and v != [] and v is not False and v != "":
                 data[name] = v

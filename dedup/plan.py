@@ -6,7 +6,7 @@ it read (guards) so that the single atomic write can refuse a stale plan.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from dedup import codec
 from dedup.claims import credits_another_site
@@ -27,6 +27,16 @@ class ClusterModel:
     members: list[str]
     original: str | None = None
     verdicts: dict[str, Verdict] = field(default_factory=dict)
+
+
+def _unchanged(old: Member, art: Prepared) -> bool:
+    """The same text and metadata: the stored article stays as it was signed, whatever site
+    templates were learned since (``wiretrace reindex`` signs everything again). An article
+    stored without a text digest (written by an earlier version) compares its signed text."""
+    if old.meta.text_digest:
+        return old.meta == art.meta
+    return old.sig.text_hash == art.sig.text_hash and \
+        replace(old.meta, text_digest=art.meta.text_digest) == art.meta
 
 
 class Plan:
@@ -124,7 +134,7 @@ class Plan:
         status = "new"
         if old is not None:
             art.meta.first_seen = old.meta.first_seen
-            if old.sig.text_hash == art.sig.text_hash and old.meta == art.meta:
+            if _unchanged(old, art):
                 return Outcome(art.id, art.meta.url, "unchanged", self.role_of(art.id) or "",
                                self.cluster_of[art.id])
             self.detach(art.id)

@@ -13,15 +13,19 @@ multiprocessing's own channel; nothing here reads Redis or the network: the call
 """
 
 import itertools
+import logging
 import multiprocessing
 import os
+import threading
 import zlib
 from collections import deque
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Generator, Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from multiprocessing.pool import AsyncResult, Pool
 from typing import TypeVar
+
+import xxhash
 
 from dedup.attribution import attribution_lines, wire_bylines
 from dedup.boilerplate import content_lines, line_key, signature_text
@@ -34,6 +38,9 @@ from dedup.sanitize import clean_article
 from dedup.signature import packed_bands, signature
 from dedup.urls import article_id, normalize_url
 
+logger = logging.getLogger(__name__)
+
+POOL_STOP_WAIT = 10.0  # seconds a stopping preparation pool may take before it is killed
 Numbered = tuple[int, ArticleInput]
 Errors = list[tuple[int, str]]  # (position, reason)
 Batch = tuple[list[Prepared], Errors]  # prepared articles, inputs that could not be
@@ -96,7 +103,7 @@ def draft_article(item: ArticleInput, settings: Settings) -> Draft:
         wire=list(dict.fromkeys([*item.wire, *wire_bylines(text)])),
         noindex=bool(item.noindex))
     meta = ArticleMeta.of(signals, url=url, site=item.site or site_host(url),
-                          first_seen=utc_now())
+                          first_seen=utc_now(), text_digest=xxhash.xxh3_64_hexdigest(text.encode()))
     aliases = [article_id(page)] if page != url else []
     return Draft(article_id(url), meta, text, aliases, zlib.compress(text.encode(), 6),
                  b"".join(dict.fromkeys(line_key(ln) for ln in content_lines(text))))
@@ -140,7 +147,7 @@ def sign_batch(batch: Drafts, templates: Templates, params: SignatureParams) -> 
 
 
 def prepared_batches(items: Iterable[Numbered], settings: Settings, params: SignatureParams,
-                     learn: Learn, workers: int = 0) -> Iterator[Batch]:
+                     learn: Learn, workers: int = 0) -> Generator[Batch, None, None]:
     """Prepared batches of ``settings.batch_size`` inputs, in input order, one article per
     id in each (the last version wins).
 
@@ -153,10 +160,11 @@ def prepared_batches(items: Iterable[Numbered], settings: Settings, params: Sign
     chunks = _chunked(iter(items), settings.batch_size)
     head = list(itertools.islice(chunks, 2))
     n = workers or os.cpu_count() or 1
+    stamp = _Stamp()
     if n <= 1 or len(head) < 2:
         for chunk in itertools.chain(head, chunks):
             drafts, errors = draft_batch(chunk, settings)
-            drafts = latest(drafts)
+            drafts = stamp(latest(drafts))
             yield sign_batch((drafts, errors), learn(drafts), params)
         return
     # fork: the workers start in milliseconds, before any thread of ours runs in them
@@ -165,16 +173,55 @@ def prepared_batches(items: Iterable[Numbered], settings: Settings, params: Sign
     try:
         drafted = _in_order(pool, draft_batch,
                             ((chunk, settings) for chunk in itertools.chain(head, chunks)), 2 * n)
-        yield from _in_order(pool, sign_batch, _learned(drafted, learn, params), 2 * n)
+        yield from _in_order(pool, sign_batch, _learned(drafted, learn, params, stamp), 2 * n)
     finally:
+        _stop(pool)
+
+
+def _stop(pool: Pool, wait: float = POOL_STOP_WAIT) -> None:
+    """Terminate the pool, waiting at most ``wait`` seconds: ``Pool.terminate`` waits on the
+    pool's own threads and on the task queue's lock, for good if a worker died holding it.
+    Past ``wait`` the workers are killed and the pool's threads (daemons) are left to end
+    with the process."""
+    def terminate() -> None:
         pool.terminate()
         pool.join()
 
+    stopper = threading.Thread(target=terminate, daemon=True)
+    stopper.start()
+    stopper.join(wait)
+    if stopper.is_alive():
+        logger.warning("the preparation pool did not stop within %.0f s: killing it", wait)
+        for proc in getattr(pool, "_pool", []):  # Pool keeps its processes there
+            proc.kill()
 
-def _learned(drafted: Iterator[Drafts], learn: Learn,
-             params: SignatureParams) -> Iterator[tuple[Drafts, Templates, SignatureParams]]:
+
+class _Stamp:
+    """One first-seen time per batch, later than the previous batch's, given in input order:
+    drafted in parallel, an article of a later batch could otherwise be seen before one of an
+    earlier batch, and the first seen of two equal texts can be the original; one time for a
+    whole batch, so that how fast it was drafted decides nothing (a re-run after a crash
+    decides as one clean run would)."""
+
+    def __init__(self) -> None:
+        self.last = ""
+
+    def __call__(self, drafts: list[Draft]) -> list[Draft]:
+        now = utc_now()
+        if now <= self.last:
+            later = datetime.fromisoformat(self.last.replace("Z", "+00:00"))
+            now = (later + timedelta(milliseconds=1)).isoformat(
+                timespec="milliseconds").replace("+00:00", "Z")
+        self.last = now
+        for d in drafts:
+            d.meta.first_seen = now
+        return drafts
+
+
+def _learned(drafted: Iterator[Drafts], learn: Learn, params: SignatureParams,
+             stamp: _Stamp) -> Iterator[tuple[Drafts, Templates, SignatureParams]]:
     for drafts, errors in drafted:
-        drafts = latest(drafts)
+        drafts = stamp(latest(drafts))
         yield (drafts, errors), learn(drafts), params
 
 

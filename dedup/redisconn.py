@@ -44,7 +44,8 @@ CLUSTER_RETRIES = 6
 
 
 def client_from_url(url: str, timeout: float, password: str | None = None) -> redis.Redis:
-    """A client that fails within ``timeout`` seconds instead of redis-py's long defaults.
+    """A client whose call fails within ``timeout`` seconds (twice that when the connection
+    drops and its one retry stalls too) instead of redis-py's long defaults.
 
     ``password`` is used when the URL has none. A cluster client answers the same commands
     (scripts and pipelines route by key slot, SCAN covers every master), hence the cast.
@@ -60,6 +61,10 @@ def client_from_url(url: str, timeout: float, password: str | None = None) -> re
         socket_connect_timeout=timeout,
         health_check_interval=30,
         retry_on_timeout=False,
+        # redis-py 6+ retries a failed call 10 times (backoff up to 1 s each): 11 timeouts
+        # when Redis is stalled. One quick retry of a dropped connection, none of a timeout.
+        retry=Retry(ExponentialBackoff(cap=0.1, base=0.05), 1,
+                    supported_errors=(redis.ConnectionError,)),
         **options,
     )
 

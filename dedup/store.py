@@ -7,6 +7,8 @@ script (on a Redis Cluster, one journaled write applied slot by slot: dedup.jour
 read back is unpickled: values are packed binary, JSON or zlib text.
 """
 
+import hashlib
+import itertools
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -214,26 +216,26 @@ class Store:
             return 0
         return max(0, int(res[1]) - 1)
 
-    def site_templates(self, sites: dict[str, list[tuple[bytes, bytes]]], min_pages: int,
-                       cap: int, learn: bool) -> dict[str, set[bytes]]:
-        """Per site, the template line keys among the given articles' lines (each article:
-        a 4-byte tag and its concatenated 8-byte line keys), the articles counted first; or,
-        without ``learn``, all the site's template line keys. One round trip."""
-        out: dict[str, set[bytes]] = {}
+    def site_templates(self, sites: dict[str, list[list[tuple[bytes, bytes]]]], min_pages: int,
+                       cap: int, mode: str) -> dict[str, set[bytes]]:
+        """Per site, the template line keys of the last group (a batch of the site's articles,
+        each a 4-byte tag and its 8-byte line keys), the groups counted first (``mode``
+        'learn'), or as if ('preview'); 'read': all the site's (templates.lua). One call a
+        slot (one in all on a single node)."""
         names = list(sites)
-        groups = list(by_slot([self.keys.template(s) for s in names]).values())  # a call a slot
+        slots = list(by_slot([self.keys.template(s) for s in names]).values())
         calls = []
-        for group in groups:
+        for group in slots:
             keys: list[str] = []
-            args: list[str | bytes | int | float] = [min_pages, cap, 1 if learn else 0,
-                                                     len(group)]
+            args: list[str | bytes | int | float] = [min_pages, cap, mode, len(group)]
             for j in group:
                 keys += [self.keys.template(names[j]), self.keys.template_seen(names[j])]
                 args.append(len(sites[names[j]]))
-                for tag, lines in sites[names[j]]:
-                    args += [tag, lines]
+                for articles in sites[names[j]]:
+                    args += [len(articles), *itertools.chain.from_iterable(articles)]
             calls.append((keys, args))
-        for group, res in zip(groups, self._calls(self._templates, calls), strict=True):
+        out: dict[str, set[bytes]] = {}
+        for group, res in zip(slots, self._calls(self._templates, calls), strict=True):
             out.update({names[j]: {raw[k:k + 8] for k in range(0, len(raw), 8)}
                         for j, raw in zip(group, res, strict=True) if raw})
         return out

@@ -28,6 +28,7 @@ class IndexExtension:
     def __init__(self, engine: Engine, state: CrawlState) -> None:
         self.engine = engine
         self.state = state
+        self.written: list[str] = []  # ids of the articles the crawl added or changed
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "IndexExtension":

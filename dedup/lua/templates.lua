@@ -2,75 +2,122 @@
 -- KEYS, per site (2 each, in ARGV's order of sites):
 --   the site's template: a hash: field = line key of a line seen before, value = the tags
 --     (4 bytes each) of up to min_pages distinct articles that carried it since
---   the lines it saw once: a 4 KB bitmap (15 bits of the line key)
--- ARGV: min_pages, cap, learn (1 or 0), n_sites, then per site:
---   n_articles, then per article: tag (4 bytes of its id), its line keys (8 bytes each)
+--   the lines it saw once: an 8 KB bitmap: bits 0-32767 for 15 bits of the line key, bits
+--     32768-65535 for 15 bits of (line key, tag) of the article that saw it first
+-- ARGV: min_pages, cap, mode, n_sites, then per site: n_groups, then per group (one batch of
+--   the site's articles, in input order): n_articles, then per article: tag (4 bytes of its
+--   id), its line keys (8 bytes each)
+-- mode 'learn': count the groups' lines; 'preview': count them in a copy (write nothing) and
+--   answer as 'learn' would once the groups before the last are learned; 'read': learn nothing
 -- A line becomes a field only when seen a second time, so the lines of one article (nearly
--- all of them) cost a bit each. An article counted again (a re-crawl) adds no tag. Past `cap`
--- fields, the fields with one tag are dropped and the bitmap cleared.
--- Returns per site the concatenated keys of the batch's lines with min_pages tags, this batch
--- included; without learning (learn 0), of all the site's lines with min_pages tags.
+-- all of them) cost a bit each. Learning is idempotent: an article counted again (a re-crawl,
+-- a re-run after a crash) adds nothing, not even as the second sighting of its own line.
+-- Past `cap` fields (checked before each group), the fields with one tag are dropped and the
+-- bitmap cleared.
+-- Returns per site the concatenated keys of the last group's lines with min_pages tags, that
+-- group included; in mode 'read', of all the site's lines with min_pages tags.
 local need, cap = tonumber(ARGV[1]), tonumber(ARGV[2])
-local learn, n = ARGV[3] == '1', tonumber(ARGV[4])
+local mode, n = ARGV[3], tonumber(ARGV[4])
 local full = need * 4
 local i = 5
 local out = {}
+
+-- what 'preview' changes stays in `ov` (fields: value or false when deleted; bits set; whether
+-- the bitmap was cleared); 'learn' writes through
+local function store(key, seen_key, ov)
+  local s = {}
+  function s.hget(f)
+    if ov and ov.fields[f] ~= nil then return ov.fields[f] end
+    return redis.call('HGET', key, f)
+  end
+  function s.hset(f, v)
+    if ov then ov.fields[f] = v else redis.call('HSET', key, f, v) end
+  end
+  function s.getbit(bit)
+    if ov then
+      if ov.bits[bit] then return 1 end
+      if ov.cleared then return 0 end
+    end
+    return redis.call('GETBIT', seen_key, bit)
+  end
+  function s.setbit(bit)
+    if ov then ov.bits[bit] = true else redis.call('SETBIT', seen_key, bit, 1) end
+  end
+  function s.prune()
+    local all = redis.call('HGETALL', key)
+    local merged = {}
+    for j = 1, #all, 2 do merged[all[j]] = all[j + 1] end
+    if ov then
+      for f, v in pairs(ov.fields) do merged[f] = v end
+    end
+    local size = 0
+    for f, v in pairs(merged) do
+      if v and #v <= 4 then
+        if ov then ov.fields[f] = false else redis.call('HDEL', key, f) end
+      elseif v then
+        size = size + 1
+      end
+    end
+    if ov then ov.bits, ov.cleared = {}, true else redis.call('DEL', seen_key) end
+    return size
+  end
+  return s
+end
+
+local function has_tag(v, tag)
+  for q = 1, #v - 3, 4 do
+    if string.sub(v, q, q + 3) == tag then return true end
+  end
+  return false
+end
+
 for s = 1, n do
   local key, seen_key = KEYS[2 * s - 1], KEYS[2 * s]
-  local n_articles = tonumber(ARGV[i])
+  local ov = nil
+  if mode == 'preview' then ov = {fields = {}, bits = {}, cleared = false, size = nil} end
+  local st = store(key, seen_key, ov)
+  local n_groups = tonumber(ARGV[i])
   i = i + 1
-  local size = 0
-  if learn then
-    size = redis.call('HLEN', key)
-    if size >= cap then
-      local all = redis.call('HGETALL', key)
-      for j = 1, #all, 2 do
-        if #all[j + 1] <= 4 then
-          redis.call('HDEL', key, all[j])
-          size = size - 1
-        end
-      end
-      redis.call('DEL', seen_key)
-    end
-  end
   local found, named = {}, {}
-  if not learn then
+  if mode == 'read' then
     local all = redis.call('HGETALL', key)
     for j = 1, #all, 2 do
       if #all[j + 1] >= full then found[#found + 1] = all[j] end
     end
-    i = i + 2 * n_articles
-    n_articles = 0
   end
-  for _ = 1, n_articles do
-    local tag, lines = ARGV[i], ARGV[i + 1]
-    i = i + 2
-    for p = 1, #lines - 7, 8 do
-      local f = string.sub(lines, p, p + 7)
-      local v = redis.call('HGET', key, f)
-      if learn then
-        if not v then
-          local b1, b2 = string.byte(f, 1, 2)
-          local bit = (b1 % 128) * 256 + b2
-          if redis.call('SETBIT', seen_key, bit, 1) == 1 and size < cap then
-            v = tag
-            size = size + 1
-            redis.call('HSET', key, f, v)
-          end
-        elseif #v < full then
-          local present = false
-          for q = 1, #v - 3, 4 do
-            if string.sub(v, q, q + 3) == tag then present = true; break end
-          end
-          if not present then
+  local size = (mode ~= 'read') and redis.call('HLEN', key) or 0
+  for g = 1, n_groups do
+    local n_articles = tonumber(ARGV[i])
+    i = i + 1
+    if mode ~= 'read' and size >= cap then size = st.prune() end
+    for _ = 1, n_articles do
+      local tag, lines = ARGV[i], ARGV[i + 1]
+      i = i + 2
+      if mode ~= 'read' then
+        local t1, t2 = string.byte(tag, 1, 2)
+        for p = 1, #lines - 7, 8 do
+          local f = string.sub(lines, p, p + 7)
+          local b1, b2, b3, b4 = string.byte(f, 1, 4)
+          local first = 32768 + (bit.bxor(b3, t1) % 128) * 256 + bit.bxor(b4, t2)
+          local v = st.hget(f)
+          if not v then
+            if st.getbit((b1 % 128) * 256 + b2) == 0 then
+              st.setbit((b1 % 128) * 256 + b2)
+              st.setbit(first)
+            elseif size < cap and st.getbit(first) == 0 then
+              v = tag
+              size = size + 1
+              st.hset(f, v)
+            end
+          elseif #v < full and not has_tag(v, tag) and st.getbit(first) == 0 then
             v = v .. tag
-            redis.call('HSET', key, f, v)
+            st.hset(f, v)
+          end
+          if g == n_groups and v and #v >= full and not named[f] then
+            named[f] = true
+            found[#found + 1] = f
           end
         end
-      end
-      if v and #v >= full and not named[f] then
-        named[f] = true
-        found[#found + 1] = f
       end
     end
   end

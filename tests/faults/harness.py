@@ -113,6 +113,12 @@ def roles(server: AofRedis, namespace: str) -> dict[str, tuple[str, str | None]]
             for r in engine_of(server, namespace).export()}
 
 
+def exported(server: AofRedis, namespace: str) -> dict[str, dict[str, object]]:
+    """url -> its `wiretrace export` record but the first-seen time (a clock reading)."""
+    return {str(r["url"]): {k: v for k, v in r.items() if k != "first_seen"}
+            for r in engine_of(server, namespace).export()}
+
+
 def assert_fsck_clean(env: dict[str, str]) -> None:
     out = wiretrace(env, "fsck")
     assert out.returncode == 0 and not out.stdout.strip(), (out.stdout, out.stderr)

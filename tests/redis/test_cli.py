@@ -93,3 +93,27 @@ def test_redis_down_gives_a_clear_error_fast(env: dict[str, str]) -> None:
     env = dict(env, REDIS_URL="redis://127.0.0.1:1/0")
     res = run(["lookup", "https://x.example/"], env)
     assert res.returncode == 1 and "Redis is unavailable" in res.stderr
+
+
+def test_ingest_summary_counts_the_roles_the_run_ends_with(env: dict[str, str]) -> None:
+    """A copy ingested in a first batch is the original of its own copy until the real
+    original, dated earlier, comes in a later batch: the summary counts the final roles."""
+    text = story(42)
+    lines = [json.dumps(x) for x in [
+        {"url": "https://early.example/a", "text": wrapped_copy(text, "Posted by Early"),
+         "published": "2024-02-01"},
+        {"url": "https://later.example/b", "text": wrapped_copy(text, "Posted by Later"),
+         "published": "2024-03-01"},
+        {"url": "https://orig.example/c", "text": text, "published": "2024-01-01"},
+        {"url": "https://other.example/d", "text": story(43), "published": "2024-01-01"},
+    ]]
+    res = run(["ingest", "--jsonl", "-"], {**env, "WIRETRACE_BATCH_SIZE": "2",
+                                           "WIRETRACE_INGEST_WORKERS": "1"},
+              "\n".join(lines) + "\n")
+    assert res.returncode == 0, res.stderr
+    # as written, batch by batch, it would be "copy 1, original 2, unique 1"
+    assert "roles: copy 2, original 1, unique 1" in res.stderr, res.stderr
+    roles = [json.loads(x)["role"] for x in run(
+        ["lookup", "--json", "https://early.example/a", "https://orig.example/c"],
+        env).stdout.splitlines()]
+    assert roles == ["copy", "original"]

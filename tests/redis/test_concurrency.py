@@ -14,6 +14,7 @@ from wiretrace_testing.stories import story, wrapped_copy
 WRITERS = 8
 ROUNDS = 200
 LEAN_ROUNDS = 25  # on the cluster in `make test`; the 200 rounds run under soak
+SOAK_ROUNDS = 1000  # issue F's must-show, under soak
 
 
 def _writer(index: int, settings: Settings, rounds: int, barrier: Barrier,
@@ -30,6 +31,11 @@ def _writer(index: int, settings: Settings, rounds: int, barrier: Barrier,
 
 def test_concurrent_writers_make_one_original_per_story(settings: Settings) -> None:
     barrier_rounds(settings, ROUNDS)
+
+
+@pytest.mark.soak
+def test_concurrent_writers_1000_rounds(settings: Settings) -> None:
+    barrier_rounds(settings, SOAK_ROUNDS)
 
 
 def test_concurrent_writers_on_a_cluster(cluster_settings: Settings) -> None:
@@ -52,7 +58,7 @@ def barrier_rounds(settings: Settings, rounds: int) -> None:
     for p in procs:
         p.start()
     for p in procs:
-        p.join(timeout=600)
+        p.join(timeout=60 + 3 * rounds)
     assert all(p.exitcode == 0 for p in procs)
     assert errors.empty(), errors.get()
     engine = Engine.from_settings(settings)

@@ -47,11 +47,13 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     counts: dict[str, int] = {}
     bar = _progress("ingest")
 
+    written: list[str] = []  # the articles this run changed: their roles are counted at the end
+
     def on_batch(outcomes: list[Outcome]) -> None:
         for o in outcomes:
             counts[o.status] = counts.get(o.status, 0) + 1
             if o.status != "unchanged":
-                counts["role:" + o.role] = counts.get("role:" + o.role, 0) + 1
+                written.append(o.id)
         counts["committed"] = counts.get("committed", 0) + len(outcomes)
         # batches are written in input order: these are the first N articles of the input
         logger.info("committed %d articles so far", counts["committed"])
@@ -59,6 +61,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         report = engine.ingest_numbered(read_jsonl(args.jsonl, errors), on_batch=on_batch)
+        # as they are now: a later article of the input can make an earlier original a copy
+        counts.update({"role:" + r: n for r, n in engine.role_counts(written).items()})
     except (StoreUnavailableError, ConflictError, redis.RedisError) as exc:
         bar.close()
         why = f"Redis is unavailable: {exc}" if isinstance(exc, redis.RedisError) else str(exc)
