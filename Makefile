@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test check soak lint bench bench-scale quality screenshots clean
+.PHONY: demo test check soak lint bench bench-crawl bench-scale quality screenshots clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	sh scripts/with-redis.sh sh -c '$(BIN)/python -m bench.signature_speed && $(BIN)/python -m bench.index_vs_datasketch && $(BIN)/python -m bench.crawl_speed && $(BIN)/python -m bench.healthz'
+
+# The crawl benchmark alone, at low priority (its last line: RATIO ...x, target, met/missed)
+bench-crawl: $(STAMP)
+	sh scripts/with-redis.sh nice $(BIN)/python -m bench.crawl_speed
 
 # The index at scale vs datasketch on a realistic corpus (not in CI; about an hour on 2 cores;
 # its own redis-server; report in bench/out/index_scale.md). BENCH_SCALE_ARGS: e.g.

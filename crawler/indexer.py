@@ -12,6 +12,7 @@ counts and crawl state are updated for its own articles once they are written.
 import asyncio
 import logging
 import multiprocessing
+import threading
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -49,13 +50,7 @@ class SharedIndexer:
         self.workers = workers
         self.batch_size = engine.settings.batch_size
         self.users = 0
-        # forkserver: a fork of a process that runs a reactor and threads is not safe, so
-        # workers fork from a fresh server process that imports the extraction code once.
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["crawler.work", "trafilatura", "dedup.extraction"])
-        self.pool = ProcessPoolExecutor(workers, mp_context=ctx)
-        for _ in range(workers):
-            self.pool.submit(warm_up)
+        self.pool = _take_prestarted(workers) or _forkserver_pool(workers)
         self.writer = ThreadPoolExecutor(1, thread_name_prefix="wiretrace-index")
         self.buffer: list[tuple[Draft, str, Sink]] = []
         self._slots: asyncio.Semaphore | None = None
@@ -160,6 +155,51 @@ class SharedIndexer:
             urls.setdefault(sink, []).append(url)
         for sink, marked in urls.items():
             sink.state.mark(marked)
+
+
+_prestarted: tuple[ProcessPoolExecutor, int] | None = None  # the pool, its workers
+
+
+def prestart_pool(workers: int) -> bool:
+    """Start the extraction workers now, forked from this process, which has imported the
+    extraction code already: call before the reactor runs and while this is the only thread
+    (then a fork is safe). The first indexer with as many workers takes the pool; the
+    crawl saves a forkserver that would import the extraction code again (a second of
+    CPU, the first pages waiting for it). False (nothing started) when other threads run."""
+    global _prestarted
+    if _prestarted is not None or threading.active_count() > 1:
+        return False
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    pool.submit(warm_up).result()  # with fork, every worker starts on the first submit
+    _prestarted = pool, workers
+    return True
+
+
+def discard_prestarted() -> None:
+    """Shut down a pool no indexer took (indexing off, or another worker count)."""
+    global _prestarted
+    if _prestarted is not None:
+        (pool, _), _prestarted = _prestarted, None
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _take_prestarted(workers: int) -> ProcessPoolExecutor | None:
+    global _prestarted
+    if _prestarted is None or _prestarted[1] != workers:
+        return None
+    (pool, _), _prestarted = _prestarted, None
+    return pool
+
+
+def _forkserver_pool(workers: int) -> ProcessPoolExecutor:
+    # forkserver: a fork of a process that runs a reactor and threads is not safe, so
+    # workers fork from a fresh server process that imports the extraction code once.
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["crawler.work", "trafilatura", "dedup.extraction"])
+    pool = ProcessPoolExecutor(workers, mp_context=ctx)
+    for _ in range(workers):
+        pool.submit(warm_up)
+    return pool
 
 
 def _failed(batch: list[tuple[Draft, str, Sink]], exc: Exception) -> None:

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
@@ -149,3 +150,16 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
         except IgnoreRequest:
             raise Skipped("robots_forbidden", f"{request.url}: forbidden by robots.txt") \
                 from None
+
+
+class FollowedMetaRefreshMiddleware(MetaRefreshMiddleware):
+    """Scrapy's meta-refresh redirects, without reading the page when none can be followed:
+    with ``METAREFRESH_MAXDELAY`` 0 (the default here) no refresh is followed, yet Scrapy's
+    middleware decodes every whole page to look for one, in the crawl process, the one
+    that feeds the extraction workers. A source that sets a delay gets Scrapy's behaviour."""
+
+    def process_response(self, request: Request, response: Response,
+                         spider: Spider | None = None) -> Request | Response:
+        if self._maxdelay <= 0:
+            return response
+        return super().process_response(request, response)

@@ -4,6 +4,7 @@ Every named source runs as one Scrapy crawler of the ``articles`` spider, all in
 CrawlerProcess (one reactor, one DNS resolver); each run is recorded in Redis.
 """
 
+import os
 import sys
 import time
 from collections.abc import Mapping
@@ -11,6 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NotRequired, TextIO, TypedDict
 
+# Scrapy's HTTP handler defines deprecated aliases whose module is found with
+# inspect.stack(): imported deep in the crawler's start-up that read the source of every
+# frame (a second of CPU); imported here, a tenth of that
+import scrapy.core.downloader.handlers.http11  # noqa: F401
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings as ScrapySettings
 from twisted.python.failure import Failure
@@ -116,7 +121,15 @@ def crawl(sources_file: str | Path | None, names: list[str] | None = None,
     show = sys.stderr.isatty() if progress is None else progress
     if show:
         _progress(runs)
-    process.start()
+    # the extraction workers fork now, before the reactor and its threads run
+    from crawler.indexer import discard_prestarted, prestart_pool
+
+    if settings.getbool("WIRETRACE_INDEX_ENABLED"):
+        prestart_pool(settings.getint("WIRETRACE_EXTRACT_WORKERS") or os.cpu_count() or 1)
+    try:
+        process.start()
+    finally:
+        discard_prestarted()
     if show:
         print(file=sys.stderr)
     out = []

@@ -5,6 +5,8 @@ the links in them. Read with lxml from the tree extraction parsed once."""
 import json
 from typing import Any
 
+from lxml import etree
+
 from dedup.attribution import CUE_HINTS, attribution_lines
 
 _BLOCKS = ("p", "div", "span", "em", "small", "strong", "i", "b", "footer", "li", "figcaption",
@@ -15,18 +17,16 @@ ARTICLE_TYPES = {"article", "newsarticle", "reportagenews", "blogposting", "anal
                   "scholarlyarticle", "liveblogposting", "techarticle", "socialmediaposting"}
 
 
-def _first(tree: Any, xpath: str) -> str | None:
-    for v in tree.xpath(xpath):
-        v = str(v).strip()
-        if v:
-            return v
-    return None
+_META_PROPERTIES = {"og:url": "og_url", "og:site_name": "site_name", "og:type": "og_type",
+                    "article:published_time": "published",
+                    "article:modified_time": "modified"}
 
 
-def _jsonld(tree: Any) -> list[dict[str, Any]]:
-    """Every JSON-LD object of the page, @graph members included; broken blocks skipped."""
+def _jsonld(scripts: list[str]) -> list[dict[str, Any]]:
+    """Every JSON-LD object of the page's scripts, @graph members included; broken blocks
+    skipped."""
     out: list[dict[str, Any]] = []
-    for script in tree.xpath("//script[@type='application/ld+json']/text()"):
+    for script in scripts:
         try:
             data = json.loads(script)
         except ValueError:
@@ -54,30 +54,63 @@ def _urls_of(value: Any) -> list[str]:
     return []
 
 
+# page_signals reads meta, link and JSON-LD script elements in one walk (each XPath with //
+# walks the whole tree again), and isBasedOn microdata (rare) with XPath
+_IS_BASED_ON = etree.XPath("//*[@itemprop='isBasedOn' or @itemprop='isBasedOnUrl']")
+_BASED_ON_URLS = etree.XPath("//*[@itemprop='isBasedOn' or @itemprop='isBasedOnUrl']/@href|"
+                             "//*[@itemprop='isBasedOn' or @itemprop='isBasedOnUrl']/@content")
+_CANONICAL = str.maketrans("CANOIL", "canoil")  # XPath translate(@rel,'CANONICAL',...)
+_ROBOTS = str.maketrans("ROBTS", "robts")
+
+
+def _stripped(values: list[str | None]) -> list[str]:
+    return [v.strip() for v in values if v is not None and v.strip()]
+
+
 def page_signals(tree: Any) -> dict[str, Any]:
+    """Canonical and og:url, original- and syndication-source, isBasedOn, dates, robots and
+    JSON-LD's article type, dates and publisher, read in one pass over the page."""
+    first: dict[str, str | None] = dict.fromkeys(
+        ("canonical_url", "og_url", "site_name", "og_type", "published", "modified"))
+    original: list[str | None] = []
+    syndication: list[str | None] = []
+    robots: list[str] = []
+    scripts = []
+    for el in tree.iter("meta", "link", "script"):
+        tag = el.tag
+        if tag == "meta":
+            prop, name, content = el.get("property"), el.get("name"), el.get("content")
+            field = _META_PROPERTIES.get(prop) if prop else None
+            if field and not first[field] and content is not None and content.strip():
+                first[field] = content.strip()
+            if name == "original-source":
+                original.append(content)
+            elif name == "syndication-source":
+                syndication.append(content)
+            if name is not None and content is not None and (
+                    name.translate(_ROBOTS) == "robots" or name == "googlebot"):
+                robots.append(content)
+        elif tag == "link":
+            rel, href = el.get("rel"), el.get("href")
+            if rel is not None and not first["canonical_url"] and href is not None and \
+                    href.strip() and rel.translate(_CANONICAL) == "canonical":
+                first["canonical_url"] = href.strip()
+            if rel == "original-source":
+                original.append(href)
+            elif rel == "syndication-source":
+                syndication.append(href)
+        elif el.get("type") == "application/ld+json":
+            scripts += el.xpath("text()")
     sig: dict[str, Any] = {
-        "canonical_url": _first(tree, "//link[translate(@rel,'CANONICAL','canonical')"
-                                      "='canonical']/@href"),
-        "og_url": _first(tree, "//meta[@property='og:url']/@content"),
-        "site_name": _first(tree, "//meta[@property='og:site_name']/@content"),
-        "og_type": _first(tree, "//meta[@property='og:type']/@content"),
-        "article_type": None,
-        "original_source": [v.strip() for v in tree.xpath(
-            "//meta[@name='original-source']/@content|//link[@rel='original-source']/@href")
-            if v.strip()],
-        "syndication_source": [v.strip() for v in tree.xpath(
-            "//meta[@name='syndication-source']/@content|//link[@rel='syndication-source']"
-            "/@href") if v.strip()],
-        "is_based_on": [v.strip() for v in tree.xpath(
-            "//*[@itemprop='isBasedOn' or @itemprop='isBasedOnUrl']/@href|"
-            "//*[@itemprop='isBasedOn' or @itemprop='isBasedOnUrl']/@content") if v.strip()],
+        "canonical_url": first["canonical_url"], "og_url": first["og_url"],
+        "site_name": first["site_name"], "og_type": first["og_type"], "article_type": None,
+        "original_source": _stripped(original), "syndication_source": _stripped(syndication),
+        # in the order XPath gives attribute nodes
+        "is_based_on": _stripped(_BASED_ON_URLS(tree)) if _IS_BASED_ON(tree) else [],
+        "published": first["published"], "modified": first["modified"],
+        "noindex": "noindex" in " ".join(robots).lower(),
     }
-    sig["published"] = _first(tree, "//meta[@property='article:published_time']/@content")
-    sig["modified"] = _first(tree, "//meta[@property='article:modified_time']/@content")
-    robots = " ".join(tree.xpath("//meta[translate(@name,'ROBOTS','robots')='robots' or "
-                                 "@name='googlebot']/@content")).lower()
-    sig["noindex"] = "noindex" in robots
-    for obj in _jsonld(tree):
+    for obj in _jsonld(scripts):
         types = obj.get("@type")
         for t in types if isinstance(types, list) else [types]:
             if isinstance(t, str) and t.lower() in ARTICLE_TYPES:
@@ -96,23 +129,34 @@ def page_signals(tree: Any) -> dict[str, Any]:
 
 def page_attribution(tree: Any) -> tuple[list[str], list[str]]:
     """Attribution lines anywhere on the page (they often sit outside the main text) and the
-    links inside the elements that hold them."""
-    lines: list[str] = []
-    links: list[str] = []
-    for el in tree.iter(*_BLOCKS):
+    links inside the elements that hold them.
+
+    A block's text is read only when no block inside it is already over 240 characters
+    (then neither is it): blocks are read innermost first, so the page's large containers,
+    whose text is most of the page, are not read at all."""
+    found: list[tuple[list[str], list[str]]] = []
+    long: set[Any] = set()  # elements that hold a block of more than 240 characters
+    for el in reversed(list(tree.iter(*_BLOCKS))):  # a block after every block inside it
+        if el in long:
+            continue
         text = " ".join(el.text_content().split())
-        if not 8 <= len(text) <= 240:
+        if len(text) > 240:
+            parent = el.getparent()
+            while parent is not None and parent not in long:
+                long.add(parent)
+                parent = parent.getparent()
+            continue
+        if len(text) < 8:
             continue
         lowered = text.lower()
         if not any(h in lowered for h in CUE_HINTS):
             continue  # most blocks: no cue, no need to scan them
-        found = attribution_lines(text)
-        if found:
-            lines += found
+        if lines := attribution_lines(text):
             # an attribution block's links are what it credits ("Sources: <a>X</a>, <a>Y</a>";
             # "Read the full story at CNN Business" linking to cnn.com); links to the page's
             # own site are left out where claims are read
-            links += [h for h in el.xpath(".//a/@href") if h.startswith(("http://", "https://"))]
-    return list(dict.fromkeys(lines)), list(dict.fromkeys(links))
-
-
+            found.append((lines, [h for h in el.xpath(".//a/@href")
+                                  if h.startswith(("http://", "https://"))]))
+    found.reverse()  # document order
+    return (list(dict.fromkeys(ln for lines, _ in found for ln in lines)),
+            list(dict.fromkeys(h for _, links in found for h in links)))

@@ -4,13 +4,17 @@ the index is off with it."""
 import logging
 
 import pytest
+from scrapy import Request
 from scrapy.exceptions import NotConfigured
+from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
 from crawler.extensions.index import IndexExtension
 from crawler.extensions.sharedqueue import SharedQueue, scheduler_settings
 from crawler.freshness import FreshArticlesMiddleware
+from crawler.middlewares import FollowedMetaRefreshMiddleware
 from crawler.pipelines import IndexPipeline
+from crawler.run import scrapy_settings
 from dedup.config import Settings
 
 INDEX = {"EXTENSIONS": {"crawler.extensions.index.IndexExtension": 100}}
@@ -55,3 +59,22 @@ def test_shared_run_settings_put_queue_and_filter_under_the_run_prefix() -> None
     # our client (a RedisCluster for redis+cluster://) with the engine's timeout
     assert s["REDIS_PARAMS"] == {"redis_cls": "dedup.redisconn.ScrapyRedisClient",
                                  "socket_timeout": 1.5}
+
+
+def test_meta_refresh_is_read_only_when_a_source_follows_it() -> None:
+    page = (b"<html><head><meta http-equiv='refresh' content='0; url=/next'></head>"
+            b"<body><p>moved</p></body></html>")
+    request = Request("http://news.example/a")
+    response = HtmlResponse(request.url, body=page, request=request)
+    ours = scrapy_settings()
+    assert ours.getint("METAREFRESH_MAXDELAY") == 0  # no refresh followed, by default
+    mws = ours.getdict("DOWNLOADER_MIDDLEWARES")
+    assert mws["scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware"] is None
+    assert "crawler.middlewares.FollowedMetaRefreshMiddleware" in mws
+    mw = FollowedMetaRefreshMiddleware.from_crawler(
+        get_crawler(settings_dict={"METAREFRESH_MAXDELAY": 0}))
+    assert mw.process_response(request, response) is response
+    followed = FollowedMetaRefreshMiddleware.from_crawler(
+        get_crawler(settings_dict={"METAREFRESH_MAXDELAY": 5}))  # a source that follows them
+    redirected = followed.process_response(request, response)
+    assert isinstance(redirected, Request) and redirected.url == "http://news.example/next"
