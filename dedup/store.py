@@ -7,7 +7,6 @@ script (on a Redis Cluster, one journaled write applied slot by slot: dedup.jour
 read back is unpickled: values are packed binary, JSON or zlib text.
 """
 
-import hashlib
 import itertools
 from dataclasses import dataclass
 from importlib import resources
