@@ -77,6 +77,9 @@ end
 -- (dedup/codec.py): a later article sharing it finds those, and FULL tells fsck why the
 -- article is not listed. A removal frees a slot before FULL; FULL stays.
 local function add(key, field, id)
+  -- most band values are new: one command, not a read then a write (nothing to cache when
+  -- nothing was written since the read)
+  if not caching and redis.call('HSETNX', key, field, id) == 1 then return end
   local cur = hget(key, field) or ''
   if find(cur, id) then return end
   local full = cur:sub(-ID_BYTES) == FULL
