@@ -241,7 +241,8 @@ def main() -> None:
     ap.add_argument("--url")
     ap.add_argument("--corpus", type=Path)
     ap.add_argument("--n", type=int)
-    ap.add_argument("--queries", type=Path)
+    ap.add_argument("--queries", type=Path)  # the child's; the parent's --corpus: a file kept
+    # between runs (made or extended to the largest size)
     a = ap.parse_args()
     if a.child:
         child(a.child, a.url, a.corpus, a.n, a.chunk, a.queries)
@@ -261,12 +262,8 @@ def main() -> None:
         t = time.perf_counter()
         real = realism()
         print("realism", json.dumps(real), flush=True)
-        corpus, indexed = work / "corpus.jsonl", list[newslike.Article]()
-        with corpus.open("w") as f:
-            for art in newslike.stream(max(sizes)):
-                f.write(json.dumps({"url": art.url, "text": art.text}) + "\n")
-                if len(indexed) < min(sizes):
-                    indexed.append(art)
+        corpus = a.corpus or work / "corpus.jsonl"
+        indexed = make_corpus(corpus, max(sizes))[:min(sizes)]
         queries = work / "queries.json"
         queries.write_text(json.dumps(newslike.queries(indexed, QUERIES)))
         print(f"corpus of {max(sizes)} in {time.perf_counter() - t:.0f} s", flush=True)
@@ -296,6 +293,19 @@ def main() -> None:
         server.terminate()
         server.wait(30)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def make_corpus(path: Path, n: int) -> list[newslike.Article]:
+    """The corpus file of at least n articles (one JSON object a line): the articles already
+    in ``path`` (a run before wrote them: generating is slow), the rest generated and
+    appended. Returns the articles (kind: original or not)."""
+    done = [json.loads(line) for line in path.open()] if path.exists() else []
+    with path.open("a") as f:
+        for art in newslike.stream(n, done=[d["text"] for d in done]):
+            f.write(json.dumps({"url": art.url, "text": art.text}) + "\n")
+            done.append({"url": art.url, "text": art.text})
+    return [newslike.Article(d["url"], d["text"], "original" if "/a/" in d["url"] else "copy", 0)
+            for d in done]
 
 
 def _wait(url: str) -> None:
