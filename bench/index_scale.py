@@ -3,6 +3,7 @@ session, the same bands x rows and shingles) on a realistic corpus, as whole pro
 redis-server of its own, interleaved, median of the repetitions.
 
     python -m bench.index_scale [--sizes 10000,20000,100000] [--reps 3] [--chunk 25000]
+                                [--ds-max 100000]
 
 The corpus (wiretrace_testing.newslike): distinct news-like articles generated from the real
 article bodies, 10% light-edited copies and 5% excerpts planted. Each run starts from an
@@ -12,6 +13,7 @@ checks 300 new texts. Results: bench/out/index_scale.json and .md.
 
 import argparse
 import collections
+import itertools
 import json
 import os
 import shutil
@@ -21,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -103,7 +106,7 @@ def child(system: str, url: str, corpus: Path, n: int, chunk: int, queries: Path
     client = redis.Redis.from_url(url)
     empty = int(client.info("memory")["used_memory"])
     lines = corpus.open()
-    items = [json.loads(next(lines)) for _ in range(n)]
+    items = (json.loads(next(lines)) for _ in range(n))  # read chunk by chunk (1M: GBs)
     qs = json.loads(queries.read_text())
     res: dict[str, object] = {"system": system, "n": n, "empty": empty}
     if system == "wiretrace":
@@ -127,7 +130,12 @@ def child(system: str, url: str, corpus: Path, n: int, chunk: int, queries: Path
     print(json.dumps(res))
 
 
-def _wiretrace(url: str, items: list[dict[str, str]], chunk: int,
+def _chunks(items: Iterator[dict[str, str]], chunk: int) -> Iterator[list[dict[str, str]]]:
+    while part := list(itertools.islice(items, chunk)):
+        yield part
+
+
+def _wiretrace(url: str, items: Iterator[dict[str, str]], chunk: int,
                qs: list[str]) -> tuple[list[dict[str, Any]], float]:
     from dedup.config import Settings
     from dedup.engine import Engine
@@ -135,19 +143,20 @@ def _wiretrace(url: str, items: list[dict[str, str]], chunk: int,
     engine = Engine.from_settings(Settings(redis_url=url, namespace="bench"))
     engine.check_index()
     out = []
-    for start in range(0, len(items), chunk):
-        part = [ArticleInput(url=i["url"], text=i["text"]) for i in items[start:start + chunk]]
+    for rows in _chunks(items, chunk):
+        part = [ArticleInput(url=i["url"], text=i["text"]) for i in rows]
         sends, t = Counter.sends, time.perf_counter()
         report = engine.ingest(part)
         assert not report.errors, report.errors[:3]
         out.append(_chunk(engine.client, len(part), t, sends, engine.settings.batch_size))
+        _progress("wiretrace", out)
     t = time.perf_counter()
     for k, q in enumerate(qs):
         engine.check(ArticleInput(url=f"https://query.example/{k}", text=q))
     return out, time.perf_counter() - t
 
 
-def _datasketch(url: str, items: list[dict[str, str]], chunk: int,
+def _datasketch(url: str, items: Iterator[dict[str, str]], chunk: int,
                 qs: list[str]) -> tuple[list[dict[str, Any]], float]:
     from datasketch import MinHash, MinHashLSH
 
@@ -168,17 +177,25 @@ def _datasketch(url: str, items: list[dict[str, str]], chunk: int,
                      storage_config={"type": "redis", "basename": b"ds",
                                      "redis": {"host": kw["host"], "port": kw["port"]}})
     out = []
-    for start in range(0, len(items), chunk):
-        part = items[start:start + chunk]
+    for part in _chunks(items, chunk):
         sends, t = Counter.sends, time.perf_counter()
         with lsh.insertion_session(buffer_size=5000) as session:
             for i in part:
                 session.insert(i["url"].encode(), minhash(i["text"]))
         out.append(_chunk(client, len(part), t, sends, 5000))
+        _progress("datasketch", out)
     t = time.perf_counter()
     for q in qs:
         lsh.query(minhash(q))
     return out, time.perf_counter() - t
+
+
+def _progress(system: str, chunks: list[dict[str, Any]]) -> None:
+    """The chunks so far, for a run too long to wait for (bench/out/progress-*.jsonl)."""
+    OUT.mkdir(exist_ok=True)
+    with (OUT / f"progress-{system}.jsonl").open("a") as f:
+        f.write(json.dumps({"pid": os.getpid(), "so_far": sum(c["articles"] for c in chunks),
+                            **{k: v for k, v in chunks[-1].items() if k != "commands"}}) + "\n")
 
 
 def _chunk(client: redis.Redis, n: int, t: float, sends: int, batch: int) -> dict[str, Any]:
@@ -218,11 +235,14 @@ def main() -> None:
     ap.add_argument("--sizes", default="10000,20000,100000")
     ap.add_argument("--reps", default="3", help="repetitions; per size: 3,3,1")
     ap.add_argument("--chunk", type=int, default=25_000)
+    ap.add_argument("--ds-max", type=int, default=100_000,
+                    help="larger sizes run wiretrace alone (datasketch: ~18 KB/article)")
     ap.add_argument("--child")
     ap.add_argument("--url")
     ap.add_argument("--corpus", type=Path)
     ap.add_argument("--n", type=int)
-    ap.add_argument("--queries", type=Path)
+    ap.add_argument("--queries", type=Path)  # the child's; the parent's --corpus: a file kept
+    # between runs (made or extended to the largest size)
     a = ap.parse_args()
     if a.child:
         child(a.child, a.url, a.corpus, a.n, a.chunk, a.queries)
@@ -242,12 +262,8 @@ def main() -> None:
         t = time.perf_counter()
         real = realism()
         print("realism", json.dumps(real), flush=True)
-        corpus, indexed = work / "corpus.jsonl", list[newslike.Article]()
-        with corpus.open("w") as f:
-            for art in newslike.stream(max(sizes)):
-                f.write(json.dumps({"url": art.url, "text": art.text}) + "\n")
-                if len(indexed) < min(sizes):
-                    indexed.append(art)
+        corpus = a.corpus or work / "corpus.jsonl"
+        indexed = make_corpus(corpus, max(sizes))[:min(sizes)]
         queries = work / "queries.json"
         queries.write_text(json.dumps(newslike.queries(indexed, QUERIES)))
         print(f"corpus of {max(sizes)} in {time.perf_counter() - t:.0f} s", flush=True)
@@ -257,6 +273,8 @@ def main() -> None:
                 order = ("datasketch", "wiretrace") if rep % 2 == 0 else \
                     ("wiretrace", "datasketch")
                 for system in order:
+                    if system == "datasketch" and n > a.ds_max:
+                        continue
                     res = run_child(system, url, corpus, n, min(a.chunk, n), queries)
                     res["rep"] = rep
                     runs.append(res)
@@ -275,6 +293,19 @@ def main() -> None:
         server.terminate()
         server.wait(30)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def make_corpus(path: Path, n: int) -> list[newslike.Article]:
+    """The corpus file of at least n articles (one JSON object a line): the articles already
+    in ``path`` (a run before wrote them: generating is slow), the rest generated and
+    appended. Returns the articles (kind: original or not)."""
+    done = [json.loads(line) for line in path.open()] if path.exists() else []
+    with path.open("a") as f:
+        for art in newslike.stream(n, done=[d["text"] for d in done]):
+            f.write(json.dumps({"url": art.url, "text": art.text}) + "\n")
+            done.append({"url": art.url, "text": art.text})
+    return [newslike.Article(d["url"], d["text"], "original" if "/a/" in d["url"] else "copy", 0)
+            for d in done]
 
 
 def _wait(url: str) -> None:

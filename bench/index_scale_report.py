@@ -4,6 +4,7 @@ import statistics
 from typing import Any
 
 INDEX_FAMILIES = ("band", "sig", "meta", "epoch", "stats")
+FAMILIES = ("band", "sig", "article", "ids", "cluster", "site", "tpl")
 
 
 def _med(xs: list[float]) -> float:
@@ -24,6 +25,16 @@ def _rate(run: dict[str, Any]) -> float:
     return run["n"] / sum(c["seconds"] for c in run["chunks"])
 
 
+def _slope(ds: list[list[dict[str, Any]]]) -> float:
+    """datasketch's bytes per added article between its two largest sizes (or its bytes per
+    article when only one was measured)."""
+    if len(ds) < 2:
+        return _med([_per_article(r) for r in ds[-1]]) if ds else float("nan")
+    (a, b) = ds[-2:]
+    mem = [_med([r["chunks"][-1]["used_memory"] - r["empty"] for r in x]) for x in (a, b)]
+    return (mem[1] - mem[0]) / (b[0]["n"] - a[0]["n"])
+
+
 def report(real: dict[str, float], runs: list[dict[str, Any]]) -> str:
     sizes = sorted({r["n"] for r in runs})
     by = {(s, sys): [r for r in runs if r["n"] == s and r["system"] == sys]
@@ -39,19 +50,36 @@ def report(real: dict[str, float], runs: list[dict[str, Any]]) -> str:
               "checks/s ds | ratio | B/article wt | index+sig wt | ds | index+sig : ds |",
               "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     flat: list[tuple[str, float]] = []
+    slope = _slope([by[(s, "datasketch")] for s in sizes if by[(s, "datasketch")]])
     for s in sizes:
         wt, ds = by[(s, "wiretrace")], by[(s, "datasketch")]
-        if not wt or not ds:
+        if not wt:
             continue
-        wi, di = _med([_rate(r) for r in wt]), _med([_rate(r) for r in ds])
-        wc = _med([300 / r["check_seconds"] for r in wt])
-        dc = _med([300 / r["check_seconds"] for r in ds])
-        wb, db = _med([_per_article(r) for r in wt]), _med([_per_article(r) for r in ds])
+        wi, wc = _med([_rate(r) for r in wt]), _med([300 / r["check_seconds"] for r in wt])
+        wb = _med([_per_article(r) for r in wt])
         idx = _med([_per_article(r) * _index_share(r) for r in wt])
         flat.append((f"{s}", wb))
+        if not ds:  # datasketch too big for the machine: its measured bytes per article
+            lines.append(f"| {s:,} | {len(wt)} | {wi:.0f} | - | - | {wc:.1f} | - | - | "
+                         f"{wb:.0f} | {idx:.0f} | {slope:.0f} (slope) | "
+                         f"1/{slope / max(1, idx):.1f} |")
+            continue
+        di, dc = _med([_rate(r) for r in ds]), _med([300 / r["check_seconds"] for r in ds])
+        db = _med([_per_article(r) for r in ds])
         lines.append(f"| {s:,} | {len(wt)} | {wi:.0f} | {di:.0f} | {wi / di:.2f}x | {wc:.1f} | "
                      f"{dc:.1f} | {wc / dc:.2f}x | {wb:.0f} | {idx:.0f} | {db:.0f} | "
                      f"1/{db / max(1, idx):.1f} |")
+    lines += ["", "Bytes per article by key family (MEMORY USAGE, wiretrace, median):", "",
+              "| articles | " + " | ".join(FAMILIES) + " | band hashes hashtable |",
+              "|---|" + "---|" * (len(FAMILIES) + 1)]
+    for s in sizes:
+        wt = by[(s, "wiretrace")]
+        if wt:
+            fam = [_med([r["families"].get(f, 0) / s for r in wt]) for f in FAMILIES]
+            enc = _med([r["band_encodings"].get("hashtable", 0)
+                        / max(1, sum(r["band_encodings"].values())) for r in wt])
+            lines.append(f"| {s:,} | " + " | ".join(f"{v:.0f}" for v in fam)
+                         + f" | {100 * enc:.2f}% |")
     lines += ["", "Rates are articles (or checks) per second of the timed loop in each "
               "process, median of the repetitions; bytes are (used_memory after - empty) / "
               "articles, index+sig is that times the band, signature and meta keys' share of "
@@ -64,9 +92,11 @@ def report(real: dict[str, float], runs: list[dict[str, Any]]) -> str:
     for j in range(len(wt[0]["chunks"]) if wt else 0):
         so_far = sum(c["articles"] for c in wt[0]["chunks"][:j + 1])
         wrate = _med([r["chunks"][j]["articles"] / r["chunks"][j]["seconds"] for r in wt])
-        drate = _med([r["chunks"][j]["articles"] / r["chunks"][j]["seconds"] for r in ds])
+        drate = _med([r["chunks"][j]["articles"] / r["chunks"][j]["seconds"] for r in ds
+                      if len(r["chunks"]) > j])
         wb = _med([(r["chunks"][j]["used_memory"] - r["empty"]) / so_far for r in wt])
-        db = _med([(r["chunks"][j]["used_memory"] - r["empty"]) / so_far for r in ds])
+        db = _med([(r["chunks"][j]["used_memory"] - r["empty"]) / so_far for r in ds
+                   if len(r["chunks"]) > j])
         if j:  # the first chunk's figure is the table's smaller sizes'
             flat.append((f"{so_far} (chunk)", wb))
         lines.append(f"| {so_far:,} | {wrate:.0f} | {drate:.0f} | {wb:.0f} | {db:.0f} |")
@@ -74,6 +104,15 @@ def report(real: dict[str, float], runs: list[dict[str, Any]]) -> str:
         last = _med([(r["chunks"][-1]["articles"] / r["chunks"][-1]["seconds"])
                      / (r["chunks"][0]["articles"] / r["chunks"][0]["seconds"]) for r in wt])
         lines += ["", f"Last chunk vs first, wiretrace: {last:.2f}x the rate."]
+        at = [j for j in range(len(wt[0]["chunks"]))
+              if sum(c["articles"] for c in wt[0]["chunks"][:j + 1]) <= 100_000][-3:]
+        if len(wt[0]["chunks"]) >= 6 and len(at) == 3:
+            def rate(r: dict[str, Any], js: list[int]) -> float:
+                return _med([r["chunks"][j]["articles"] / r["chunks"][j]["seconds"] for j in js])
+            n = len(wt[0]["chunks"])
+            tail = _med([rate(r, [n - 3, n - 2, n - 1]) / rate(r, at) for r in wt])
+            lines += [f"Last chunks vs the chunks up to 100,000 (median of 3 chunks each, same "
+                      f"run): {tail:.2f}x the rate (target >= 0.8x)."]
     values = [b for _, b in flat]
     lines += ["", f"Bytes per article, wiretrace, max/min over "
               f"{', '.join(n for n, _ in flat)}: {max(values) / min(values):.3f}"]

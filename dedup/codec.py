@@ -51,6 +51,11 @@ BAND_FIELD = 5  # bytes of a band entry's field: band number, 32-bit tag (its bu
 INITIAL_BUCKETS = 64  # band hashes of an empty index; the count only grows (meta BUCKETS)
 BUCKETS = "buckets"  # the index meta field holding the band hash count
 ID_BYTES = 8  # an article id, packed in band entries
+# A band entry's value lists at most BAND_IDS article ids, the first to share it; when more
+# share it, FULL follows them (7 * 8 + 8 = 64 bytes: every value fits Redis's
+# hash-max-listpack-value, so a hot band value never turns its band hash into a hashtable).
+BAND_IDS = 7
+FULL = b"\xff" * ID_BYTES
 LEASE_REFUSED = "lease"  # apply.lua's answer when another process holds the write lease
 LAYOUT_CHANGED = "layout"  # ... when the band hashes grew since the write's read
 
@@ -73,5 +78,6 @@ def lua_prelude() -> str:
 
     return (table("OP", OpName) + table("GUARD", GuardName) + table("FIELD", ArticleField)
             + f"local BAND_FIELD, ID_BYTES = {BAND_FIELD}, {ID_BYTES}\n"
+            + f"local BAND_IDS, FULL = {BAND_IDS}, string.rep('\\255', {ID_BYTES})\n"
             + f"local INITIAL_BUCKETS, BUCKETS = {INITIAL_BUCKETS}, '{BUCKETS}'\n"
             + f"local LEASE_REFUSED, LAYOUT_CHANGED = '{LEASE_REFUSED}', '{LAYOUT_CHANGED}'\n")

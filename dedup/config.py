@@ -106,9 +106,10 @@ class Settings(BaseSettings):
     """Articles written to Redis per round trip."""
     ingest_workers: int = 0
     """Processes that prepare (extract, sign) a bulk ingest; 0 = one per CPU, 1 = in process."""
-    band_bucket_fill: int = Field(default=200, ge=1)
+    band_bucket_fill: int = Field(default=64, ge=1)
     """Band entries per band hash, on average, before writes add hashes (linear hashing):
-    the largest stay under Redis's `hash-max-listpack-entries` (512), hence compact."""
+    the largest stay well under Redis's `hash-max-listpack-entries` (512), hence compact,
+    and short to scan (a listpack is searched entry by entry)."""
     write_retries: int = 30
     """Times a write is retried when concurrent writers changed what it read."""
     lease_wait: float = 600.0

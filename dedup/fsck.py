@@ -110,7 +110,8 @@ class Fsck:
 
     def _band_hashes(self, indexed: set[str], buckets: int, found: Counter[str]) -> None:
         """Every band hash is one of the index's ``buckets``, every entry in the hash its
-        tag addresses (dedup.keys.bucket_of), every id in it an indexed article's."""
+        tag addresses (dedup.keys.bucket_of), every id in it an indexed article's, at most
+        ``codec.BAND_IDS`` of them (then ``codec.FULL``), none twice."""
         known = {bytes.fromhex(i) for i in indexed}
         for key in self.client.scan_iter(match=self.keys.index_pattern("band:"), count=1000):
             bucket = self.keys.id_of(key, "band:")
@@ -124,10 +125,20 @@ class Fsck:
             found["band entries in the wrong hash"] += len(entries) - len(fields) + int(
                 np.count_nonzero(bucket_of(tags, buckets) != int(bucket)))
             for v in entries.values():
-                found["band entries naming unknown articles"] += sum(
-                    v[p:p + codec.ID_BYTES] not in known for p in range(0, len(v), codec.ID_BYTES))
+                ids = _ids(v)
+                found["band entries naming unknown articles"] += sum(i not in known for i in ids)
+                found["band values malformed or over the cap"] += int(
+                    len(ids) > codec.BAND_IDS or len(v) % codec.ID_BYTES != 0
+                    or codec.FULL in ids or len(set(ids)) != len(ids))
+
+
+def _ids(value: bytes) -> list[bytes]:
+    """The article ids a band value lists (FULL, when it ends it, left out)."""
+    if value.endswith(codec.FULL):
+        value = value[:-codec.ID_BYTES]
+    return [value[p:p + codec.ID_BYTES] for p in range(0, len(value), codec.ID_BYTES)]
 
 
 def _holds(value: bytes | None, raw_id: bytes) -> bool:
-    return bool(value) and any(value[p:p + codec.ID_BYTES] == raw_id  # type: ignore[index]
-                               for p in range(0, len(value or b""), codec.ID_BYTES))
+    """The band value lists the article, or is FULL (others shared it first)."""
+    return value is not None and (value.endswith(codec.FULL) or raw_id in _ids(value))

@@ -111,7 +111,7 @@ class Store:
             pos += n
             digests.append(band_digest(mine))
             hits: dict[bytes, int] = {}
-            for v in mine:
+            for v in (x.removesuffix(codec.FULL) for x in mine):  # FULL: more shared it
                 for j in range(0, len(v), codec.ID_BYTES):
                     raw = v[j:j + codec.ID_BYTES]
                     hits[raw] = hits.get(raw, 0) + 1

@@ -13,7 +13,7 @@ Every article is a function of (seed, position), so a stream of any length is re
 
 import random
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -88,9 +88,10 @@ def original(seed: int, i: int) -> str:
     return chain().article(random.Random(seed * 1_000_003 + i))
 
 
-def stream(n: int, seed: int = 1) -> Iterator[Article]:
+def stream(n: int, seed: int = 1, done: Sequence[str] = ()) -> Iterator[Article]:
     """n articles: about 85% originals, 10% light-edited wrapped copies and 5% excerpts of
-    an earlier original, published by other sites."""
+    an earlier original, published by other sites. ``done``: the texts of the stream's first
+    articles, already generated: the stream goes on after them (they are not yielded)."""
     rng = random.Random(seed)
     originals: list[int] = []
     texts: dict[int, str] = {}
@@ -98,6 +99,8 @@ def stream(n: int, seed: int = 1) -> Iterator[Article]:
         r = rng.random()
         if originals and r < COPY_SHARE + EXCERPT_SHARE:
             j = rng.choice(originals)
+            if i < len(done):
+                continue
             if r < COPY_SHARE or len(excerpt(texts[j]).split()) < MIN_WORDS:
                 text = wrapped_copy(light_edit(texts[j], seed=i))
                 yield Article(f"https://copies{i % 40}.example/c/{i}", text, "copy", j)
@@ -105,8 +108,10 @@ def stream(n: int, seed: int = 1) -> Iterator[Article]:
                 yield Article(f"https://digest{i % 40}.example/e/{i}", excerpt(texts[j]),
                               "excerpt", j)
             continue
-        texts[i] = original(seed, i)
+        texts[i] = done[i] if i < len(done) else original(seed, i)
         originals.append(i)
+        if i < len(done):
+            continue
         yield Article(f"https://news{i % 200}.example/a/{i}", texts[i], "original", i)
 
 

@@ -84,9 +84,23 @@ local function find(list, id)
   end
   return nil
 end
+-- A band value holds at most BAND_IDS ids, the first to share it, then FULL when more did
+-- (dedup/codec.py): a later article sharing it finds those, and FULL tells fsck why the
+-- article is not listed. A removal frees a slot before FULL; FULL stays.
 local function add(key, field, id)
+  -- most band values are new: one command, not a read then a write (nothing to cache when
+  -- nothing was written since the read)
+  if not caching and redis.call('HSETNX', key, field, id) == 1 then return end
   local cur = hget(key, field) or ''
-  if not find(cur, id) then hset(key, field, cur .. id) end
+  if find(cur, id) then return end
+  local full = cur:sub(-ID_BYTES) == FULL
+  local ids = cur
+  if full then ids = cur:sub(1, -ID_BYTES - 1) end
+  if #ids < BAND_IDS * ID_BYTES then
+    hset(key, field, ids .. id .. (full and FULL or ''))
+  elseif not full then
+    hset(key, field, cur .. FULL)
+  end
 end
 local function remove(key, field, id)
   local cur = hget(key, field)
