@@ -1,7 +1,10 @@
 """The extraction pool a crawl forks before its reactor runs: taken by the first indexer
 with as many workers, refused while other threads run."""
 
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 from crawler import indexer
 from crawler.work import extract_page
@@ -10,6 +13,16 @@ from wiretrace_testing.stories import story
 
 
 def test_a_prestarted_pool_extracts_and_goes_to_one_indexer() -> None:
+    """In a fresh interpreter, as a crawl starts: the test run has threads of its own."""
+    root = Path(__file__).resolve().parents[3]
+    code = "from tests.unit.crawler.test_pool import prestarted; prestarted()"
+    run = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True,
+                         text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+
+
+def prestarted() -> None:
+    assert threading.active_count() == 1
     assert indexer.prestart_pool(1)
     try:
         assert not indexer.prestart_pool(1)  # one at a time
