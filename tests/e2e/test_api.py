@@ -10,7 +10,6 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,7 @@ from dedup.models import ArticleInput
 from tests.conftest import wait_for_redis
 from wiretrace.api.app import create_app
 from wiretrace.api.config import ApiSettings
+from wiretrace_testing.loopback import Answer, serve_get
 from wiretrace_testing.stories import story, wrapped_copy
 
 ORIG = "https://origin.example/news/story"
@@ -58,24 +58,14 @@ class Target:
     """A loopback HTTP server that counts the connections it gets (SSRF probes: none)."""
 
     def __init__(self, body: bytes) -> None:
-        outer = self
         self.hits = 0
 
-        class H(BaseHTTPRequestHandler):
-            def log_message(self, *a: Any) -> None:
-                pass
+        def answer(path: str) -> Answer:
+            self.hits += 1
+            return 200, {"Content-Type": "text/html; charset=utf-8"}, body
 
-            def do_GET(self) -> None:
-                outer.hits += 1
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.httpd = serve_get(answer)
         self.port = self.httpd.server_address[1]
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
 
 @pytest.fixture
@@ -256,18 +246,8 @@ def test_redis_down_gives_503_quickly_and_recovers(tmp_path: Path) -> None:
 def test_redirects_to_private_addresses_are_refused(settings: Settings) -> None:
     target = Target(b"<html><body>secret</body></html>")
 
-    class Hop(BaseHTTPRequestHandler):
-        def log_message(self, *a: Any) -> None:
-            pass
-
-        def do_GET(self) -> None:
-            self.send_response(302)
-            self.send_header("Location", f"http://0x7f.0.0.1:{target.port}/admin")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-    hop = ThreadingHTTPServer(("127.0.0.1", 0), Hop)
-    threading.Thread(target=hop.serve_forever, daemon=True).start()
+    hop = serve_get(lambda path: (302, {"Location": f"http://0x7f.0.0.1:{target.port}/admin"},
+                                  b""))
     policy = FetchPolicy(allow_private_hosts=frozenset({"hop.test"}),
                          resolver=lambda host, port: ["127.0.0.1"])
     served = Served(create_app(settings, ApiSettings(api_key=None), policy))

@@ -10,13 +10,11 @@ import json
 import os
 import subprocess
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 from dedup.config import Settings
 from dedup.engine import Engine
+from wiretrace_testing.loopback import Answer, serve_get
 from wiretrace_testing.stories import story
 
 
@@ -31,29 +29,17 @@ class Proxy:
 
     def __init__(self) -> None:
         self.asked: list[str] = []
-        outer = self
 
-        class H(BaseHTTPRequestHandler):
-            def log_message(self, *a: Any) -> None:
-                pass
+        def answer(path: str) -> Answer:
+            self.asked.append(path)  # a proxy gets the absolute URL
+            if path.startswith("http://public.example/"):
+                return 302, {"Location": f"http://127.0.0.1:{self.port}/secret"}, b""
+            # the lan source's page, or the secret one (a leak)
+            return (200, {"Content-Type": "text/html; charset=utf-8"},
+                    _page(90 if path.endswith("/lan") else 91))
 
-            def do_GET(self) -> None:
-                outer.asked.append(self.path)  # a proxy gets the absolute URL
-                if self.path.startswith("http://public.example/"):
-                    self.send_response(302)
-                    self.send_header("Location", f"http://127.0.0.1:{outer.port}/secret")
-                    body = b""
-                else:  # the lan source's page, or the secret one (a leak)
-                    body = _page(90 if self.path.endswith("/lan") else 91)
-                    self.send_response(200)
-                    self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.httpd = serve_get(answer)
         self.port = self.httpd.server_address[1]
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
 
 def test_a_redirect_to_loopback_is_not_followed_for_a_public_source(
