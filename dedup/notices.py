@@ -178,14 +178,12 @@ class Notices:
     def record(self, facts: list[CopyFact]) -> int:
         """Events, then index rows for the facts not older than what a step of a later write
         recorded; returns the events queued. Each step is idempotent."""
-        watched = {w.decode() for w in self.client.hkeys(self.keys.watches)}
         args: list[Any] = [MESSAGE_COPIES]
         for f in facts:
             now_of = f"{f.original_site} {f.original}" if f.original else ""
-            args += [f.copy, f.cluster, f.version, f.before, f.before_version, now_of,
-                     int(f.original_site in watched)]
+            args += [f.copy, f.cluster, f.version, f.before, f.before_version, now_of]
         answer = self._events(keys=[self.keys.watch_sent, self.keys.watch_events,
-                                    self.keys.watch_stamps], args=args)
+                                    self.keys.watch_stamps, self.keys.watches], args=args)
         current = [f for f, ok in zip(facts, answer, strict=False) if int(ok)]
         queued = int(answer[-1])
         rows: list[tuple[Any, Any, list[Any]]] = []

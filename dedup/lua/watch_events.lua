@@ -1,7 +1,8 @@
 -- The watch events of a write's copy facts, in order (see dedup/notices.py).
--- KEYS sent, events, stamps; ARGV copies per entry, then per copy: copy, cluster after the
--- write and its version, cluster before and its version as read ('-' and 0 for none),
--- "site original" it now reproduces ('' for none), '1' when that site is watched. Returns a
+-- KEYS sent, events, stamps, watches; ARGV copies per entry, then per copy: copy, cluster
+-- after the write and its version, cluster before and its version as read ('-' and 0 for
+-- none), "site original" it now reproduces ('' for none); that site is watched when the
+-- watches hash holds it (read here, with the step). Returns a
 -- 1 (current) or 0 (older than a step already recorded) per copy, then the events queued:
 -- one stream entry per site and up to ARGV[1] copies: site, copies (JSON), at (ms).
 local t = redis.call('TIME')
@@ -19,10 +20,11 @@ local function add(site, item)
   if not by_site[site] then by_site[site] = {}; table.insert(sites, site) end
   table.insert(by_site[site], item)
 end
-for i = 2, #ARGV, 7 do
+for i = 2, #ARGV, 6 do
   local copy, cluster, version = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
   local now_of = ARGV[i + 5]
-  local watched = ARGV[i + 6] == '1' and now_of ~= ''
+  local nsite, norig = string.match(now_of, '^(%S+) (%S+)$')
+  local watched = nsite ~= nil and redis.call('HEXISTS', KEYS[4], nsite) == 1
   local old = redis.call('HGET', KEYS[1], copy) or ''
   local at, oc, ov, fc, fv, state = string.match(old, '^(%d+) (%S+) (%d+) (%S+) (%d+) ?(.*)$')
   if not at then at, oc, ov, fc, fv, state = '0', '-', '0', '-', '0', old end  -- unstamped
@@ -32,7 +34,6 @@ for i = 2, #ARGV, 7 do
   if not older then
     local new = watched and now_of or ''
     local osite, oorig = string.match(state, '^(%S+) (%S+)$')
-    local nsite, norig = string.match(now_of, '^(%S+) (%S+)$')
     if state ~= new and state ~= '' and (not watched or osite ~= nsite) then
       add(osite, {kind = 'copy.reassigned', copy = copy, original = norig or '',
                   previous = oorig})
