@@ -52,7 +52,8 @@ def create_app(settings: Settings | None = None, api: ApiSettings | None = None,
         app.include_router(routes.router)
     app.mount("/static", StaticFiles(directory=str(page.STATIC)), name="static")
     app.mount("/docs-assets", StaticFiles(directory=str(docs.ASSETS)), name="docs-assets")
-    app.add_middleware(RedisGate, limit=api.redis_concurrency, wait=api.redis_wait)
+    app.add_middleware(RedisGate, limit=api.redis_concurrency, wait=api.redis_wait,
+                       backend=backend)
     app.add_middleware(BodyLimit, limit=api.max_body)
     app.add_middleware(SecurityHeaders, metrics=metrics)  # the last added is the outermost
     return app

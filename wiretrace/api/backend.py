@@ -20,6 +20,8 @@ class Backend:
         self._lock = threading.Lock()
         self._engine: Engine | None = None
         self._limiter: FetchLimiter | None = None
+        self.failures = 0  # Redis errors met so far (the gate's circuit breaker watches it)
+        self.last_error = ""
 
     def engine(self) -> Engine:
         with self._lock:
@@ -38,7 +40,9 @@ class Backend:
                                              cluster, s.redis_timeout, s.password())
             return self._limiter
 
-    def reset(self) -> None:
-        """Forget the client after a Redis error."""
+    def reset(self, error: str = "") -> None:
+        """Forget the client after a Redis error (``error``: what it said)."""
         with self._lock:
             self._engine = self._limiter = None
+            self.failures += 1
+            self.last_error = error

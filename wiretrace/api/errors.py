@@ -8,6 +8,7 @@ import redis
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from redis.exceptions import RedisClusterException
+from starlette.responses import Response
 
 from dedup.errors import IndexMismatchError, InputError, StoreUnavailableError
 from dedup.fetch import FetchFailed
@@ -34,8 +35,22 @@ class RateLimitedError(Exception):
 
 def is_page(request: Request) -> bool:
     """A request of the web page (HTML answers), not of the API."""
-    path = request.url.path
+    return is_page_path(request.url.path)
+
+
+def is_page_path(path: str) -> bool:
     return path in PAGES or (path.startswith("/sites/") and not path.endswith(".atom"))
+
+
+def unavailable(path: str, query: str, message: str,
+                headers: dict[str, str] | None = None) -> Response:
+    """The 503 for a request that needs Redis when Redis fails: the home page with a message
+    for the web page (``query``: the URL asked about), else JSON."""
+    if is_page_path(path):
+        return HTMLResponse(page.error("The index is unavailable right now (its Redis does "
+                                       "not answer); try again in a minute.", query),
+                            status_code=503, headers=headers)
+    return JSONResponse({"error": message}, status_code=503, headers=headers)
 
 
 def documented(*codes: int) -> dict[int | str, dict[str, object]]:
@@ -49,16 +64,11 @@ def install(app: FastAPI, backend: Backend) -> None:
     @app.exception_handler(StoreUnavailableError)
     @app.exception_handler(redis.RedisError)
     @app.exception_handler(RedisClusterException)  # no node serves a slot (not a RedisError)
-    async def unavailable(request: Request, exc: Exception) -> JSONResponse | HTMLResponse:
-        backend.reset()
+    async def redis_failed(request: Request, exc: Exception) -> Response:
         message = str(exc) if isinstance(exc, StoreUnavailableError) else \
             f"Redis is unavailable: {exc}"
-        if is_page(request):
-            return HTMLResponse(page.error("The index is unavailable right now (its Redis "
-                                           "does not answer); try again in a minute.",
-                                           request.query_params.get("url", "")),
-                                status_code=503)
-        return JSONResponse({"error": message}, status_code=503)
+        backend.reset(message)
+        return unavailable(request.url.path, request.query_params.get("url", ""), message)
 
     @app.exception_handler(FetchFailed)
     async def fetch_failed(request: Request, exc: FetchFailed) -> JSONResponse:

@@ -30,7 +30,7 @@ def readyz(backend: BackendDep) -> ReadyOut | JSONResponse:
     try:  # a probe: the failure is the answer
         backend.engine().client.ping()
     except (redis.RedisError, RedisClusterException, StoreUnavailableError) as exc:
-        backend.reset()
+        backend.reset(str(exc))
         return JSONResponse(UnavailableOut(error=str(exc)).model_dump(), status_code=503)
     return ReadyOut()
 
@@ -40,6 +40,6 @@ def prometheus(backend: BackendDep, metrics: MetricsDep) -> Response:
     try:  # the process's own metrics are served even when Redis is not
         engine = backend.engine()
         metrics.update(engine.admin.counts().counts(), engine.crawl_run_count())
-    except (redis.RedisError, RedisClusterException, StoreUnavailableError):
-        backend.reset()
+    except (redis.RedisError, RedisClusterException, StoreUnavailableError) as exc:
+        backend.reset(str(exc))
     return Response(metrics.render(), media_type="text/plain; version=0.0.4")
