@@ -12,6 +12,7 @@ counts and crawl state are updated for its own articles once they are written.
 import asyncio
 import logging
 import multiprocessing
+import os
 import threading
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -23,6 +24,7 @@ from scrapy.statscollectors import StatsCollector
 from crawler.state import CrawlState
 from crawler.work import Result, extract_page, sign_drafts, warm_up
 from dedup.engine import Engine
+from dedup.lifeline import die_with_parent
 from dedup.models import Draft, Outcome, Prepared
 from dedup.prepare import latest
 
@@ -169,7 +171,8 @@ def prestart_pool(workers: int) -> bool:
     global _prestarted
     if _prestarted is not None or threading.active_count() > 1:
         return False
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=die_with_parent, initargs=(os.getpid(),))
     pool.submit(warm_up).result()  # with fork, every worker starts on the first submit
     _prestarted = pool, workers
     return True
@@ -196,7 +199,8 @@ def _forkserver_pool(workers: int) -> ProcessPoolExecutor:
     # workers fork from a fresh server process that imports the extraction code once.
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["crawler.work", "trafilatura", "dedup.extraction"])
-    pool = ProcessPoolExecutor(workers, mp_context=ctx)
+    pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=die_with_parent,
+                               initargs=(os.getpid(),))
     for _ in range(workers):
         pool.submit(warm_up)
     return pool

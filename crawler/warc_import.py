@@ -22,6 +22,7 @@ from crawler.run import RunSummary, iso
 from crawler.warc import Page, Skipped, records, warc_files
 from crawler.work import Result, extract_page
 from dedup.engine import Engine
+from dedup.lifeline import die_with_parent
 from dedup.models import Draft, Outcome
 
 CHUNK = 16  # pages per task sent to a worker
@@ -87,7 +88,8 @@ class WarcImport:
                 yield from _extract_chunk(chunk)
             return
         # fork: started before the writer thread exists, like the engine's bulk ingest
-        pool = multiprocessing.get_context("fork").Pool(self.workers)
+        pool = multiprocessing.get_context("fork").Pool(
+            self.workers, initializer=die_with_parent, initargs=(os.getpid(),))
         try:
             window: deque[AsyncResult[list[Result]]] = deque()
             for chunk in chunks:

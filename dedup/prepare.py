@@ -31,6 +31,7 @@ from dedup.attribution import attribution_lines, wire_bylines
 from dedup.boilerplate import content_lines, line_key, signature_text
 from dedup.config import Settings
 from dedup.errors import InputError
+from dedup.lifeline import die_with_parent
 from dedup.models import ArticleInput, ArticleMeta, Draft, Prepared, Templates
 from dedup.params import SignatureParams
 from dedup.publishers import identity_url, site_host
@@ -169,7 +170,7 @@ def prepared_batches(items: Iterable[Numbered], settings: Settings, params: Sign
         return
     # fork: the workers start in milliseconds, before any thread of ours runs in them
     ctx = multiprocessing.get_context("fork")
-    pool: Pool = ctx.Pool(n)
+    pool: Pool = ctx.Pool(n, initializer=die_with_parent, initargs=(os.getpid(),))
     try:
         drafted = _in_order(pool, draft_batch,
                             ((chunk, settings) for chunk in itertools.chain(head, chunks)), 2 * n)
