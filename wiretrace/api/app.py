@@ -9,6 +9,7 @@ handlers and middleware on, nothing connected until the first request.
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
 
 from dedup.config import Settings
 from dedup.fetch import FetchPolicy
@@ -16,10 +17,21 @@ from wiretrace.api import errors, page
 from wiretrace.api.backend import Backend
 from wiretrace.api.config import ApiSettings
 from wiretrace.api.deps import Services
-from wiretrace.api.gate import RedisGate
+from wiretrace.api.gate import Breaker, RedisGate
 from wiretrace.api.metrics import Metrics
 from wiretrace.api.middleware import BodyLimit, SecurityHeaders
 from wiretrace.api.routes import articles, docs, lookup, pages, service, sites, watches
+
+
+class App(FastAPI):
+    """The service: while Redis is known down, an API request is refused before the framework
+    runs (see :mod:`wiretrace.api.gate`)."""
+
+    breaker: Breaker
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not await self.breaker.refuse_early(scope, send):
+            await super().__call__(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None, api: ApiSettings | None = None,
@@ -42,18 +54,19 @@ def create_app(settings: Settings | None = None, api: ApiSettings | None = None,
     metrics = Metrics()
     # JSONResponse, not FastAPI's pydantic fast path: numbers keep json.dumps's spelling
     # (1e-05, not 0.00001), so every answer is byte for byte what it was before the models
-    app = FastAPI(title="wiretrace", version="0.1", default_response_class=JSONResponse,
-                  docs_url=None, redoc_url=None,  # /docs: routes/docs.py, offline
-                  description="Where did this article first appear, and who else "
-                              "republished it?")
+    app = App(title="wiretrace", version="0.1", default_response_class=JSONResponse,
+              docs_url=None, redoc_url=None,  # /docs: routes/docs.py, offline
+              description="Where did this article first appear, and who else "
+                          "republished it?")
     app.state.services = Services(settings, api, policy, backend, metrics)
     errors.install(app, backend)
     for routes in (lookup, articles, service, pages, sites, watches, docs):
         app.include_router(routes.router)
     app.mount("/static", StaticFiles(directory=str(page.STATIC)), name="static")
     app.mount("/docs-assets", StaticFiles(directory=str(docs.ASSETS)), name="docs-assets")
+    app.breaker = Breaker(backend, metrics)
     app.add_middleware(RedisGate, limit=api.redis_concurrency, wait=api.redis_wait,
-                       backend=backend)
+                       breaker=app.breaker)
     app.add_middleware(BodyLimit, limit=api.max_body)
     app.add_middleware(SecurityHeaders, metrics=metrics)  # the last added is the outermost
     return app

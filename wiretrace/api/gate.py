@@ -11,18 +11,24 @@ The breaker: once a request has met a Redis error (:meth:`Backend.reset`), the r
 follow are refused without a connection attempt, a thread or a wait; every ``reprobe``
 seconds one of them goes through as a probe (one at a time), and the first that meets no
 error closes the breaker. With Redis shut down, a burst of requests otherwise each tried a
-connection of its own (and its one retry), and the worker threads and the event loop spent on
-those the time ``/healthz`` waited for; once Redis is back, the next probe finds it.
+connection of its own (and its retries), and the worker threads and the event loop spent on
+those the time ``/healthz`` waited for; once Redis is back, the next probe finds it. The app
+refuses API requests while the breaker is open before anything else of it runs
+(:meth:`Breaker.refuse_early`, from :class:`wiretrace.api.app.App`): a refusal then costs
+the event loop half the CPU it does after the framework's own layers.
 """
 
 import asyncio
+import json
 import time
 from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from wiretrace.api.backend import Backend
-from wiretrace.api.errors import unavailable
+from wiretrace.api.errors import is_page_path, unavailable
+from wiretrace.api.metrics import Metrics
+from wiretrace.api.middleware import SECURITY_HEADERS
 
 # paths that never touch Redis: not counted, never refused
 FREE = ("/healthz", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json")
@@ -31,37 +37,69 @@ FREE_PREFIXES = ("/static/", "/docs-assets/")
 PROBES = ("/readyz", "/metrics")
 REPROBE = 0.5  # seconds between probes of a Redis known to be down
 RETRY_AFTER = {"Retry-After": "1"}
+_EARLY_HEADERS = [(b"content-type", b"application/json"), (b"retry-after", b"1"),
+                  *((k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items())]
+
+
+def is_free(path: str) -> bool:
+    return path in FREE or path.startswith(FREE_PREFIXES)
+
+
+class Breaker:
+    """Whether Redis is known down, from ``backend``'s errors; shared by the app and its
+    :class:`RedisGate` (everything runs on the serving loop: no lock)."""
+
+    def __init__(self, backend: Backend, metrics: Metrics, reprobe: float = REPROBE) -> None:
+        self.backend, self.metrics, self.reprobe = backend, metrics, reprobe
+        self.down_until: float | None = None  # Redis known down: refuse until then
+        self.probing = False
+
+    def refusing(self) -> bool:
+        """Open, and no probe is due."""
+        return self.down_until is not None and (self.probing
+                                                or time.monotonic() < self.down_until)
+
+    async def refuse_early(self, scope: Scope, send: Send) -> bool:
+        """Answer an API request 503 while the breaker is open, with the headers every
+        answer has (the web page's, HTML, is left to the gate); whether it did."""
+        path = scope.get("path", "")
+        if (scope["type"] != "http" or is_free(path) or path in PROBES or is_page_path(path)
+                or not self.refusing()):
+            return False
+        t = time.perf_counter()
+        body = json.dumps({"error": self.backend.last_error or "Redis is unavailable"},
+                          separators=(",", ":")).encode()  # as JSONResponse spells it
+        await _send_json(send, 503, body, _EARLY_HEADERS)
+        self.metrics.observe(path, time.perf_counter() - t)
+        return True
 
 
 class RedisGate:
-    """ASGI middleware: a semaphore with a bounded wait in front of Redis-bound routes, and a
-    circuit breaker on ``backend``'s Redis errors."""
+    """ASGI middleware: a semaphore with a bounded wait in front of Redis-bound routes, and the
+    circuit breaker on ``breaker.backend``'s Redis errors."""
 
-    def __init__(self, app: ASGIApp, limit: int, wait: float, backend: Backend,
-                 reprobe: float = REPROBE) -> None:
-        self.app, self.limit, self.wait = app, limit, wait
-        self.backend, self.reprobe = backend, reprobe
+    def __init__(self, app: ASGIApp, limit: int, wait: float, breaker: Breaker) -> None:
+        self.app, self.limit, self.wait, self.breaker = app, limit, wait, breaker
         self._slots: asyncio.Semaphore | None = None
-        self._down_until: float | None = None  # Redis known down: refuse until then
-        self._probing = False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
-        if scope["type"] != "http" or path in FREE or path.startswith(FREE_PREFIXES):
+        if scope["type"] != "http" or is_free(path):
             await self.app(scope, receive, send)
             return
         breakable = path not in PROBES
+        breaker = self.breaker
         probe = False
-        if breakable and self._down_until is not None:
-            if self._probing or time.monotonic() < self._down_until:
+        if breakable and breaker.down_until is not None:
+            if breaker.refusing():
                 await self._refuse(scope, receive, send)
                 return
-            self._probing = probe = True
+            breaker.probing = probe = True
         try:
             await self._admit(scope, receive, send, breakable and not probe, probe)
         finally:
             if probe:
-                self._probing = False
+                breaker.probing = False
 
     async def _admit(self, scope: Scope, receive: Receive, send: Send, breakable: bool,
                      probe: bool) -> None:
@@ -72,33 +110,34 @@ class RedisGate:
         except TimeoutError:
             await _busy(send)
             return
+        breaker = self.breaker
         try:
-            if breakable and self._down_until is not None:  # it broke while this one waited
+            if breakable and breaker.down_until is not None:  # it broke while this one waited
                 await self._refuse(scope, receive, send)
                 return
-            failures = self.backend.failures
+            failures = breaker.backend.failures
             await self.app(scope, receive, send)
         finally:
             self._slots.release()
-        if self.backend.failures != failures:  # this request, or one meanwhile, failed
-            self._down_until = time.monotonic() + self.reprobe
+        if breaker.backend.failures != failures:  # this request, or one meanwhile, failed
+            breaker.down_until = time.monotonic() + breaker.reprobe
         elif probe:
-            self._down_until = None
+            breaker.down_until = None
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        query = dict(_query(scope)).get("url", "")
-        message = self.backend.last_error or "Redis is unavailable"
+        query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"))).get("url", "")
+        message = self.breaker.backend.last_error or "Redis is unavailable"
         await unavailable(scope["path"], query, message, RETRY_AFTER)(scope, receive, send)
-
-
-def _query(scope: Scope) -> list[tuple[str, str]]:
-    return parse_qsl(scope.get("query_string", b"").decode("latin-1"))
 
 
 async def _busy(send: Send) -> None:
     body = b'{"error": "Redis is slow or unavailable: too many requests waiting for it"}'
-    await send({"type": "http.response.start", "status": 503,
-                "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode()),
-                            (b"retry-after", b"1")]})
+    await _send_json(send, 503, body, [(b"content-type", b"application/json"),
+                                       (b"retry-after", b"1")])
+
+
+async def _send_json(send: Send, status: int, body: bytes,
+                     headers: list[tuple[bytes, bytes]]) -> None:
+    await send({"type": "http.response.start", "status": status,
+                "headers": [*headers, (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
