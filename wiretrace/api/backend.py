@@ -40,9 +40,12 @@ class Backend:
                                              cluster, s.redis_timeout, s.password())
             return self._limiter
 
-    def reset(self, error: str = "") -> None:
-        """Forget the client after a Redis error (``error``: what it said)."""
+    def reset(self, error: str = "", down: bool = True) -> None:
+        """Forget the client after a Redis error (``error``: what it said); ``down``: Redis
+        could not be reached (not an error Redis answered, such as a write refused at
+        ``maxmemory``, after which reads still work)."""
         with self._lock:
             self._engine = self._limiter = None
-            self.failures += 1
-            self.last_error = error
+            if down:
+                self.failures += 1
+                self.last_error = error

@@ -67,7 +67,8 @@ def install(app: FastAPI, backend: Backend) -> None:
     async def redis_failed(request: Request, exc: Exception) -> Response:
         message = str(exc) if isinstance(exc, StoreUnavailableError) else \
             f"Redis is unavailable: {exc}"
-        backend.reset(message)
+        cause = exc.__cause__ if isinstance(exc, StoreUnavailableError) else exc
+        backend.reset(message, down=not isinstance(cause, redis.ResponseError))
         return unavailable(request.url.path, request.query_params.get("url", ""), message)
 
     @app.exception_handler(FetchFailed)

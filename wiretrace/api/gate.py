@@ -7,7 +7,8 @@ Redis stalled the answer is a 503 within ``wait`` + the Redis timeout, however m
 arrive together; the threads left over, and the event loop, keep serving what needs no Redis
 (``/healthz``, the documentation, static files).
 
-The breaker: once a request has met a Redis error (:meth:`Backend.reset`), the requests that
+The breaker: once a request has found Redis unreachable (:meth:`Backend.reset`; an error
+Redis answered, such as a write refused at ``maxmemory``, does not count), the requests that
 follow are refused without a connection attempt, a thread or a wait; every ``reprobe``
 seconds one of them goes through as a probe (one at a time), and the first that meets no
 error closes the breaker. With Redis shut down, a burst of requests otherwise each tried a

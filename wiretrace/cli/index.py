@@ -66,6 +66,9 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     except (StoreUnavailableError, ConflictError, redis.RedisError) as exc:
         bar.close()
         why = f"Redis is unavailable: {exc}" if isinstance(exc, redis.RedisError) else str(exc)
+        if "used memory > 'maxmemory'" in str(exc):  # noeviction: reads still work
+            why = ("Redis is full: it refused a write at its maxmemory (REDIS_MAXMEMORY under "
+                   "compose; raise it or free memory; lookups still work)")
         # one line (cli.main prints it): what failed, and what is safe already
         line = (f"{why}; {counts.get('committed', 0)} articles were committed before it (the "
                 "first ones of the input); running the same input again finishes the rest")
