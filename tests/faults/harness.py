@@ -23,6 +23,7 @@ import redis
 from dedup.config import Settings
 from dedup.engine import Engine
 from tests.conftest import _free_port, wait_for_redis
+from wiretrace_testing.localsites import SiteBuilder, write_hosts
 from wiretrace_testing.stories import light_edit, story, wrapped_copy
 
 WIRETRACE = str(Path(sys.executable).with_name("wiretrace"))
@@ -149,3 +150,20 @@ def kill_after(proc: subprocess.Popen[str], seconds: float) -> bool:
     proc.send_signal(signal.SIGKILL)
     proc.wait(10)
     return True
+
+
+def write_news_site(tmp: Path, host: str, port: int, n: int, seed: int) -> list[str]:
+    """A site of ``n`` stories linked from its home page, in ``tmp/sites`` (for
+    :func:`wiretrace_testing.localsites.start_server`), its host in ``tmp/hosts``; the
+    stories' URLs."""
+    b = SiteBuilder()
+    b.page(host, "/", "<html><body>" + "".join(
+        f"<a href='/news/{i}.html'>Story {i}</a>" for i in range(n)) + "</body></html>")
+    for i in range(n):
+        paras = "".join(f"<p>{p}</p>" for p in story(seed + i, 5).split("\n\n"))
+        b.page(host, f"/news/{i}.html", f"<html><head><title>Story {i}</title></head><body>"
+                                        f"<article><h1>Story {i}</h1>{paras}</article></body>"
+                                        "</html>")
+    b.write(tmp / "sites")
+    write_hosts(tmp / "hosts", [host])
+    return [f"http://{host}:{port}/news/{i}.html" for i in range(n)]

@@ -22,15 +22,13 @@ from tests.faults.harness import (
     exported,
     kill_after,
     stored,
+    write_news_site,
 )
 from wiretrace_testing.localsites import (
     ServerProcess,
-    SiteBuilder,
     free_port,
     start_server,
-    write_hosts,
 )
-from wiretrace_testing.stories import story
 
 M = 24
 HOST = "kill.test"
@@ -41,17 +39,7 @@ def site(tmp_path_factory: pytest.TempPathFactory,
          ) -> Iterator[tuple[ServerProcess, Path, list[str]]]:
     tmp = tmp_path_factory.mktemp("killsite")
     port = free_port()
-    b = SiteBuilder()
-    urls = [f"http://{HOST}:{port}/news/{i}.html" for i in range(M)]
-    b.page(HOST, "/", "<html><body>" + "".join(
-        f"<a href='/news/{i}.html'>Story {i}</a>" for i in range(M)) + "</body></html>")
-    for i in range(M):
-        paras = "".join(f"<p>{p}</p>" for p in story(7000 + i, 5).split("\n\n"))
-        b.page(HOST, f"/news/{i}.html", f"<html><head><title>Story {i}</title></head><body>"
-                                        f"<article><h1>Story {i}</h1>{paras}</article></body>"
-                                        "</html>")
-    b.write(tmp / "sites")
-    write_hosts(tmp / "hosts", [HOST])
+    urls = write_news_site(tmp, HOST, port, M, 7000)
     (tmp / "sources.yaml").write_text(
         "sources:\n  - name: killsite\n    allow_private_addresses: true\n"
         f"    start_urls: ['http://{HOST}:{port}/']\n    follow: {{max_depth: 1}}\n"
@@ -60,13 +48,6 @@ def site(tmp_path_factory: pytest.TempPathFactory,
     server = start_server(tmp / "sites", port)
     yield server, tmp, urls
     server.stop()
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AofRedis]:
-    s = AofRedis(tmp_path_factory.mktemp("aof"))
-    yield s
-    s.stop()
 
 
 def _crawl(server: AofRedis, tmp: Path, namespace: str) -> tuple[dict[str, str], list[str]]:

@@ -6,7 +6,6 @@ one a single clean run of the input makes (every exported field but the first-se
 import random
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,13 +29,6 @@ from wiretrace.cli.jsonl import parse_line
 
 N = 400  # seven batches of 64: kills land during and between batch writes
 EXIT_BOUND = 30.0  # seconds from Redis's death to the ingest's exit (2 CPUs under load)
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AofRedis]:
-    s = AofRedis(tmp_path_factory.mktemp("aof"))
-    yield s
-    s.stop()
 
 
 @pytest.fixture(scope="module")

@@ -11,15 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.faults.harness import WIRETRACE, AofRedis, env_for, write_input
+from tests.faults.harness import WIRETRACE, AofRedis, env_for, write_input, write_news_site
 from wiretrace_testing.localsites import (
     ServerProcess,
-    SiteBuilder,
     free_port,
     start_server,
-    write_hosts,
 )
-from wiretrace_testing.stories import story
 
 HOST = "orphans.test"
 PAGES = 60
@@ -62,26 +59,10 @@ def kill_and_watch(proc: subprocess.Popen[bytes], least: int,
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AofRedis]:
-    s = AofRedis(tmp_path_factory.mktemp("aof"))
-    yield s
-    s.stop()
-
-
-@pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerProcess, Path, int]]:
     tmp = tmp_path_factory.mktemp("orphansite")
     port = free_port()
-    b = SiteBuilder()
-    b.page(HOST, "/", "<html><body>" + "".join(
-        f"<a href='/news/{i}.html'>Story {i}</a>" for i in range(PAGES)) + "</body></html>")
-    for i in range(PAGES):
-        paras = "".join(f"<p>{p}</p>" for p in story(9000 + i, 5).split("\n\n"))
-        b.page(HOST, f"/news/{i}.html", f"<html><head><title>Story {i}</title></head><body>"
-                                        f"<article><h1>Story {i}</h1>{paras}</article></body>"
-                                        "</html>")
-    b.write(tmp / "sites")
-    write_hosts(tmp / "hosts", [HOST])
+    write_news_site(tmp, HOST, port, PAGES, 9000)
     server = start_server(tmp / "sites", port)
     yield server, tmp, port
     server.stop()
