@@ -96,10 +96,11 @@ def draft_with_lines(item: ArticleInput, settings: Settings) -> tuple[Draft, lis
                  b"".join(dict.fromkeys(line_key(ln) for ln in lines))), lines
 
 
-def sign(draft: Draft, params: SignatureParams, template: Collection[bytes] = ()) -> Prepared:
-    """The draft with its signature and bands, made of its content lines less its site's
-    ``template`` lines (their keys)."""
-    sig = signature(signature_text(draft.text, template), params)
+def sign(draft: Draft, params: SignatureParams, template: Collection[bytes] = (),
+         lines: list[str] | None = None) -> Prepared:
+    """The draft with its signature and bands, made of its content lines (``lines``, when
+    :func:`draft_with_lines` gave them) less its site's ``template`` lines (their keys)."""
+    sig = signature(signature_text(draft.text, template, lines), params)
     return Prepared.signed(draft, sig, packed_bands(sig, params))
 
 
