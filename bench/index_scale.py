@@ -108,13 +108,15 @@ def child(system: str, url: str, corpus: Path, n: int, chunk: int, queries: Path
     lines = corpus.open()
     items = (json.loads(next(lines)) for _ in range(n))  # read chunk by chunk (1M: GBs)
     qs = json.loads(queries.read_text())
-    res: dict[str, object] = {"system": system, "n": n, "empty": empty}
+    res: dict[str, object] = {"system": system, "n": n, "empty": empty, "cpu0": _cpu(client)}
     if system == "wiretrace":
         chunks, check = _wiretrace(url, items, chunk, qs)
+        res["cpu_end"] = _cpu(client)
         res["families"] = families(client, "bench:v2:{bench}:")
         res["buckets"] = int(client.hget("bench:v2:{bench}:meta", "buckets") or 64)
     else:
         chunks, check = _datasketch(url, items, chunk, qs)
+        res["cpu_end"] = _cpu(client)
         res["families"] = families(client, "")
     res.update(chunks=chunks, check_seconds=check, commands=chunks[-1].pop("commands"))
     pattern = "bench:v2:{bench}:band:*" if system == "wiretrace" else "*_bucket_*"
@@ -128,6 +130,14 @@ def child(system: str, url: str, corpus: Path, n: int, chunk: int, queries: Path
         pipe.object("encoding", k)
     res["band_encodings"] = dict(collections.Counter(e.decode() for e in pipe.execute()))
     print(json.dumps(res))
+
+
+def _cpu(client: redis.Redis) -> list[float]:
+    """CPU seconds so far of this process with its finished children (a preparation pool),
+    and of the redis-server: [client, server] (chunk minus chunk: load-robust costs)."""
+    t, info = os.times(), client.info("cpu")
+    return [t.user + t.system + t.children_user + t.children_system,
+            float(info["used_cpu_user"]) + float(info["used_cpu_sys"])]
 
 
 def _chunks(items: Iterator[dict[str, str]], chunk: int) -> Iterator[list[dict[str, str]]]:
@@ -202,6 +212,7 @@ def _chunk(client: redis.Redis, n: int, t: float, sends: int, batch: int) -> dic
     seconds = time.perf_counter() - t
     return {"articles": n, "seconds": seconds, "round_trips": Counter.sends - sends,
             "batches": -(-n // batch), "used_memory": int(client.info("memory")["used_memory"]),
+            "cpu": _cpu(client),
             "commands": {k: v["calls"] for k, v in client.info("commandstats").items()}}
 
 

@@ -41,6 +41,7 @@ _WIRE_RE = re.compile(
 # Every wire byline names one of these: texts without any skip the full pattern.
 _WIRE_HINTS = ("(ap)", "(reuters)", "(afp)", "(upi)", "(dpa)", "associated press", "reuters",
                "afp", "agence france", "bloomberg news", "upi", "press association", "pa media")
+_WIRE_HINT_RE = re.compile("|".join(map(re.escape, _WIRE_HINTS)))
 _WIRE_CANON = {
     "ap": "AP", "associated press": "AP", "reuters": "Reuters", "afp": "AFP",
     "agence france-presse": "AFP", "bloomberg news": "Bloomberg", "upi": "UPI", "dpa": "dpa",
@@ -86,6 +87,7 @@ _NAME_END = re.compile(r"[.;,]\s|\s[-–—]\s|\s+(?:and|which|who)\s+(?:is|was|
 # Every cue contains one of these: lines without any skip the full pattern.
 CUE_HINTS = ("original", "first ", "published", "syndicated", "reprinted", "courtesy",
              "provided", "read", "source", "full ", "complete ")
+_CUE_HINT_RE = re.compile("|".join(map(re.escape, CUE_HINTS)))  # any of them, in one scan
 
 
 def attribution_lines(text: str) -> list[str]:
@@ -97,8 +99,7 @@ def attribution_lines(text: str) -> list[str]:
     """
     found = []
     for line in _scan_lines(text):
-        lowered = line.lower()
-        if not any(h in lowered for h in CUE_HINTS):
+        if not _CUE_HINT_RE.search(line.lower()):
             continue
         for m in _LINE_RE.finditer(line):
             name = m.group("name").strip(" .:;,")
@@ -125,8 +126,7 @@ def named_sources(line: str) -> list[str]:
 def wire_bylines(text: str) -> list[str]:
     """Wire services named in bylines and datelines ("(AP) —", "By Reuters")."""
     head = "\n".join(text[:3000].splitlines()[:6])[:1500] + "\n" + text[-600:]
-    lowered = head.lower()
-    if not any(h in lowered for h in _WIRE_HINTS):
+    if not _WIRE_HINT_RE.search(head.lower()):
         return []
     found = []
     for m in _WIRE_RE.finditer(head):

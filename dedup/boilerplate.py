@@ -35,7 +35,8 @@ def content_lines(text: str) -> list[str]:
     kept = []
     for line in text.splitlines():
         s = line.strip()
-        if not s or _TEMPLATE.match(s) or len(s.replace("|", " ").split()) < _MIN_WORDS:
+        if not s or _TEMPLATE.match(s) or \
+                len(s.replace("|", " ").split(None, _MIN_WORDS)) < _MIN_WORDS:
             continue
         if s.count("|") >= 2 and not s.startswith("|"):
             continue  # "Home | World | Sport": a menu; "| 1 | Kyle Busch | 5040 |" is a table row
@@ -48,11 +49,13 @@ def line_key(line: str) -> bytes:
     return xxhash.xxh3_64_digest(line.encode())
 
 
-def signature_text(text: str, site_template: Collection[bytes] = ()) -> str:
+def signature_text(text: str, site_template: Collection[bytes] = (),
+                   lines: list[str] | None = None) -> str:
     """The text a signature is made of: :func:`content_lines`, less the lines learned as its
     site's template (``site_template``: their :func:`line_key`). Falls back to all content
-    lines, then to the whole text, rather than leave nothing."""
-    kept = content_lines(text)
+    lines, then to the whole text, rather than leave nothing. ``lines``: the text's
+    :func:`content_lines` when already computed."""
+    kept = content_lines(text) if lines is None else lines
     if site_template and kept:
         own = [ln for ln in kept if line_key(ln) not in site_template]
         if len(" ".join(own).split()) >= _MIN_OWN_WORDS:

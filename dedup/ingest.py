@@ -11,7 +11,7 @@ Example:
 import logging
 import random
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -22,7 +22,8 @@ from dedup.errors import ConflictError, IndexBusyError
 from dedup.models import ArticleInput, Draft, Outcome, Prepared
 from dedup.params import SignatureParams
 from dedup.plan import Plan
-from dedup.prepare import latest, prepared_batches, sign
+from dedup.prepare import latest, sign
+from dedup.prepool import prepared_batches
 from dedup.signature import earlier_band_neighbours, packed_bands
 from dedup.sites import SiteMemory
 from dedup.store import Guard, LeaseHeldError, Op, Store
@@ -97,7 +98,7 @@ class Ingest:
             collect()
         return report
 
-    def learn(self, drafts: list[Draft]) -> dict[str, set[bytes]]:
+    def learn(self, drafts: Sequence[Draft]) -> dict[str, set[bytes]]:
         """The template lines to leave out of the drafts' signatures, as if the batches
         given before had been learned (see :meth:`SiteMemory.learn_templates`); :meth:`write`
         learns them for good. Checks the index first."""

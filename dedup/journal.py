@@ -86,13 +86,15 @@ class LeaseHeldError(Exception):
 def pack(head: list[str], guards: list[Guard], ops: list[Op]) -> Share:
     """apply.lua's KEYS (``head`` first) and ARGV[2] for these guards and operations."""
     keys = list(head)
-    position: dict[str, int] = {}
+    position: dict[Target, int] = {}
 
     def at(target: Target) -> int:
-        if isinstance(target, tuple):  # consecutive band keys: placed together
-            first = len(keys) + 1
-            keys.extend(target)
-            return first
+        if isinstance(target, tuple):  # consecutive band keys: placed together, once (an
+            # article's guard and its write name the same)
+            if target not in position:
+                position[target] = len(keys) + 1
+                keys.extend(target)
+            return position[target]
         if target not in position:
             keys.append(target)
             position[target] = len(keys)

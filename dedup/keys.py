@@ -50,6 +50,12 @@ def split_range(buckets: int) -> tuple[int, int]:
     return buckets - half, half
 
 
+# Band key names already built, per (namespace, sharded): an ingest names 48 an article, from
+# a set of buckets that only grows; cleared past the cap (a few MB).
+_BAND_NAMES: dict[tuple[str, bool], dict[int, str]] = {}
+_BAND_NAMES_MAX = 1 << 17
+
+
 @dataclass(frozen=True, slots=True)
 class Keys:
     """Key templates bound to one namespace."""
@@ -129,7 +135,16 @@ class Keys:
         """The band keys of a packed band list (its band entries' fields, 5 bytes each: band
         number, 32-bit tag) in an index of ``buckets`` band hashes, and the fields."""
         tags = np.frombuffer(packed, dtype=FIELD_DTYPE)["tag"]
-        return tuple(self.band(b) for b in bucket_of(tags, buckets).tolist()), packed
+        names = _BAND_NAMES.setdefault((self.ns, self.sharded), {})
+        if len(names) > _BAND_NAMES_MAX:
+            names.clear()
+        out = []
+        for b in bucket_of(tags, buckets).tolist():
+            name = names.get(b)
+            if name is None:
+                name = names[b] = self.band(b)
+            out.append(name)
+        return tuple(out), packed
 
     def split_keys(self, buckets: int, count: int) -> tuple[str, ...]:
         """The keys of a split of ``count`` buckets from ``buckets``: the buckets split, then

@@ -14,7 +14,7 @@ from dedup.keys import Keys
 from dedup.models import ArticleInput, ArticleMeta, Verdict
 from dedup.params import SignatureParams
 from dedup.plan import Plan
-from dedup.prepare import draft_article, sign
+from dedup.prepare import draft_with_lines, sign
 from dedup.publishers import identity_variants
 from dedup.reads import RawLookup, read_lookup
 from dedup.results import ClusterResult, CopyRef, LookupResult, OriginalRef
@@ -71,9 +71,9 @@ class Lookup:
     def check(self, item: ArticleInput) -> LookupResult:
         """The answer for a text or page that may not be indexed; writes nothing."""
         self.store.check_params(self.params.fingerprint(), claim=False)
-        draft = draft_article(item, self.settings)
+        draft, lines = draft_with_lines(item, self.settings)
         template = self.sites.known_templates([draft]).get(draft.meta.site, set())
-        art = sign(draft, self.params, template)
+        art = sign(draft, self.params, template, lines)
         raw = self.store.read_state([(art.id, art.sig.values_bytes(), art.bands)],
                                     min_equal=self.min_equal)
         plan = Plan(raw, self.keys, self.settings, self.sites.prior())

@@ -33,7 +33,8 @@ def token_bytes(text: str) -> tuple[bytes, bool]:
     Japanese, Thai, ...) every character is a token.
     """
     nospace = 0
-    if text.isascii():
+    ascii_only = text.isascii()
+    if ascii_only:
         text = text.lower()
     else:
         text = unicodedata.normalize("NFKC", text).casefold()
@@ -41,7 +42,9 @@ def token_bytes(text: str) -> tuple[bytes, bool]:
             text = text.replace("\u00ad", "").replace("\u200d", "")
         if _NOSPACE_RE.search(text):
             text, nospace = _NOSPACE_RE.subn(r" \g<0> ", text)
-    raw = _UNICODE_SEPARATORS.sub(b" ", text.encode().translate(_ASCII_SEPARATORS))
+    raw = text.encode().translate(_ASCII_SEPARATORS)
+    if not ascii_only:  # the Unicode separators are multi-byte: none in ASCII
+        raw = _UNICODE_SEPARATORS.sub(b" ", raw)
     tokens = raw.split()
     return b" ".join(tokens), nospace * 2 > len(tokens)
 

@@ -4,25 +4,14 @@
 2. :func:`sign`: the signature and bands, without the lines the site repeats on every page
    (its template, learned in Redis from the drafts: see :class:`dedup.sites.SiteMemory`).
 
-A text is signed once, here, never on the thread that writes to Redis. Bulk ingests prepare
-batches in worker processes: :func:`prepared_batches` keeps a bounded window of batches in
-flight at each step, so a stream of any length is prepared with bounded memory, in input
-order. Worker processes receive inputs and return drafts and prepared articles through
-multiprocessing's own channel; nothing here reads Redis or the network: the caller's
-``learn`` does, between the two steps, in input order.
+A text is signed here, never on the thread that writes to Redis; bulk ingests prepare
+batches in worker processes (:mod:`dedup.prepool`). Nothing here reads Redis or the network.
 """
 
-import itertools
-import logging
-import multiprocessing
-import os
-import threading
 import zlib
-from collections import deque
-from collections.abc import Callable, Collection, Generator, Iterable, Iterator
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from multiprocessing.pool import AsyncResult, Pool
 from typing import TypeVar
 
 import xxhash
@@ -31,23 +20,14 @@ from dedup.attribution import attribution_lines, wire_bylines
 from dedup.boilerplate import content_lines, line_key, signature_text
 from dedup.config import Settings
 from dedup.errors import InputError
-from dedup.lifeline import die_with_parent
-from dedup.models import ArticleInput, ArticleMeta, Draft, Prepared, Templates
+from dedup.models import ArticleInput, ArticleMeta, Draft, Prepared
 from dedup.params import SignatureParams
 from dedup.publishers import identity_url, site_host
 from dedup.sanitize import clean_article
 from dedup.signature import packed_bands, signature
 from dedup.urls import article_id, normalize_url
 
-logger = logging.getLogger(__name__)
-
-POOL_STOP_WAIT = 10.0  # seconds a stopping preparation pool may take before it is killed
-Numbered = tuple[int, ArticleInput]
-Errors = list[tuple[int, str]]  # (position, reason)
-Batch = tuple[list[Prepared], Errors]  # prepared articles, inputs that could not be
-Drafts = tuple[list[Draft], Errors]
-Learn = Callable[[list[Draft]], Templates]
-_T = TypeVar("_T")
+_D = TypeVar("_D", bound=Draft)
 
 
 def utc_now() -> str:
@@ -81,6 +61,11 @@ def draft_article(item: ArticleInput, settings: Settings) -> Draft:
     after extraction (JSON-LD escapes can make surrogates). Raises :class:`InputError` for an
     input that cannot be indexed.
     """
+    return draft_with_lines(item, settings)[0]
+
+
+def draft_with_lines(item: ArticleInput, settings: Settings) -> tuple[Draft, list[str]]:
+    """:func:`draft_article` and the draft's content lines."""
     item = clean_article(item)
     if item.html is not None and item.text is None:
         from dedup.extraction import extract
@@ -106,14 +91,16 @@ def draft_article(item: ArticleInput, settings: Settings) -> Draft:
     meta = ArticleMeta.of(signals, url=url, site=item.site or site_host(url),
                           first_seen=utc_now(), text_digest=xxhash.xxh3_64_hexdigest(text.encode()))
     aliases = [article_id(page)] if page != url else []
+    lines = content_lines(text)
     return Draft(article_id(url), meta, text, aliases, zlib.compress(text.encode(), 6),
-                 b"".join(dict.fromkeys(line_key(ln) for ln in content_lines(text))))
+                 b"".join(dict.fromkeys(line_key(ln) for ln in lines))), lines
 
 
-def sign(draft: Draft, params: SignatureParams, template: Collection[bytes] = ()) -> Prepared:
-    """The draft with its signature and bands, made of its content lines less its site's
-    ``template`` lines (their keys)."""
-    sig = signature(signature_text(draft.text, template), params)
+def sign(draft: Draft, params: SignatureParams, template: Collection[bytes] = (),
+         lines: list[str] | None = None) -> Prepared:
+    """The draft with its signature and bands, made of its content lines (``lines``, when
+    :func:`draft_with_lines` gave them) less its site's ``template`` lines (their keys)."""
+    sig = signature(signature_text(draft.text, template, lines), params)
     return Prepared.signed(draft, sig, packed_bands(sig, params))
 
 
@@ -123,122 +110,6 @@ def prepare_article(item: ArticleInput, settings: Settings, params: SignaturePar
     return sign(draft_article(item, settings), params, template)
 
 
-def latest(drafts: list[Draft]) -> list[Draft]:
+def latest(drafts: list[_D]) -> list[_D]:
     """The drafts with one per article id: the last version of a URL wins."""
     return list({d.id: d for d in drafts}.values())
-
-
-def draft_batch(items: list[Numbered], settings: Settings) -> Drafts:
-    """Draft a batch; inputs that cannot be indexed come back as (position, reason)."""
-    drafts, errors = [], []
-    for pos, item in items:
-        try:
-            drafts.append(draft_article(item, settings))
-        except InputError as exc:
-            errors.append((pos, str(exc)))
-        except Exception as exc:
-            errors.append((pos, f"could not be prepared: {type(exc).__name__}: {exc}"))
-    return drafts, errors
-
-
-def sign_batch(batch: Drafts, templates: Templates, params: SignatureParams) -> Batch:
-    """Sign a batch's drafts, each without its site's template lines."""
-    drafts, errors = batch
-    return [sign(d, params, templates.get(d.meta.site, ())) for d in drafts], errors
-
-
-def prepared_batches(items: Iterable[Numbered], settings: Settings, params: SignatureParams,
-                     learn: Learn, workers: int = 0) -> Generator[Batch, None, None]:
-    """Prepared batches of ``settings.batch_size`` inputs, in input order, one article per
-    id in each (the last version wins).
-
-    ``learn(drafts)``: the site template lines to leave out of the drafts' signatures, called
-    once per batch, in input order, in the calling thread. ``workers``: 0 = one process per
-    CPU, 1 = in this process. The pool starts only once the input is known to hold more than
-    one batch (small ingests stay in process), and is started before the caller's writer
-    thread touches anything of it.
-    """
-    chunks = _chunked(iter(items), settings.batch_size)
-    head = list(itertools.islice(chunks, 2))
-    n = workers or os.cpu_count() or 1
-    stamp = _Stamp()
-    if n <= 1 or len(head) < 2:
-        for chunk in itertools.chain(head, chunks):
-            drafts, errors = draft_batch(chunk, settings)
-            drafts = stamp(latest(drafts))
-            yield sign_batch((drafts, errors), learn(drafts), params)
-        return
-    # fork: the workers start in milliseconds, before any thread of ours runs in them
-    ctx = multiprocessing.get_context("fork")
-    pool: Pool = ctx.Pool(n, initializer=die_with_parent, initargs=(os.getpid(),))
-    try:
-        drafted = _in_order(pool, draft_batch,
-                            ((chunk, settings) for chunk in itertools.chain(head, chunks)), 2 * n)
-        yield from _in_order(pool, sign_batch, _learned(drafted, learn, params, stamp), 2 * n)
-    finally:
-        _stop(pool)
-
-
-def _stop(pool: Pool, wait: float = POOL_STOP_WAIT) -> None:
-    """Terminate the pool, waiting at most ``wait`` seconds: ``Pool.terminate`` waits on the
-    pool's own threads and on the task queue's lock, for good if a worker died holding it.
-    Past ``wait`` the workers are killed and the pool's threads (daemons) are left to end
-    with the process."""
-    def terminate() -> None:
-        pool.terminate()
-        pool.join()
-
-    stopper = threading.Thread(target=terminate, daemon=True)
-    stopper.start()
-    stopper.join(wait)
-    if stopper.is_alive():
-        logger.warning("the preparation pool did not stop within %.0f s: killing it", wait)
-        for proc in getattr(pool, "_pool", []):  # Pool keeps its processes there
-            proc.kill()
-
-
-class _Stamp:
-    """One first-seen time per batch, later than the previous batch's, given in input order:
-    drafted in parallel, an article of a later batch could otherwise be seen before one of an
-    earlier batch, and the first seen of two equal texts can be the original; one time for a
-    whole batch, so that how fast it was drafted decides nothing (a re-run after a crash
-    decides as one clean run would)."""
-
-    def __init__(self) -> None:
-        self.last = ""
-
-    def __call__(self, drafts: list[Draft]) -> list[Draft]:
-        now = utc_now()
-        if now <= self.last:
-            later = datetime.fromisoformat(self.last.replace("Z", "+00:00"))
-            now = (later + timedelta(milliseconds=1)).isoformat(
-                timespec="milliseconds").replace("+00:00", "Z")
-        self.last = now
-        for d in drafts:
-            d.meta.first_seen = now
-        return drafts
-
-
-def _learned(drafted: Iterator[Drafts], learn: Learn, params: SignatureParams,
-             stamp: _Stamp) -> Iterator[tuple[Drafts, Templates, SignatureParams]]:
-    for drafts, errors in drafted:
-        drafts = stamp(latest(drafts))
-        yield (drafts, errors), learn(drafts), params
-
-
-def _in_order(pool: Pool, fn: Callable[..., _T], calls: Iterable[tuple[object, ...]],
-              window: int) -> Iterator[_T]:
-    """fn over the calls' arguments in the pool, results in call order, at most ``window``
-    calls ahead of the consumer."""
-    pending: deque[AsyncResult[_T]] = deque()
-    for args in calls:
-        pending.append(pool.apply_async(fn, args))
-        if len(pending) > window:
-            yield pending.popleft().get()
-    while pending:
-        yield pending.popleft().get()
-
-
-def _chunked(items: Iterator[Numbered], size: int) -> Iterator[list[Numbered]]:
-    while chunk := list(itertools.islice(items, size)):
-        yield chunk

@@ -137,9 +137,12 @@ def minhash_values(hashes: np.ndarray, params: SignatureParams = PARAMS) -> np.n
     a, b = _permutations(params.num_perm, params.seed)
     out = np.full(params.num_perm, np.iinfo(_U32).max, dtype=_U32)
     mixed = _fmix32(hashes.astype(_U32, copy=False))
+    a, b = a[:, None], b[:, None]
     for start in range(0, len(mixed), _CHUNK):
-        chunk = mixed[start : start + _CHUNK, None]
-        np.minimum(out, (chunk * a + b).min(axis=0), out=out)
+        # one row per permutation: each minimum is over contiguous memory; added in place
+        m = a * mixed[None, start : start + _CHUNK]
+        m += b
+        np.minimum(out, m.min(axis=1), out=out)
     return out
 
 

@@ -4,7 +4,7 @@ it mostly republishes others' articles. Read from Redis, cached briefly per site
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 
 import redis
 
@@ -32,7 +32,7 @@ class SiteMemory:
         self._pending: deque[tuple[frozenset[str], Articles, bool]] = deque()  # + learned
         self._lock = threading.Lock()
 
-    def learn_templates(self, drafts: list[Draft]) -> Templates:
+    def learn_templates(self, drafts: Sequence[Draft]) -> Templates:
         """Each site's template lines among the drafts' lines: the lines
         ``template_min_pages`` distinct articles of the site carry after their first sighting,
         counting what the index learned, then the batches given here before and not yet
@@ -94,7 +94,7 @@ class SiteMemory:
         return {s: self._templates[s][1] for s in sites}
 
     @staticmethod
-    def _by_site(drafts: list[Draft]) -> Articles:
+    def _by_site(drafts: Sequence[Draft]) -> Articles:
         sites: dict[str, list[tuple[bytes, bytes]]] = {}
         for d in drafts:
             sites.setdefault(d.meta.site, []).append((bytes.fromhex(d.id)[:4], d.line_keys))

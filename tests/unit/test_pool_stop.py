@@ -5,7 +5,7 @@ import multiprocessing
 import threading
 import time
 
-from dedup.prepare import _stop
+from dedup.prepool import _stop
 
 
 def _pool_with_dead_workers() -> multiprocessing.pool.Pool:

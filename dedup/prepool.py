@@ -1,0 +1,197 @@
+"""Bulk preparation in worker processes: :func:`prepared_batches`.
+
+Each article is drafted and signed in one step as if its site had no template lines, the
+signature most articles keep; the caller's ``learn`` then reads the sites' templates (in
+input order: nothing here reads Redis or the network) and only the articles whose lines a
+template names are signed again. A bounded window of batches is in flight at each step, so a
+stream of any length is prepared with bounded memory, in input order. Worker processes
+receive inputs and return prepared articles through multiprocessing's own channel.
+"""
+
+import itertools
+import logging
+import multiprocessing
+import os
+import threading
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from datetime import datetime, timedelta
+from multiprocessing.pool import AsyncResult, Pool
+from typing import TypeVar
+
+from dedup.boilerplate import signature_text
+from dedup.config import Settings
+from dedup.errors import InputError
+from dedup.lifeline import die_with_parent
+from dedup.models import ArticleInput, Draft, Prepared, Templates
+from dedup.params import SignatureParams
+from dedup.prepare import draft_with_lines, latest, sign, utc_now
+from dedup.signature import packed_bands, signature
+
+logger = logging.getLogger(__name__)
+
+POOL_STOP_WAIT = 10.0  # seconds a stopping preparation pool may take before it is killed
+Numbered = tuple[int, ArticleInput]
+Errors = list[tuple[int, str]]  # (position, reason)
+Batch = tuple[list[Prepared], Errors]  # prepared articles, inputs that could not be
+Learn = Callable[[Sequence[Draft]], Templates]
+_T = TypeVar("_T")
+_D = TypeVar("_D", bound=Draft)
+
+
+def presign_batch(items: list[Numbered], settings: Settings, params: SignatureParams) -> Batch:
+    """Draft a batch and sign it as if no site had template lines: the signature an article
+    keeps unless its site's template names one of its lines (:func:`_touched`); inputs that
+    cannot be indexed come back as (position, reason)."""
+    drafts, errors = [], []
+    for pos, item in items:
+        try:
+            drafts.append(draft_with_lines(item, settings))
+        except InputError as exc:
+            errors.append((pos, str(exc)))
+        except Exception as exc:
+            errors.append((pos, f"could not be prepared: {type(exc).__name__}: {exc}"))
+    prepared = []
+    for draft, lines in drafts:  # all drafted, then all signed: each step's code stays hot
+        sig = signature(signature_text(draft.text, (), lines), params)
+        prepared.append(Prepared.signed(draft, sig, packed_bands(sig, params)))
+    return prepared, errors
+
+
+def _touched(article: Prepared, templates: Templates) -> bool:
+    """Whether the article's site template names one of its content lines: else
+    :func:`signature_text` leaves out nothing and its signature is the one made without."""
+    template = templates.get(article.meta.site)
+    if not template:
+        return False
+    keys = article.line_keys
+    return any(keys[j:j + 8] in template for j in range(0, len(keys), 8))
+
+
+def resign(articles: list[Prepared], templates: Templates, params: SignatureParams
+           ) -> list[Prepared]:
+    """The articles signed again, each without its site's template lines."""
+    return [sign(a, params, templates.get(a.meta.site, ())) for a in articles]
+
+
+class _Signed:
+    """A batch signed without templates, its articles that one touches signed again: in the
+    pool (``pool``), else here."""
+
+    def __init__(self, batch: Batch, templates: Templates, params: SignatureParams,
+                 pool: Pool | None) -> None:
+        self.prepared, self.errors = batch
+        self.redo = [j for j, a in enumerate(self.prepared) if _touched(a, templates)]
+        self.again: list[Prepared] = []
+        self.pending: AsyncResult[list[Prepared]] | None = None
+        if self.redo:
+            articles = [self.prepared[j] for j in self.redo]
+            mine = {a.meta.site: templates[a.meta.site] for a in articles}
+            if pool is None:
+                self.again = resign(articles, mine, params)
+            else:
+                self.pending = pool.apply_async(resign, (articles, mine, params))
+
+    def get(self) -> Batch:
+        again = self.pending.get() if self.pending is not None else self.again
+        for j, article in zip(self.redo, again, strict=True):
+            self.prepared[j] = article
+        return self.prepared, self.errors
+
+
+def prepared_batches(items: Iterable[Numbered], settings: Settings, params: SignatureParams,
+                     learn: Learn, workers: int = 0) -> Generator[Batch, None, None]:
+    """Prepared batches of ``settings.batch_size`` inputs, in input order, one article per
+    id in each (the last version wins).
+
+    ``learn(drafts)``: the site template lines to leave out of the drafts' signatures, called
+    once per batch, in input order, in the calling thread. Articles are drafted and signed
+    in one step, as if no site had template lines; those whose lines ``learn`` then names
+    are signed again. ``workers``: 0 = one process per CPU, 1 = in this process. The pool
+    starts only once the input is known to hold more than one batch (small ingests stay in
+    process), and is started before the caller's writer thread touches anything of it.
+    """
+    chunks = _chunked(iter(items), settings.batch_size)
+    head = list(itertools.islice(chunks, 2))
+    n = workers or os.cpu_count() or 1
+    stamp = _Stamp()
+    if n <= 1 or len(head) < 2:
+        for chunk in itertools.chain(head, chunks):
+            prepared, errors = presign_batch(chunk, settings, params)
+            prepared = stamp(latest(prepared))
+            yield _Signed((prepared, errors), learn(prepared), params, None).get()
+        return
+    # fork: the workers start in milliseconds, before any thread of ours runs in them
+    ctx = multiprocessing.get_context("fork")
+    pool: Pool = ctx.Pool(n, initializer=die_with_parent, initargs=(os.getpid(),))
+    try:
+        presigned = _in_order(pool, presign_batch, ((chunk, settings, params) for chunk in
+                                                    itertools.chain(head, chunks)), 2 * n)
+        pending: deque[_Signed] = deque()
+        for prepared, errors in presigned:
+            prepared = stamp(latest(prepared))
+            pending.append(_Signed((prepared, errors), learn(prepared), params, pool))
+            if len(pending) > 2 * n:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+    finally:
+        _stop(pool)
+
+
+def _stop(pool: Pool, wait: float = POOL_STOP_WAIT) -> None:
+    """Terminate the pool, waiting at most ``wait`` seconds: ``Pool.terminate`` waits on the
+    pool's own threads and on the task queue's lock, for good if a worker died holding it.
+    Past ``wait`` the workers are killed and the pool's threads (daemons) are left to end
+    with the process."""
+    def terminate() -> None:
+        pool.terminate()
+        pool.join()
+
+    stopper = threading.Thread(target=terminate, daemon=True)
+    stopper.start()
+    stopper.join(wait)
+    if stopper.is_alive():
+        logger.warning("the preparation pool did not stop within %.0f s: killing it", wait)
+        for proc in getattr(pool, "_pool", []):  # Pool keeps its processes there
+            proc.kill()
+
+
+class _Stamp:
+    """One first-seen time per batch, later than the previous batch's, given in input order:
+    drafted in parallel, an article of a later batch could otherwise be seen before one of an
+    earlier batch, and the first seen of two equal texts can be the original; one time for a
+    whole batch, so that how fast it was drafted decides nothing (a re-run after a crash
+    decides as one clean run would)."""
+
+    def __init__(self) -> None:
+        self.last = ""
+
+    def __call__(self, drafts: list[_D]) -> list[_D]:
+        now = utc_now()
+        if now <= self.last:
+            later = datetime.fromisoformat(self.last.replace("Z", "+00:00"))
+            now = (later + timedelta(milliseconds=1)).isoformat(
+                timespec="milliseconds").replace("+00:00", "Z")
+        self.last = now
+        for d in drafts:
+            d.meta.first_seen = now
+        return drafts
+
+
+def _in_order(pool: Pool, fn: Callable[..., _T], calls: Iterable[tuple[object, ...]],
+              window: int) -> Iterator[_T]:
+    """fn over the calls' arguments in the pool, results in call order, at most ``window``
+    calls ahead of the consumer."""
+    pending: deque[AsyncResult[_T]] = deque()
+    for args in calls:
+        pending.append(pool.apply_async(fn, args))
+        if len(pending) > window:
+            yield pending.popleft().get()
+    while pending:
+        yield pending.popleft().get()
+
+
+def _chunked(items: Iterator[Numbered], size: int) -> Iterator[list[Numbered]]:
+    while chunk := list(itertools.islice(items, size)):
+        yield chunk
