@@ -41,6 +41,7 @@ from wiretrace_testing.corpus import real_texts
 
 OUT = Path(__file__).resolve().parent / "out"
 QUERIES = 300
+QUERY_POOL = 20_000  # the queries copy from the corpus's first articles
 
 
 def candidates_per_query(index: list[str], queries: list[str] | None) -> float:
@@ -328,8 +329,9 @@ def main() -> None:
               f"{time.perf_counter() - t:.0f} s (load {load:.1f}-{os.getloadavg()[0]:.1f})",
               flush=True)
         queries = work / "queries.json"
-        queries.write_text(json.dumps(newslike.queries(read_corpus(corpus, min(sizes)),
-                                                       QUERIES)))
+        # copies and excerpts of articles every run indexes (not all of 1M: GBs in memory)
+        queries.write_text(json.dumps(newslike.queries(
+            read_corpus(corpus, min(min(sizes), QUERY_POOL)), QUERIES)))
         runs: list[dict[str, object]] = []
 
         def save() -> None:  # kept as it goes: a late failure loses nothing
