@@ -43,9 +43,12 @@ bench: $(STAMP)
 bench-crawl: $(STAMP)
 	sh scripts/with-redis.sh nice $(BIN)/python -m bench.crawl_speed
 
-# The index at scale vs datasketch on a realistic corpus (not in CI; about an hour on 2 cores;
-# its own redis-server; report in bench/out/index_scale.md). BENCH_SCALE_ARGS: e.g.
-# --sizes 10000,20000,100000,1000000 --reps 3,3,1,1
+# The index at scale vs datasketch on a realistic corpus (not in CI; its own redis-server;
+# report in bench/out/index_scale.md): 10k and 20k both systems, 100k and 1M wiretrace alone
+# (datasketch by its measured slope). The 1M corpus (4.5 GB, ~6 min to make on 2 busy cores)
+# is kept in bench/out/; Redis needs ~6 GB; 1M ingests in ~2-2.5 h at load 7-18 on 2 cores.
+BENCH_SCALE_ARGS ?= --sizes 10000,20000,100000,1000000 --reps 3,3,1,1 --ds-max 20000 \
+	--corpus bench/out/newslike-corpus.jsonl
 bench-scale: $(STAMP)
 	$(BIN)/python -m bench.index_scale $(BENCH_SCALE_ARGS)
 

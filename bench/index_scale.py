@@ -3,12 +3,16 @@ session, the same bands x rows and shingles) on a realistic corpus, as whole pro
 redis-server of its own, interleaved, median of the repetitions.
 
     python -m bench.index_scale [--sizes 10000,20000,100000] [--reps 3] [--chunk 25000]
-                                [--ds-max 100000]
+                                [--ds-max 100000] [--corpus PATH] [--snapshots 100000]
+                                [--out index_scale]
+    python -m bench.index_scale --report-from bench/out/a.json,bench/out/b.json
 
 The corpus (wiretrace_testing.newslike): distinct news-like articles generated from the real
 article bodies, 10% light-edited copies and 5% excerpts planted. Each run starts from an
 empty server and ingests in chunks, recording time and ``used_memory`` after each; then
-checks 300 new texts. Results: bench/out/index_scale.json and .md.
+checks 300 new texts. Per chunk: wall seconds, CPU seconds of the ingesting process and its
+children (the preparation workers) and of redis-server (INFO used_cpu_*), the load average.
+Results: bench/out/<out>.json and .md; --report-from writes the report of several runs' JSON.
 """
 
 import argparse
@@ -16,6 +20,7 @@ import collections
 import itertools
 import json
 import os
+import resource
 import shutil
 import socket
 import statistics
@@ -23,7 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +41,7 @@ from wiretrace_testing.corpus import real_texts
 
 OUT = Path(__file__).resolve().parent / "out"
 QUERIES = 300
+QUERY_POOL = 20_000  # the queries copy from the corpus's first articles
 
 
 def candidates_per_query(index: list[str], queries: list[str] | None) -> float:
@@ -101,43 +107,57 @@ def _ds_family(key: bytes) -> str:
     return "bands" if b"_bucket_" in key else "keys"
 
 
-def child(system: str, url: str, corpus: Path, n: int, chunk: int, queries: Path) -> None:
+def child(system: str, url: str, corpus: Path, n: int, chunk: int, queries: Path,
+          snapshots: set[int]) -> None:
     Counter.install()
     client = redis.Redis.from_url(url)
     empty = int(client.info("memory")["used_memory"])
-    lines = corpus.open()
+    lines = corpus.open(encoding="utf-8")
     items = (json.loads(next(lines)) for _ in range(n))  # read chunk by chunk (1M: GBs)
     qs = json.loads(queries.read_text())
-    res: dict[str, object] = {"system": system, "n": n, "empty": empty, "cpu0": _cpu(client)}
+    res: dict[str, object] = {"system": system, "n": n, "empty": empty}
     if system == "wiretrace":
-        chunks, check = _wiretrace(url, items, chunk, qs)
-        res["cpu_end"] = _cpu(client)
-        res["families"] = families(client, "bench:v2:{bench}:")
+        chunks, check = _wiretrace(url, items, chunk, qs, snapshots)
+        res["families"] = families(client, PREFIX)
         res["buckets"] = int(client.hget("bench:v2:{bench}:meta", "buckets") or 64)
     else:
-        chunks, check = _datasketch(url, items, chunk, qs)
-        res["cpu_end"] = _cpu(client)
+        chunks, check = _datasketch(url, items, chunk, qs, snapshots)
         res["families"] = families(client, "")
-    res.update(chunks=chunks, check_seconds=check, commands=chunks[-1].pop("commands"))
-    pattern = "bench:v2:{bench}:band:*" if system == "wiretrace" else "*_bucket_*"
-    sample = []  # every band hash of wiretrace's; the first 50,000 band keys of datasketch's
-    for k in client.scan_iter(match=pattern, count=5000):
-        sample.append(k)
-        if len(sample) >= 50_000:
-            break
-    pipe = client.pipeline(transaction=False)
-    for k in sample:
-        pipe.object("encoding", k)
-    res["band_encodings"] = dict(collections.Counter(e.decode() for e in pipe.execute()))
+    res.update(chunks=chunks, check_seconds=check["seconds"], check_cpu_client=check["cpu_client"],
+               check_cpu_server=check["cpu_server"], commands=chunks[-1].pop("commands"))
+    res["band_encodings"] = band_encodings(client, system)
     print(json.dumps(res))
 
 
-def _cpu(client: redis.Redis) -> list[float]:
-    """CPU seconds so far of this process with its finished children (a preparation pool),
-    and of the redis-server: [client, server] (chunk minus chunk: load-robust costs)."""
-    t, info = os.times(), client.info("cpu")
-    return [t.user + t.system + t.children_user + t.children_system,
-            float(info["used_cpu_user"]) + float(info["used_cpu_sys"])]
+PREFIX = "bench:v2:{bench}:"
+
+
+def band_encodings(client: redis.Redis, system: str) -> dict[str, int]:
+    """Every band hash of wiretrace's; the first 50,000 band keys of datasketch's."""
+    pattern = PREFIX + "band:*" if system == "wiretrace" else "*_bucket_*"
+    sample = []
+    for k in client.scan_iter(match=pattern, count=5000):
+        sample.append(k)
+        if len(sample) >= 50_000 and system != "wiretrace":
+            break
+    out: collections.Counter[str] = collections.Counter()
+    for i in range(0, len(sample), 5000):
+        pipe = client.pipeline(transaction=False)
+        for k in sample[i:i + 5000]:
+            pipe.object("encoding", k)
+        out.update(e.decode() for e in pipe.execute())
+    return dict(out)
+
+
+def _snapshot(client: redis.Redis, system: str, chunks: list[dict[str, Any]],
+              snapshots: set[int]) -> None:
+    """Key families and band encodings after the chunk that ends at a snapshot size (not
+    timed)."""
+    if sum(c["articles"] for c in chunks) in snapshots:
+        chunks[-1]["families"] = families(client, PREFIX if system == "wiretrace" else "")
+        chunks[-1]["band_encodings"] = band_encodings(client, system)
+
+Run = tuple[list[dict[str, Any]], dict[str, float]]  # chunks, checks
 
 
 def _chunks(items: Iterator[dict[str, str]], chunk: int) -> Iterator[list[dict[str, str]]]:
@@ -146,7 +166,7 @@ def _chunks(items: Iterator[dict[str, str]], chunk: int) -> Iterator[list[dict[s
 
 
 def _wiretrace(url: str, items: Iterator[dict[str, str]], chunk: int,
-               qs: list[str]) -> tuple[list[dict[str, Any]], float]:
+               qs: list[str], snapshots: set[int]) -> Run:
     from dedup.config import Settings
     from dedup.engine import Engine
     from dedup.models import ArticleInput
@@ -155,19 +175,20 @@ def _wiretrace(url: str, items: Iterator[dict[str, str]], chunk: int,
     out = []
     for rows in _chunks(items, chunk):
         part = [ArticleInput(url=i["url"], text=i["text"]) for i in rows]
-        sends, t = Counter.sends, time.perf_counter()
+        start = _start(engine.client)
         report = engine.ingest(part)
         assert not report.errors, report.errors[:3]
-        out.append(_chunk(engine.client, len(part), t, sends, engine.settings.batch_size))
+        out.append(_chunk(engine.client, len(part), start, engine.settings.batch_size))
         _progress("wiretrace", out)
-    t = time.perf_counter()
-    for k, q in enumerate(qs):
-        engine.check(ArticleInput(url=f"https://query.example/{k}", text=q))
-    return out, time.perf_counter() - t
+        _snapshot(engine.client, "wiretrace", out, snapshots)
+    def run() -> None:
+        for k, q in enumerate(qs):
+            engine.check(ArticleInput(url=f"https://query.example/{k}", text=q))
+    return out, _checks(engine.client, run)
 
 
 def _datasketch(url: str, items: Iterator[dict[str, str]], chunk: int,
-                qs: list[str]) -> tuple[list[dict[str, Any]], float]:
+                qs: list[str], snapshots: set[int]) -> Run:
     from datasketch import MinHash, MinHashLSH
 
     from dedup.boilerplate import signature_text
@@ -188,16 +209,25 @@ def _datasketch(url: str, items: Iterator[dict[str, str]], chunk: int,
                                      "redis": {"host": kw["host"], "port": kw["port"]}})
     out = []
     for part in _chunks(items, chunk):
-        sends, t = Counter.sends, time.perf_counter()
+        start = _start(client)
         with lsh.insertion_session(buffer_size=5000) as session:
             for i in part:
                 session.insert(i["url"].encode(), minhash(i["text"]))
-        out.append(_chunk(client, len(part), t, sends, 5000))
+        out.append(_chunk(client, len(part), start, 5000))
         _progress("datasketch", out)
-    t = time.perf_counter()
-    for q in qs:
-        lsh.query(minhash(q))
-    return out, time.perf_counter() - t
+        _snapshot(client, "datasketch", out, snapshots)
+    def run() -> None:
+        for q in qs:
+            lsh.query(minhash(q))
+    return out, _checks(client, run)
+
+
+def _checks(client: redis.Redis, run: Callable[[], None]) -> dict[str, float]:
+    """Time the checks: wall seconds and CPU seconds of this process and of the server."""
+    start = _start(client)
+    run()
+    return {"seconds": time.perf_counter() - start[3], "cpu_client": _cpu() - start[2],
+            "cpu_server": _server_cpu(client) - start[1]}
 
 
 def _progress(system: str, chunks: list[dict[str, Any]]) -> None:
@@ -208,11 +238,30 @@ def _progress(system: str, chunks: list[dict[str, Any]]) -> None:
                             **{k: v for k, v in chunks[-1].items() if k != "commands"}}) + "\n")
 
 
-def _chunk(client: redis.Redis, n: int, t: float, sends: int, batch: int) -> dict[str, Any]:
-    seconds = time.perf_counter() - t
-    return {"articles": n, "seconds": seconds, "round_trips": Counter.sends - sends,
+def _cpu() -> float:
+    """CPU seconds of this process and of its children that ended (the ingest's preparation
+    pool is started and joined by every ``ingest`` call)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(
+        resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _server_cpu(client: redis.Redis) -> float:
+    info = client.info("cpu")
+    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
+
+
+def _start(client: redis.Redis) -> tuple[int, float, float, float]:
+    return Counter.sends, _server_cpu(client), _cpu(), time.perf_counter()
+
+
+def _chunk(client: redis.Redis, n: int, start: tuple[int, float, float, float], batch: int
+           ) -> dict[str, Any]:
+    seconds, cpu = time.perf_counter() - start[3], _cpu() - start[2]
+    server_cpu = _server_cpu(client) - start[1]
+    return {"articles": n, "seconds": seconds, "cpu_client": cpu, "cpu_server": server_cpu,
+            "load": os.getloadavg()[0], "round_trips": Counter.sends - start[0],
             "batches": -(-n // batch), "used_memory": int(client.info("memory")["used_memory"]),
-            "cpu": _cpu(client),
             "commands": {k: v["calls"] for k, v in client.info("commandstats").items()}}
 
 
@@ -223,8 +272,8 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def run_child(system: str, url: str, corpus: Path, n: int, chunk: int, queries: Path
-              ) -> dict[str, object]:
+def run_child(system: str, url: str, corpus: Path, n: int, chunk: int, queries: Path,
+              snapshots: str) -> dict[str, object]:
     client = redis.Redis.from_url(url, socket_timeout=600)
     client.flushall()
     client.config_resetstat()
@@ -232,7 +281,7 @@ def run_child(system: str, url: str, corpus: Path, n: int, chunk: int, queries: 
     t = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "bench.index_scale", "--child", system,
                            "--url", url, "--corpus", str(corpus), "--n", str(n), "--chunk",
-                           str(chunk), "--queries", str(queries)],
+                           str(chunk), "--queries", str(queries), "--snapshots", snapshots],
                           capture_output=True, text=True, check=False)
     if proc.returncode:
         raise SystemExit(f"{system} run failed: {proc.stderr[-2000:]}")
@@ -248,37 +297,59 @@ def main() -> None:
     ap.add_argument("--chunk", type=int, default=25_000)
     ap.add_argument("--ds-max", type=int, default=100_000,
                     help="larger sizes run wiretrace alone (datasketch: ~18 KB/article)")
+    ap.add_argument("--snapshots", default="",
+                    help="sizes inside a run at which to record the key families too")
+    ap.add_argument("--out", default="index_scale", help="bench/out/<out>.json and .md")
+    ap.add_argument("--report-from", help="JSON files of runs (comma-separated): their report")
     ap.add_argument("--child")
     ap.add_argument("--url")
     ap.add_argument("--corpus", type=Path)
     ap.add_argument("--n", type=int)
     ap.add_argument("--queries", type=Path)  # the child's; the parent's --corpus: a file kept
-    # between runs (made or extended to the largest size)
+    # between runs (made anew when shorter than the largest size or of another generator)
     a = ap.parse_args()
+    snapshots = {int(s) for s in a.snapshots.split(",") if s}
     if a.child:
-        child(a.child, a.url, a.corpus, a.n, a.chunk, a.queries)
+        child(a.child, a.url, a.corpus, a.n, a.chunk, a.queries, snapshots)
+        return
+    from bench.index_scale_report import report
+    if a.report_from:
+        parts = [json.loads(Path(f).read_text()) for f in a.report_from.split(",")]
+        text = report(parts[0]["realism"], [r for p in parts for r in p["runs"]])
+        (OUT / f"{a.out}.md").write_text(text)
+        print(text)
         return
     sizes = [int(s) for s in a.sizes.split(",")]
     reps = [int(r) for r in a.reps.split(",")]
     reps += [reps[-1]] * (len(sizes) - len(reps))
-    from bench.index_scale_report import report
     work = Path(tempfile.mkdtemp(prefix="wt-scale-"))
     port = _free_port()
     server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
                                "--save", "", "--appendonly", "no", "--dir", str(work)],
                               stdout=subprocess.DEVNULL)
+    print(f"redis-server pid {server.pid} port {port}", flush=True)
     try:
         url = f"redis://127.0.0.1:{port}/0"
         _wait(url)
-        t = time.perf_counter()
         real = realism()
         print("realism", json.dumps(real), flush=True)
         corpus = a.corpus or work / "corpus.jsonl"
-        indexed = make_corpus(corpus, max(sizes))[:min(sizes)]
+        t, load = time.perf_counter(), os.getloadavg()[0]
+        made = make_corpus(corpus, max(sizes))
+        print(f"corpus of {max(sizes)}: {'made' if made else 'kept'} in "
+              f"{time.perf_counter() - t:.0f} s (load {load:.1f}-{os.getloadavg()[0]:.1f})",
+              flush=True)
         queries = work / "queries.json"
-        queries.write_text(json.dumps(newslike.queries(indexed, QUERIES)))
-        print(f"corpus of {max(sizes)} in {time.perf_counter() - t:.0f} s", flush=True)
+        # copies and excerpts of articles every run indexes (not all of 1M: GBs in memory)
+        queries.write_text(json.dumps(newslike.queries(
+            read_corpus(corpus, min(min(sizes), QUERY_POOL)), QUERIES)))
         runs: list[dict[str, object]] = []
+
+        def save() -> None:  # kept as it goes: a late failure loses nothing
+            OUT.mkdir(exist_ok=True)
+            (OUT / f"{a.out}.json").write_text(json.dumps(
+                {"realism": real, "runs": runs, "cpus": os.cpu_count()}, indent=1))
+
         for n, r in zip(sizes, reps, strict=True):
             for rep in range(r):
                 order = ("datasketch", "wiretrace") if rep % 2 == 0 else \
@@ -286,19 +357,16 @@ def main() -> None:
                 for system in order:
                     if system == "datasketch" and n > a.ds_max:
                         continue
-                    res = run_child(system, url, corpus, n, min(a.chunk, n), queries)
+                    res = run_child(system, url, corpus, n, min(a.chunk, n), queries,
+                                    a.snapshots)
                     res["rep"] = rep
                     runs.append(res)
-                    OUT.mkdir(exist_ok=True)  # kept as it goes: a late failure loses nothing
-                    (OUT / "index_scale.json").write_text(json.dumps(
-                        {"realism": real, "runs": runs, "cpus": os.cpu_count()}, indent=1))
+                    save()
                     print(f"{system} n={n} rep={rep}: {res['process_seconds']:.0f} s",
                           flush=True)
-        OUT.mkdir(exist_ok=True)
-        (OUT / "index_scale.json").write_text(json.dumps({"realism": real, "runs": runs,
-                                                          "cpus": os.cpu_count()}, indent=1))
+        save()
         text = report(real, runs)
-        (OUT / "index_scale.md").write_text(text)
+        (OUT / f"{a.out}.md").write_text(text)
         print(text)
     finally:
         server.terminate()
@@ -306,17 +374,32 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def make_corpus(path: Path, n: int) -> list[newslike.Article]:
-    """The corpus file of at least n articles (one JSON object a line): the articles already
-    in ``path`` (a run before wrote them: generating is slow), the rest generated and
-    appended. Returns the articles (kind: original or not)."""
-    done = [json.loads(line) for line in path.open()] if path.exists() else []
-    with path.open("a") as f:
-        for art in newslike.stream(n, done=[d["text"] for d in done]):
-            f.write(json.dumps({"url": art.url, "text": art.text}) + "\n")
-            done.append({"url": art.url, "text": art.text})
-    return [newslike.Article(d["url"], d["text"], "original" if "/a/" in d["url"] else "copy", 0)
-            for d in done]
+def make_corpus(path: Path, n: int, seed: int = 1) -> bool:
+    """The corpus file of at least n articles (one JSON object a line), kept between runs: a
+    file of this generator and seed with at least n articles is used as it is (its first n
+    lines are what a new one would hold), else it is made anew, in 2 processes. Returns
+    whether it was made."""
+    meta = path.with_name(path.name + ".meta.json")
+    want = {"generator": newslike.VERSION, "seed": seed}
+    if path.exists() and meta.exists():
+        have = json.loads(meta.read_text())
+        if {k: have.get(k) for k in want} == want and have.get("n", 0) >= n:
+            return False
+    part = path.with_name(path.name + ".part")
+    with part.open("w", encoding="utf-8") as f:
+        for art in newslike.stream(n, seed, workers=2):
+            f.write(json.dumps({"url": art.url, "text": art.text}, ensure_ascii=False) + "\n")
+    part.replace(path)
+    meta.write_text(json.dumps({**want, "n": n}))
+    return True
+
+
+def read_corpus(path: Path, n: int) -> list[newslike.Article]:
+    """The first n articles of a corpus file (kind: original or not)."""
+    with path.open(encoding="utf-8") as f:
+        rows = [json.loads(line) for line in itertools.islice(f, n)]
+    return [newslike.Article(d["url"], d["text"], "original" if "/a/" in d["url"] else "copy",
+                             0) for d in rows]
 
 
 def _wait(url: str) -> None:

@@ -5,6 +5,8 @@ from typing import Any
 
 INDEX_FAMILIES = ("band", "sig", "meta", "epoch", "stats")
 FAMILIES = ("band", "sig", "article", "ids", "cluster", "site", "tpl")
+BENCH_COMMANDS = ("cmdstat_memory|usage", "cmdstat_object|encoding", "cmdstat_info",
+                  "cmdstat_scan")  # the bench's own
 
 
 def _med(xs: list[float]) -> float:
@@ -21,6 +23,36 @@ def _index_share(run: dict[str, Any]) -> float:
     return sum(v for k, v in fam.items() if k in INDEX_FAMILIES) / max(1, sum(fam.values()))
 
 
+def _index_bytes(rec: dict[str, Any], n: int) -> float:
+    """Index + signature bytes per article of a run or of a chunk holding its families."""
+    used = rec["chunks"][-1]["used_memory"] if "chunks" in rec else rec["used_memory"]
+    return (used - rec["empty"]) / n * _index_share(rec)
+
+
+def _family_records(sizes: list[int], by: dict[tuple[int, str], list[dict[str, Any]]]
+                    ) -> list[tuple[str, int, list[dict[str, Any]]]]:
+    """(label, articles, records with families): every wiretrace size, and the chunks of
+    a run where it recorded them (--snapshots), in order of articles."""
+    out = []
+    for s in sizes:
+        for r in by[(s, "wiretrace")][:1]:
+            so_far = 0
+            for c in r["chunks"]:
+                so_far += c["articles"]
+                if "families" in c and so_far != s and not by[(so_far, "wiretrace")]:
+                    out.append((f"{so_far:,} (in {s:,})", so_far, [{**c, "empty": r["empty"]}]))
+        if by[(s, "wiretrace")]:
+            out.append((f"{s:,}", s, by[(s, "wiretrace")]))
+    return sorted(out, key=lambda x: x[1])
+
+
+def _per_chunk(run: dict[str, Any], j: int) -> tuple[float, float, float]:
+    """Chunk j: articles per wall second, client and server CPU ms per article."""
+    c = run["chunks"][j]
+    return (c["articles"] / c["seconds"], 1000 * c.get("cpu_client", float("nan")) / c["articles"],
+            1000 * c.get("cpu_server", float("nan")) / c["articles"])
+
+
 def _rate(run: dict[str, Any]) -> float:
     return run["n"] / sum(c["seconds"] for c in run["chunks"])
 
@@ -33,6 +65,33 @@ def _slope(ds: list[list[dict[str, Any]]]) -> float:
     (a, b) = ds[-2:]
     mem = [_med([r["chunks"][-1]["used_memory"] - r["empty"] for r in x]) for x in (a, b)]
     return (mem[1] - mem[0]) / (b[0]["n"] - a[0]["n"])
+
+
+def _tail(wt: list[dict[str, Any]]) -> list[str]:
+    """The last chunks against the chunks ending at 100,000 and before, median of 3 chunks
+    each, as wall rate and as CPU per article (client + redis-server)."""
+    chunks = wt[0]["chunks"]
+    n = len(chunks)
+    out = [f"Last chunk vs first, wiretrace: "
+           f"{_med([_per_chunk(r, n - 1)[0] / _per_chunk(r, 0)[0] for r in wt]):.2f}x the rate."]
+    at = [j for j in range(n) if sum(c["articles"] for c in chunks[:j + 1]) <= 100_000][-3:]
+    if n < 6 or len(at) < 3:
+        return out
+    last = [n - 3, n - 2, n - 1]
+
+    def med(r: dict[str, Any], js: list[int], k: int) -> float:
+        return _med([_per_chunk(r, j)[k] if k == 0 else sum(_per_chunk(r, j)[1:])
+                     for j in js])
+
+    wall = _med([med(r, last, 0) / med(r, at, 0) for r in wt])
+    one = _med([_per_chunk(r, n - 1)[0] / med(r, at, 0) for r in wt])
+    cpu = _med([med(r, at, 1) / med(r, last, 1) for r in wt])
+    upto = sum(c["articles"] for c in chunks[:at[-1] + 1])
+    out += [f"Last 3 chunks vs the 3 chunks ending at {upto:,} (median of 3 chunks each, same "
+            f"run): wall rate {wall:.2f}x (the last chunk alone {one:.2f}x); CPU per article "
+            f"(ingest process and its workers + redis-server) at {upto:,} / at the end "
+            f"{cpu:.2f}x (target >= 0.8x)."]
+    return out
 
 
 def report(real: dict[str, float], runs: list[dict[str, Any]]) -> str:
@@ -69,53 +128,50 @@ def report(real: dict[str, float], runs: list[dict[str, Any]]) -> str:
         lines.append(f"| {s:,} | {len(wt)} | {wi:.0f} | {di:.0f} | {wi / di:.2f}x | {wc:.1f} | "
                      f"{dc:.1f} | {wc / dc:.2f}x | {wb:.0f} | {idx:.0f} | {db:.0f} | "
                      f"1/{db / max(1, idx):.1f} |")
-    lines += ["", "Bytes per article by key family (MEMORY USAGE, wiretrace, median):", "",
-              "| articles | " + " | ".join(FAMILIES) + " | band hashes hashtable |",
-              "|---|" + "---|" * (len(FAMILIES) + 1)]
-    for s in sizes:
-        wt = by[(s, "wiretrace")]
-        if wt:
-            fam = [_med([r["families"].get(f, 0) / s for r in wt]) for f in FAMILIES]
-            enc = _med([r["band_encodings"].get("hashtable", 0)
-                        / max(1, sum(r["band_encodings"].values())) for r in wt])
-            lines.append(f"| {s:,} | " + " | ".join(f"{v:.0f}" for v in fam)
-                         + f" | {100 * enc:.2f}% |")
+    lines += ["", "Bytes per article by key family (MEMORY USAGE, wiretrace, median; "
+              "'in N': recorded inside the run of N after that chunk):", "",
+              "| articles | " + " | ".join(FAMILIES) + " | index+sig | band hashes hashtable |",
+              "|---|" + "---|" * (len(FAMILIES) + 2)]
+    index_flat: list[float] = []
+    for label, s, recs in _family_records(sizes, by):
+        fam = [_med([r["families"].get(f, 0) / s for r in recs]) for f in FAMILIES]
+        idx = _med([_index_bytes(r, s) for r in recs])
+        index_flat.append(idx)
+        enc = _med([r["band_encodings"].get("hashtable", 0)
+                    / max(1, sum(r["band_encodings"].values())) for r in recs])
+        lines.append(f"| {label} | " + " | ".join(f"{v:.0f}" for v in fam)
+                     + f" | {idx:.0f} | {100 * enc:.2f}% |")
     lines += ["", "Rates are articles (or checks) per second of the timed loop in each "
               "process, median of the repetitions; bytes are (used_memory after - empty) / "
               "articles, index+sig is that times the band, signature and meta keys' share of "
               "MEMORY USAGE.", ""]
     big = sizes[-1]
     lines.append(f"## Chunks at {big:,} (per chunk, median of repetitions)")
-    lines += ["", "| articles so far | ingest/s wt | ingest/s ds | B/article wt | B/article ds |",
-              "|---|---|---|---|---|"]
+    lines += ["", "| articles so far | ingest/s wt | CPU ms/article wt client | wt redis | "
+              "ingest/s ds | CPU ds client | ds redis | B/article wt | B/article ds | load |",
+              "|---|---|---|---|---|---|---|---|---|---|"]
     wt, ds = by[(big, "wiretrace")], by[(big, "datasketch")]
     for j in range(len(wt[0]["chunks"]) if wt else 0):
         so_far = sum(c["articles"] for c in wt[0]["chunks"][:j + 1])
-        wrate = _med([r["chunks"][j]["articles"] / r["chunks"][j]["seconds"] for r in wt])
-        drate = _med([r["chunks"][j]["articles"] / r["chunks"][j]["seconds"] for r in ds
-                      if len(r["chunks"]) > j])
+        w = [_med([_per_chunk(r, j)[k] for r in wt]) for k in range(3)]
+        d = [_med([_per_chunk(r, j)[k] for r in ds if len(r["chunks"]) > j]) for k in range(3)]
         wb = _med([(r["chunks"][j]["used_memory"] - r["empty"]) / so_far for r in wt])
         db = _med([(r["chunks"][j]["used_memory"] - r["empty"]) / so_far for r in ds
                    if len(r["chunks"]) > j])
+        load = [r["chunks"][j].get("load", float("nan")) for r in wt + ds if len(r["chunks"]) > j]
         if j:  # the first chunk's figure is the table's smaller sizes'
             flat.append((f"{so_far} (chunk)", wb))
-        lines.append(f"| {so_far:,} | {wrate:.0f} | {drate:.0f} | {wb:.0f} | {db:.0f} |")
+        lines.append(f"| {so_far:,} | {w[0]:.0f} | {w[1]:.2f} | {w[2]:.2f} | {d[0]:.0f} | "
+                     f"{d[1]:.2f} | {d[2]:.2f} | {wb:.0f} | {db:.0f} | "
+                     f"{min(load):.1f}-{max(load):.1f} |")
     if wt and len(wt[0]["chunks"]) > 1:
-        last = _med([(r["chunks"][-1]["articles"] / r["chunks"][-1]["seconds"])
-                     / (r["chunks"][0]["articles"] / r["chunks"][0]["seconds"]) for r in wt])
-        lines += ["", f"Last chunk vs first, wiretrace: {last:.2f}x the rate."]
-        at = [j for j in range(len(wt[0]["chunks"]))
-              if sum(c["articles"] for c in wt[0]["chunks"][:j + 1]) <= 100_000][-3:]
-        if len(wt[0]["chunks"]) >= 6 and len(at) == 3:
-            def rate(r: dict[str, Any], js: list[int]) -> float:
-                return _med([r["chunks"][j]["articles"] / r["chunks"][j]["seconds"] for j in js])
-            n = len(wt[0]["chunks"])
-            tail = _med([rate(r, [n - 3, n - 2, n - 1]) / rate(r, at) for r in wt])
-            lines += [f"Last chunks vs the chunks up to 100,000 (median of 3 chunks each, same "
-                      f"run): {tail:.2f}x the rate (target >= 0.8x)."]
+        lines += ["", *_tail(wt)]
     values = [b for _, b in flat]
     lines += ["", f"Bytes per article, wiretrace, max/min over "
               f"{', '.join(n for n, _ in flat)}: {max(values) / min(values):.3f}"]
+    if index_flat:
+        lines += ["", f"Index + signature bytes per article, max/min over the family table's "
+                  f"rows: {max(index_flat) / min(index_flat):.3f} (target <= 1.10)"]
     lines += ["", "## Round trips and layout", ""]
     for r in [by[(s, "wiretrace")][0] for s in sizes if by[(s, "wiretrace")]]:
         ch = r["chunks"]
@@ -124,7 +180,8 @@ def report(real: dict[str, float], runs: list[dict[str, Any]]) -> str:
         lines.append(f"- wiretrace {r['n']:,}: {rt:.1f} round trips per ingest batch of 64 "
                      f"(the main process's redis-py sends); server commands per article: "
                      + ", ".join(f"{k.removeprefix('cmdstat_')} {v / r['n']:.2f}"
-                                 for k, v in sorted(cmds.items()) if v / r["n"] >= 0.05)
+                                 for k, v in sorted(cmds.items()) if v / r["n"] >= 0.05
+                                 and k not in BENCH_COMMANDS)
                      + f"; {r['buckets']:,} band hashes, encodings {r['band_encodings']}")
     for r in [by[(s, "datasketch")][0] for s in sizes if by[(s, "datasketch")]]:
         ch = r["chunks"]

@@ -1,4 +1,5 @@
-"""The bench corpus can be continued after a stored prefix (bench/index_scale.py --corpus)."""
+"""The bench corpus is reproducible: the same seed makes the same articles, a longer stream
+starts with a shorter one's, made in worker processes or not (bench/index_scale.py keeps it)."""
 
 import pytest
 
@@ -6,10 +7,27 @@ from wiretrace_testing import newslike
 from wiretrace_testing.corpus import real_texts
 
 
-def test_a_stream_goes_on_after_the_articles_already_made() -> None:
+@pytest.fixture(autouse=True)
+def _real_bodies() -> None:
     if not real_texts():
         pytest.skip("the real article bodies are missing (../shared/data/article-pages)")
-    full = list(newslike.stream(400))
-    rest = list(newslike.stream(400, done=[a.text for a in full[:150]]))
-    assert rest == full[150:]
-    assert {a.kind for a in rest} == {"original", "copy", "excerpt"}
+
+
+def test_a_longer_stream_starts_with_a_shorter_one() -> None:
+    short = list(newslike.stream(400))
+    long = list(newslike.stream(1500, workers=2))  # 2 blocks of originals
+    assert long[:400] == short
+    assert {a.kind for a in short} == {"original", "copy", "excerpt"}
+    assert list(newslike.stream(400, seed=2)) != short
+
+
+def test_originals_are_distinct_and_copies_take_from_them() -> None:
+    arts = list(newslike.stream(1500))
+    originals = [a.text for a in arts if a.kind == "original"]
+    assert len(set(originals)) == len(originals)
+    assert 0.8 < len(originals) / len(arts) < 0.9
+    for i, a in enumerate(arts):
+        assert arts[a.source].kind == "original" and a.source <= i
+        if a.kind == "excerpt":
+            assert arts[a.source].text.startswith(a.text.removesuffix("\n\nRead more..."))
+    assert [newslike.original(1, k) for k in range(3)] == originals[:3]
