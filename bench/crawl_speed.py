@@ -178,6 +178,18 @@ def report(measured: list[tuple[tuple[float, float, float], tuple[float, float, 
           f"   ratio {med(whole):4.2f}x")
     print(f"  vs trafilatura's extraction alone (no fetching): ratio {med(extract_only):4.2f}x "
           f"(spider time)")
+    # cores busy: CPU seconds over wall seconds (the crawl's whole command: its CPU includes
+    # start-up); the ratio the CPU per page allows on idle CPUs: trafilatura's pass as long
+    # as its CPU time, the crawl's as its CPU time spread over every CPU
+    busy_base = med([b[1] / b[0] for b, _ in measured])
+    busy_crawl = med([c[1] / c[0] for _, c in measured])
+    bound = med([b[1] / (c[1] / (os.cpu_count() or 1)) for b, c in measured])
+    print(f"  cores busy (CPU / wall): trafilatura {busy_base:.2f}, crawl {busy_crawl:.2f} "
+          f"(whole command); on {os.cpu_count()} idle CPUs the CPU per page allows "
+          f"{bound:.2f}x (the crawl's start-up included)")
+    base_runs = ", ".join(f"{b[0]:.1f}" for b, _ in measured)
+    crawl_runs = ", ".join(f"{c[2]['seconds']:.1f}" for _, c in measured)
+    print(f"  per run, seconds: trafilatura {base_runs}; crawl (spider time) {crawl_runs}")
     verdict = "met" if med(ratios) >= TARGET else "MISSED"
     print(f"RATIO {med(ratios):.2f}x (crawl spider time vs one trafilatura process, median of "
           f"{runs}; runs {', '.join(f'{r:.2f}' for r in ratios)}); target >= {TARGET}x: "

@@ -2,8 +2,8 @@
 
 Each source is one Scrapy crawler; a pool and a writer per crawler made a crawl of 300 sources
 run 600 processes. Here the first crawler to open builds them and the last to close shuts them
-down. Back-pressure: at most ``2 × workers`` pages wait for or sit in the pool, taken in
-arrival order (an asyncio semaphore is fair), so a fast source waits its turn like the others;
+down. Back-pressure: at most ``POOL_DEPTH × workers`` pages wait for or sit in the pool, taken
+in arrival order (an asyncio semaphore is fair), so a fast source waits its turn like the others;
 a crawler whose items wait stops downloading (Scrapy's scraper slot), so memory stays bounded.
 Articles of every source go to the index in shared batches, by one writer thread; each source's
 counts and crawl state are updated for its own articles once they are written.
@@ -31,6 +31,11 @@ from dedup.prepare import latest
 logger = logging.getLogger(__name__)
 
 EXTRACT_TIMEOUT = 120.0  # seconds for one page; a page past it is skipped and counted
+# Pages handed to the pool at once, per worker. Each worker needs its next pages queued
+# before it finishes one: the reactor submits the next only when it has run the callback of
+# a finished one, and while it downloads that takes tens of milliseconds (at 2 per worker
+# the workers waited between pages about a third of that time).
+POOL_DEPTH = 4
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -52,6 +57,7 @@ class SharedIndexer:
         self.workers = workers
         self.batch_size = engine.settings.batch_size
         self.users = 0
+        self.depth = POOL_DEPTH * workers  # pages in the pool at once
         self.pool = _take_prestarted(workers) or _forkserver_pool(workers)
         self.writer = ThreadPoolExecutor(1, thread_name_prefix="wiretrace-index")
         self.buffer: list[tuple[Draft, str, Sink]] = []
@@ -89,7 +95,7 @@ class SharedIndexer:
         """Extract a page in the pool, waiting (fairly) for a place when it is busy;
         ``listed``: a feed or a news sitemap listed the page."""
         if self._slots is None:  # made on the reactor's loop, on first use
-            self._slots = asyncio.Semaphore(2 * self.workers)
+            self._slots = asyncio.Semaphore(self.depth)
         self.extracting += 1
         try:
             async with self._slots:
@@ -104,8 +110,8 @@ class SharedIndexer:
             self.extracting -= 1
 
     def saturated(self) -> bool:
-        """As many pages wait for the pool as it holds: more would wait, not be extracted
-        soon (a shared crawl then leaves new pages to other processes)."""
+        """Two pages per worker wait for or sit in the pool: more would wait, not be
+        extracted soon (a shared crawl then leaves new pages to other processes)."""
         return self.extracting >= 2 * self.workers
 
     async def add(self, draft: Draft, url: str, sink: Sink) -> None:

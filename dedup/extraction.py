@@ -25,10 +25,14 @@ logger = logging.getLogger(__name__)
 MAX_HTML_CHARS = 5_000_000
 
 
+# control characters other than whitespace, and the replacement character
+_NOT_TEXT = dict.fromkeys([*(c for c in range(32) if chr(c) not in "\t\n\r\f"), 0xFFFD])
+
+
 def _looks_binary(html: str) -> bool:
     """Control characters (other than whitespace) in the first 4 KiB: binary, not a page."""
     head = html[:4096]
-    bad = sum(1 for c in head if ord(c) < 32 and c not in "\t\n\r\f") + head.count("\ufffd")
+    bad = len(head) - len(head.translate(_NOT_TEXT))
     return bad > max(8, len(head) // 50)
 
 
