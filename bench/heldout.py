@@ -151,6 +151,8 @@ def main() -> None:
     ap.add_argument("--ranges", default="0-9,100-109")
     ap.add_argument("--ingest", action="store_true",
                     help="give the pages to `wiretrace ingest` instead of crawling them")
+    ap.add_argument("--name", default="heldout",
+                    help="bench/out/<name>.md and .json (runs side by side)")
     args = ap.parse_args()
     redis_url = os.environ.get("REDIS_URL")
     if not redis_url:
@@ -166,8 +168,8 @@ def main() -> None:
         print(f"seeds {r.start}-{r.stop - 1} ({mode})", flush=True)
         tallies.append(measure(r, mode, redis_url, log))
     text = report(ranges, tallies, mode, commit, time.perf_counter() - t, log)
-    (OUT / "heldout.md").write_text(text)
-    (OUT / "heldout.json").write_text(json.dumps(log, indent=1, default=str))
+    (OUT / f"{args.name}.md").write_text(text)
+    (OUT / f"{args.name}.json").write_text(json.dumps(log, indent=1, default=str))
     print(text)
 
 
