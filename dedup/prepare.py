@@ -112,7 +112,8 @@ def draft_article(item: ArticleInput, settings: Settings) -> Draft:
 def sign(draft: Draft, params: SignatureParams, template: Collection[bytes] = ()) -> Prepared:
     """The draft with its signature and bands, made of its content lines less its site's
     ``template`` lines (their keys)."""
-    sig = signature(signature_text(draft.text, template), params)
+    # a page that is all its site's template is signed on its id: it matches nothing
+    sig = signature(signature_text(draft.text, template) or draft.id, params)
     return Prepared.signed(draft, sig, packed_bands(sig, params))
 
 
