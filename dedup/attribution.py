@@ -31,6 +31,7 @@ _CUES = (
     r"read more (?:at|on|from)",
     r"more at",
     r"via",
+    r"courtesy(?: of)?",
     r"(?:continue|keep) reading (?:at|on)",
     r"(?:the )?(?:full|original|complete) (?:article|story|report)(?: (?:is )?(?:at|on)|:)",
     r"(?:article |story |news |content )?source(?:d from)?\b",

@@ -28,7 +28,8 @@ _STRONG_CUE = re.compile(r"originally|first (?:appeared|published|ran)|"
                          r"read more (?:at|on|from)|(?:continue|keep) reading|"
                          r"(?:full|original|complete) (?:article|story|report) (?:is )?(?:at|on)",
                          re.I)
-_VIA = re.compile(r"^\W*via\b", re.I)
+_VIA = re.compile(r"^\W*(?:via|courtesy)\b(?!.*(?:originally|first|republished|syndicated|"
+                  r"reprinted|reproduced|reposted))", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,13 +72,14 @@ def claims_of(meta: ArticleMeta) -> list[Claim]:
         add_url("link", v, strong=False)
     for line in meta.attribution:
         strong = bool(_STRONG_CUE.search(line))
-        # "Via X" names where a page found its text, or merely a platform: never enough
-        # alone to rule the page out as an original
-        via = bool(_VIA.match(line)) and not strong
+        # "Via X" names where a page found its text, or merely a platform, and a bare
+        # "Courtesy: X" as often credits a picture: never enough alone to rule the page out
+        # as an original (each still names a member it matches)
+        via = bool(_VIA.match(line))
         for name in named_sources(line):
             if not names_site(name, meta.site, meta.site_name):
                 out.append(Claim("attribution", name, False,
-                                 strong or (is_domain(name) and not via)))
+                                 not via and (strong or is_domain(name))))
     for wire in meta.wire:
         if not wire_names_site(wire, meta.site, meta.site_name):
             out.append(Claim("wire", wire, False, True))

@@ -40,6 +40,8 @@ PHRASINGS = (
     "See the original story at {domain}",
     "Sourced from {name}",
     "Content from {name}, used with permission.",
+    "Courtesy: {name}",
+    "Via {name}",
 )
 
 
@@ -96,7 +98,7 @@ def test_words_around_a_name_are_not_the_name() -> None:
 def test_a_via_line_or_an_adapted_from_its_source_rules_no_page_out() -> None:
     text = "\n".join(paragraphs(5))
     for line in ("Via SyndiGate.info", "This article has been adapted from its original "
-                 "source."):
+                 "source.", "Courtesy: NASA", "Courtesy of John Smith"):
         meta = draft_article(ArticleInput(url="https://www.albawaba.example/news/1",
                                           text=f"{text}\n{line}"), SETTINGS).meta
         assert not credits_another_site(meta), (line, claims_of(meta))
