@@ -34,7 +34,7 @@ _CUES = (
     r"courtesy(?: of)?",
     r"(?:continue|keep) reading (?:at|on)",
     r"(?:the )?(?:full|original|complete) (?:article|story|report)(?: (?:is )?(?:at|on)|:)",
-    r"(?:article |story |news |content )?source(?:d from)?\b",
+    r"(?:article |story |news |content )?(?:sourced from|sources?\b)",
 )
 # "This article was first published on X", "The story has been republished from X"
 _LEAD = (r"(?:(?:this|the) (?:article|story|post|piece|content|report|column|interview) "

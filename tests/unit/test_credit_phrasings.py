@@ -107,3 +107,9 @@ def test_a_via_line_or_an_adapted_from_its_source_rules_no_page_out() -> None:
                                       text=f"{text}\nReposted from syndigate.info"),
                          SETTINGS).meta
     assert credits_another_site(meta)
+
+
+def test_a_digest_credit_block_is_read() -> None:
+    # "Sources: <a>A</a> <a>B</a>": a digest's credits (its links are read with the block)
+    line = "Sources: Fox Business The Guardian"
+    assert attribution_lines(f"Two stories in one page.\n{line}") == [line]
