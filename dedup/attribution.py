@@ -98,7 +98,8 @@ def _scan_lines(text: str) -> list[str]:
 # ("IGN and is reproduced here with permission").
 _NAME_END = re.compile(r"[.;,]\s|\s[-–—]\s|\s+(?:and|which|who)\s+(?:is|was|has|have|are|were)\b"
                        r"|\s+(?:(?:is |are )?used )?(?:with|by) (?:kind )?permission"
-                       r"|\s+under (?:a |the )?(?:licen[cs]e|creative commons|cc[- ]by)", re.I)
+                       r"|\s+under (?:a |the )?(?:licen[cs]e|creative commons|cc[- ]by)"
+                       r"|\s+(?:by )?click(?:ing)?\b|\s+here\b", re.I)
 
 # Every cue contains one of these: lines without any skip the full pattern.
 CUE_HINTS = ("original", "first ", "published", "syndicated", "reprinted", "courtesy",
