@@ -89,20 +89,33 @@ BINS = ((0.0, 0.6, "< 0.60"), (0.6, 0.8, "0.60-0.80"), (0.8, 0.9, "0.80-0.90"),
         (0.9, 0.95, "0.90-0.95"), (0.95, 1.01, "≥ 0.95"))
 
 
-def calibration(log: list[dict[str, object]], seeds: range) -> list[str]:
+def calibration(log: list[dict[str, object]], seeds: range | list[int]) -> list[str]:
     """Pages judged for right original, by the confidence of their answer: is a high
-    confidence right?"""
-    judged = [(float(r["got_result"].get("confidence") or 0.0), bool(r["right"]))  # type: ignore[union-attr]
+    confidence right? Counted by page and by distinct cluster (a web's cluster as wiretrace
+    names it; the issue's must-show counts decided originals, i.e. clusters); a cluster is
+    wrong when any of its judged pages is."""
+    judged = [(float(r["got_result"].get("confidence") or 0.0), bool(r["right"]),  # type: ignore[union-attr]
+               (r["seed"], r["got_result"].get("cluster") or r["url"]))  # type: ignore[union-attr]
               for r in log if int(str(r["seed"])) in seeds and r["right"] is not None]
-    lines = ["| confidence | pages | wrong original | right |", "|---|---|---|---|"]
+    lines = ["| confidence | pages | wrong original | right | clusters | wrong clusters |",
+             "|---|---|---|---|---|---|"]
+    clusters: dict[object, tuple[float, bool]] = {}
+    for c, ok, key in judged:
+        conf, good = clusters.get(key, (c, True))
+        clusters[key] = (max(conf, c), good and ok)
     for lo, hi, label in BINS:
-        rows = [ok for c, ok in judged if lo <= c < hi]
+        rows = [ok for c, ok, _ in judged if lo <= c < hi]
+        cl = [ok for c, ok in clusters.values() if lo <= c < hi]
         share = f"{sum(rows) / len(rows):.3f}" if rows else "-"
-        lines.append(f"| {label} | {len(rows)} | {rows.count(False)} | {share} |")
-    high = [ok for c, ok in judged if c >= 0.9]
+        lines.append(f"| {label} | {len(rows)} | {rows.count(False)} | {share} | {len(cl)} "
+                     f"| {cl.count(False)} |")
+    high = [ok for c, ok, _ in judged if c >= 0.9]
+    high_cl = [ok for c, ok in clusters.values() if c >= 0.9]
     if judged:
         lines += ["", f"{len(high)} of {len(judged)} judged pages ({len(high) / len(judged):.0%}) "
-                  f"have confidence ≥ 0.9; {high.count(False)} of those are wrong."]
+                  f"have confidence ≥ 0.9; {high.count(False)} of those are wrong. By cluster: "
+                  f"{len(high_cl)} of {len(clusters)} ({len(high_cl) / len(clusters):.0%}), "
+                  f"{high_cl.count(False)} wrong."]
     return lines
 
 
@@ -136,6 +149,10 @@ def report(ranges: list[range], tallies: list[Tally], mode: str, commit: str,
         lines += [_group_row(k, tallies, group) for k in keys]
     for name, r in zip(names, ranges, strict=True):
         lines += ["", f"## Calibration, seeds {name}", "", *calibration(log or [], r)]
+    held = [s for r in ranges if r.start >= 100 for s in r]
+    if len([r for r in ranges if r.start >= 100]) > 1:
+        lines += ["", "## Calibration, held-out seeds pooled", "",
+                  *calibration(log or [], held)]
     for name, t in zip(names, tallies, strict=True):
         if t.misses:
             lines += ["", f"## Misses, seeds {name}", "",
@@ -151,6 +168,8 @@ def main() -> None:
     ap.add_argument("--ranges", default="0-9,100-109")
     ap.add_argument("--ingest", action="store_true",
                     help="give the pages to `wiretrace ingest` instead of crawling them")
+    ap.add_argument("--name", default="heldout",
+                    help="bench/out/<name>.md and .json (runs side by side)")
     args = ap.parse_args()
     redis_url = os.environ.get("REDIS_URL")
     if not redis_url:
@@ -166,8 +185,8 @@ def main() -> None:
         print(f"seeds {r.start}-{r.stop - 1} ({mode})", flush=True)
         tallies.append(measure(r, mode, redis_url, log))
     text = report(ranges, tallies, mode, commit, time.perf_counter() - t, log)
-    (OUT / "heldout.md").write_text(text)
-    (OUT / "heldout.json").write_text(json.dumps(log, indent=1, default=str))
+    (OUT / f"{args.name}.md").write_text(text)
+    (OUT / f"{args.name}.json").write_text(json.dumps(log, indent=1, default=str))
     print(text)
 
 

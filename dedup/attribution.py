@@ -8,18 +8,33 @@ import re
 # A cue, then the name of the source. The name stops at the end of the line or sentence.
 _CUES = (
     r"(?:this (?:article|story|post|piece|content) )?(?:was )?originally "
-    r"(?:appeared|published|posted|ran|belongs|belonged)\s+(?:on|in|at|by|to)",
-    r"first (?:appeared|published)\s+(?:on|in|at|by)",
+    r"(?:appeared|published|posted|ran|belongs|belonged|seen)\s+(?:on|in|at|by|to)",
+    r"(?:originally|first) (?:appeared|published|ran|seen)\s+(?:on|in|at|by)",
+    r"originally from",
+    r"the post\s.{1,160}?\s(?:appeared|was published) first\s+(?:on|in)",
+    r"(?:appeared|published|posted|ran) first\s+(?:on|in|at|by)",
+    r"(?:this|the) (?:article|story|post|piece|report|column) appeared\s+(?:on|in|at)",
     r"(?:re)?published (?:with permission )?(?:from|by courtesy of)",
     r"republished (?:with permission )?(?:from|on|by)",
-    r"syndicated from",
-    r"reprinted (?:with permission )?from",
+    r"(?:published|produced) (?:in|through|via) (?:a )?(?:content )?partnership with",
+    r"syndicated (?:from|by)",
+    r"distributed by",
+    r"reprinted (?:here )?(?:with permission )?from",
+    r"reproduced (?:here )?(?:with (?:kind )?permission )?(?:from|of|courtesy of)",
+    r"reposted (?:with permission )?from",
+    r"(?:adapted|excerpted) from (?:an? (?:article|story|report|piece|post) )?"
+    r"(?:by|in|on|at|from)?",
     r"(?:article|story|content|text) (?:courtesy|provided) (?:of|by)",
-    r"read (?:the )?(?:full|original) (?:article|story) (?:on|at)",
+    r"content from",
+    r"(?:read|see|view) (?:the )?(?:full|original|rest of the|rest)"
+    r"(?: (?:article|story|post|piece|report))?\s+(?:on|at|in)",
     r"read more (?:at|on|from)",
+    r"more at",
+    r"via",
+    r"courtesy(?: of)?",
     r"(?:continue|keep) reading (?:at|on)",
-    r"(?:the )?(?:full|original|complete) (?:article|story|report) (?:is )?(?:at|on)",
-    r"source",
+    r"(?:the )?(?:full|original|complete) (?:article|story|report)(?: (?:is )?(?:at|on)|:)",
+    r"(?:article |story |news |content )?(?:sourced from|sources?\b)",
 )
 # "This article was first published on X", "The story has been republished from X"
 _LEAD = (r"(?:(?:this|the) (?:article|story|post|piece|content|report|column|interview) "
@@ -50,7 +65,8 @@ _WIRE_CANON = {
 # Ignore "Source:" lines that name a person or anonymous source rather than a publisher, and
 # "First published on November 19, 2019" (a date, not a place).
 _NOT_A_SOURCE = re.compile(
-    r"^(?:a |an |the )?(?:person|people|official|officials|sources?|familiar|close|said|"
+    r"^(?:its|their|his|her|our|this|that)\b|^(?:an? |the )?original\b"
+    r"|^(?:a |an |the )?(?:person|people|official|officials|sources?|familiar|close|said|"
     r"told|who|according|statement|spokes\w+|police|reports?|(?:news |wire )?agencies|"
     r"agency reports|wires?|wire services|staff|our (?:reporters?|correspondents?|staff)|"
     r"company (?:reports|data|filings)|data)\b"
@@ -82,11 +98,15 @@ def _scan_lines(text: str) -> list[str]:
 # Where a source's name ends: a sentence, a dash, or the clause a credit goes on with
 # ("IGN and is reproduced here with permission").
 _NAME_END = re.compile(r"[.;,]\s|\s[-–—]\s|\s+(?:and|which|who)\s+(?:is|was|has|have|are|were)\b"
-                       r"|\s+(?:with|by) (?:kind )?permission|\s+under (?:a )?licen[cs]e", re.I)
+                       r"|\s+(?:(?:is |are )?used )?(?:with|by) (?:kind )?permission"
+                       r"|\s+under (?:a |the )?(?:licen[cs]e|creative commons|cc[- ]by)"
+                       r"|\s+(?:by )?click(?:ing)?\b|\s+here\b", re.I)
 
 # Every cue contains one of these: lines without any skip the full pattern.
 CUE_HINTS = ("original", "first ", "published", "syndicated", "reprinted", "courtesy",
-             "provided", "read", "source", "full ", "complete ")
+             "provided", "read", "source", "full ", "complete ", "appeared", "ran ",
+             "reproduced", "reposted", "adapted", "excerpted", "partnership", "distributed",
+             "via ", "content from", "more at", "see ", "view ")
 _CUE_HINT_RE = re.compile("|".join(map(re.escape, CUE_HINTS)))  # any of them, in one scan
 
 

@@ -52,12 +52,20 @@ def line_key(line: str) -> bytes:
 def signature_text(text: str, site_template: Collection[bytes] = (),
                    lines: list[str] | None = None) -> str:
     """The text a signature is made of: :func:`content_lines`, less the lines learned as its
-    site's template (``site_template``: their :func:`line_key`). Falls back to all content
-    lines, then to the whole text, rather than leave nothing. ``lines``: the text's
+    site's template (``site_template``: their :func:`line_key`). When under 25 words are
+    left: what is left (possibly nothing) if the template lines hold 25 words or more, else
+    all content lines; with no content line, the whole text. ``lines``: the text's
     :func:`content_lines` when already computed."""
     kept = content_lines(text) if lines is None else lines
     if site_template and kept:
         own = [ln for ln in kept if line_key(ln) not in site_template]
         if len(" ".join(own).split()) >= _MIN_OWN_WORDS:
             kept = own
+        elif sum(len(ln.split()) for ln in kept) - sum(len(ln.split()) for ln in own) \
+                >= _MIN_OWN_WORDS:
+            # Next to nothing of its own beside a template of some size: extraction returned
+            # the site's template (sidebars, headline lists), not an article. Signed on it,
+            # the page would match every other such page of its site; signed on what is its
+            # own, it matches only what shares that.
+            return "\n".join(own)
     return "\n".join(kept) if kept else text

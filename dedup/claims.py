@@ -18,12 +18,18 @@ URL_KINDS = ("canonical", "og:url", "original-source", "syndication-source", "is
 # Cues that say the text comes from elsewhere. A bare "Source: X" says so only when X is a
 # site's domain: under charts and photos it names data and picture agencies ("Source: Bureau
 # of Labor Statistics", "Source: Getty Images"), which must not make a page a copy.
-_STRONG_CUE = re.compile(r"originally|first (?:appeared|published)|republished|syndicated|"
-                         r"reprinted|belongs to|courtesy|"
+_STRONG_CUE = re.compile(r"originally|first (?:appeared|published|ran)|"
+                         r"(?:appeared|published|ran) first|republished|syndicated|"
+                         r"reprinted|reproduced|reposted|(?:adapted|excerpted) from|"
+                         r"partnership with|distributed by|content from|belongs to|courtesy|"
+                         r"(?:this|the) (?:article|story|post|piece|report|column) appeared|"
+                         r"(?:read|see|view) (?:the )?(?:original|rest)|"
                          r"read (?:the )?(?:full|original|rest of the) (?:article|story)|"
                          r"read more (?:at|on|from)|(?:continue|keep) reading|"
                          r"(?:full|original|complete) (?:article|story|report) (?:is )?(?:at|on)",
                          re.I)
+_VIA = re.compile(r"^\W*(?:via|courtesy)\b(?!.*(?:originally|first|republished|syndicated|"
+                  r"reprinted|reproduced|reposted))", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +72,14 @@ def claims_of(meta: ArticleMeta) -> list[Claim]:
         add_url("link", v, strong=False)
     for line in meta.attribution:
         strong = bool(_STRONG_CUE.search(line))
+        # "Via X" names where a page found its text, or merely a platform, and a bare
+        # "Courtesy: X" as often credits a picture: never enough alone to rule the page out
+        # as an original (each still names a member it matches)
+        via = bool(_VIA.match(line))
         for name in named_sources(line):
             if not names_site(name, meta.site, meta.site_name):
-                out.append(Claim("attribution", name, False, strong or is_domain(name)))
+                out.append(Claim("attribution", name, False,
+                                 not via and (strong or is_domain(name))))
     for wire in meta.wire:
         if not wire_names_site(wire, meta.site, meta.site_name):
             out.append(Claim("wire", wire, False, True))

@@ -16,7 +16,7 @@ from trafilatura.utils import load_html
 from dedup.attribution import attribution_lines, wire_bylines
 from dedup.errors import InputError
 from dedup.listing import listing_reason
-from dedup.markup import page_attribution, page_signals
+from dedup.markup import marked_up_times, page_attribution, page_signals
 from dedup.models import ArticleInput
 from dedup.pagemeta import page_metadata, timestamp
 
@@ -93,8 +93,13 @@ def extract(html: str | bytes, url: str, base: ArticleInput | None = None,
     if listing:
         raise InputError(f"not an article: {listing}", "not_article")
     page_lines, links = page_attribution(tree)
-    published = timestamp(signals["published"])
+    stated, shown = marked_up_times(tree)
+    published = timestamp(signals["published"]) or timestamp(stated)
     title, author, site_name, found = page_metadata(tree, url, need_date=published is None)
+    if not published and found and (t := timestamp(shown)) and t[:10] == found[:10]:
+        # a <time datetime> with a time, on the day the page's date says: that day, to the
+        # minute (its precision counts when copies follow within hours)
+        found = t
     # metadata is read above, without what trafilatura adds that is not used here
     doc = _text(tree, url, options)
     if not isinstance(doc, trafilatura.settings.Document) or not (doc.text or "").strip():

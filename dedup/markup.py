@@ -54,6 +54,39 @@ def _urls_of(value: Any) -> list[str]:
     return []
 
 
+# Other structured markup for the published time (schema.org microdata, the meta names news
+# sites use): read when the properties above give none, and kept only with a time of day
+# (a day alone is htmldate's to find).
+_DATE_NAMES = {"pubdate", "publishdate", "publish-date", "publish_date", "publication_date",
+               "date", "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.created",
+               "article.published", "parsely-pub-date", "sailthru.date", "datepublished",
+               "og:published_time", "article:published_time"}
+_ITEMPROP_DATE = etree.XPath("//*[@itemprop='datePublished']/@datetime|"
+                             "//*[@itemprop='datePublished' and not(self::meta)]/@content")
+_TIME_ELEMENTS = etree.XPath("//time[@datetime]/@datetime")
+
+
+def _with_time(value: str | None) -> bool:
+    return value is not None and len(value.strip()) > 10 and ":" in value
+
+
+def marked_up_times(tree: Any) -> tuple[str | None, str | None]:
+    """A published timestamp from microdata or a news meta name (None without a time of
+    day), and the first ``<time datetime>`` with one: the latter is only a candidate (a
+    sidebar's story has times too), for the caller to check against the page's date."""
+    stated = next((v.strip() for v in _ITEMPROP_DATE(tree) if _with_time(v)), None)
+    if stated is None:
+        for el in tree.iter("meta"):
+            key = (el.get("itemprop") or el.get("name") or el.get("property") or "").lower()
+            content = el.get("content")
+            if (key in _DATE_NAMES or el.get("itemprop") == "datePublished") and \
+                    _with_time(content):
+                stated = content.strip() if content else None
+                break
+    shown = next((v.strip() for v in _TIME_ELEMENTS(tree) if _with_time(v)), None)
+    return stated, shown
+
+
 # page_signals reads meta, link and JSON-LD script elements in one walk (each XPath with //
 # walks the whole tree again), and isBasedOn microdata (rare) with XPath
 _IS_BASED_ON = etree.XPath("//*[@itemprop='isBasedOn' or @itemprop='isBasedOnUrl']")

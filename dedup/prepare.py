@@ -100,7 +100,8 @@ def sign(draft: Draft, params: SignatureParams, template: Collection[bytes] = ()
          lines: list[str] | None = None) -> Prepared:
     """The draft with its signature and bands, made of its content lines (``lines``, when
     :func:`draft_with_lines` gave them) less its site's ``template`` lines (their keys)."""
-    sig = signature(signature_text(draft.text, template, lines), params)
+    # a page that is all its site's template is signed on its id: it matches nothing
+    sig = signature(signature_text(draft.text, template, lines) or draft.id, params)
     return Prepared.signed(draft, sig, packed_bands(sig, params))
 
 

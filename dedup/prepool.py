@@ -19,14 +19,12 @@ from datetime import datetime, timedelta
 from multiprocessing.pool import AsyncResult, Pool
 from typing import TypeVar
 
-from dedup.boilerplate import signature_text
 from dedup.config import Settings
 from dedup.errors import InputError
 from dedup.lifeline import die_with_parent
 from dedup.models import ArticleInput, Draft, Prepared, Templates
 from dedup.params import SignatureParams
 from dedup.prepare import draft_with_lines, latest, sign, utc_now
-from dedup.signature import packed_bands, signature
 
 logger = logging.getLogger(__name__)
 
@@ -51,11 +49,8 @@ def presign_batch(items: list[Numbered], settings: Settings, params: SignaturePa
             errors.append((pos, str(exc)))
         except Exception as exc:
             errors.append((pos, f"could not be prepared: {type(exc).__name__}: {exc}"))
-    prepared = []
-    for draft, lines in drafts:  # all drafted, then all signed: each step's code stays hot
-        sig = signature(signature_text(draft.text, (), lines), params)
-        prepared.append(Prepared.signed(draft, sig, packed_bands(sig, params)))
-    return prepared, errors
+    # all drafted, then all signed: each step's code stays hot
+    return [sign(draft, params, (), lines) for draft, lines in drafts], errors
 
 
 def _touched(article: Prepared, templates: Templates) -> bool:

@@ -20,7 +20,7 @@ from dedup.claims import Claim, claim_names, claims_of, is_specific
 from dedup.config import Settings
 from dedup.dates import Dated, dated, leads
 from dedup.models import ArticleMeta, Role, Verdict
-from dedup.ordering import Choice, by_date_and_structure
+from dedup.ordering import CONF_DATES, Choice, by_date_and_structure
 from dedup.scoring import PairScore
 from dedup.signature import Signature
 
@@ -105,7 +105,8 @@ def choose_original(
     choice = by_date_and_structure(eligible, dates, pair, set(republishers))
     if lead:
         choice.evidence[:0] = lead
-        choice.confidence = min(choice.confidence, 0.6)
+        # the earliest subscriber of a wire story: right 0 times in 4 on tuned seeds 60-79
+        choice.confidence = min(choice.confidence, CONF_DATES)
     return _finish(choice, members, names, external)
 
 

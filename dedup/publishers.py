@@ -54,7 +54,9 @@ _SQUASH = re.compile(r"[^a-z0-9]")
 _DOMAIN_LIKE = re.compile(r"^[a-z0-9.-]+\.[a-z]{2,24}$")
 # Words a publisher adds to its name when it signs ("Al Jazeera News", "Gizmodo Staff").
 _SIGNATURE_WORDS = re.compile(r"(?:\s+(?:news|online|digital|staff|newsroom|desk|team|network|"
-                              r"media|editors?|editorial|web|english|\.com))+$", re.I)
+                              r"media|editors?|editorial|web|english|\.com|website|site|"
+                              r"newspaper|magazine|blog))+$", re.I)
+_POSSESSIVE = re.compile(r"['’]s?(?=\s|$)")
 
 
 @functools.cache
@@ -223,7 +225,9 @@ def names_site(name: str, site: str, site_name: str | None) -> bool:
     for wire_names in (WIRES.get(name), WIRES.get(name.upper())):
         if wire_names and any(names_site(w, site, site_name) for w in wire_names):
             return True
-    bare = re.sub(r"^the\s+", "", n)
+    # "our partners at the Gazette", "the Gazette's website": the name inside
+    bare = re.sub(r"^(?:our (?:\w+ )?(?:partners?|friends|colleagues) (?:at|from)\s+)?(?:the\s+)?",
+                  "", _POSSESSIVE.sub("", n))
     label = _SQUASH.sub("", publisher_label(site))
     own = _SQUASH.sub("", re.sub(r"^the\s+", "", site_name.lower())) if site_name else ""
     for variant in (bare, _SIGNATURE_WORDS.sub("", bare)):

@@ -171,3 +171,41 @@ READ_MORE: Pool[str] = Pool(
         "<a href='{url}'>Full article: {name}</a>",
     ),
 )
+
+
+# Perturbation pools (session 22, issue 12 fourth pass): phrasings written for tuned seeds
+# only, after the third pass, to check whether the rules read credits they were not written
+# for, without the held-out halves. Used only when WEBGEN_PERTURB=1 and only for tuned seeds;
+# a web generated with them is not the web of its seed (figures so made are labelled so).
+PERTURBED: dict[str, tuple[object, ...]] = {
+    "phrasings": (
+        "The post appeared first on {name}.",
+        "This story appeared first in {name}.",
+        "Reproduced with permission from {name}.",
+        "Reposted from {domain}",
+        "Via {name}",
+        "Courtesy: {name}",
+        "This report first ran in {name}.",
+        "Content from {name}, used with permission.",
+        "Adapted from a story by {name}.",
+        "This article is republished from {name} under a Creative Commons license.",
+        "Originally seen on {domain}",
+        "Published in partnership with {name}.",
+    ),
+    "read_more": (
+        "Read the rest at <a href='{url}'>{name}</a>",
+        "Full story: <a href='{url}'>{name}</a>",
+        "See the original article at <a href='{url}'>{name}</a>",
+        "More at <a href='{url}'>{name}</a>",
+    ),
+}
+
+
+def perturbed(pool: str, seed: int, default: tuple[T, ...]) -> tuple[T, ...]:
+    """``default`` (a tuned or held-out half), or the perturbation pool of that name for a
+    tuned seed when WEBGEN_PERTURB=1."""
+    import os
+
+    if seed < HELD_OUT_FROM and os.environ.get("WEBGEN_PERTURB") == "1" and pool in PERTURBED:
+        return PERTURBED[pool]  # type: ignore[return-value]
+    return default

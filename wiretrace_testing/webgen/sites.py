@@ -21,7 +21,7 @@ from functools import partial
 from wiretrace_testing.webgen import transplant
 from wiretrace_testing.webgen.dates import CopyDate, local
 from wiretrace_testing.webgen.layouts import LAYOUTS, Parts
-from wiretrace_testing.webgen.pools import PHRASINGS, PLACEMENTS, URL_STYLES, RealPage
+from wiretrace_testing.webgen.pools import PHRASINGS, PLACEMENTS, URL_STYLES, RealPage, perturbed
 
 
 @dataclass(frozen=True)
@@ -84,4 +84,5 @@ def make_site(profile: str, publisher: tuple[str, str], seed: int, rng: random.R
     if "url-date" in PROFILES[profile].behaviours:  # its dates are in its URLs
         styles = tuple(s for s in styles if all(f"{{{k}}}" in s for k in ("y", "m", "d")))
     return Site(publisher[0], publisher[1], profile, fn, layout, rng.choice(styles),
-                rng.choice(PHRASINGS.half(seed)), rng.choice(PLACEMENTS.half(seed)))
+                rng.choice(perturbed("phrasings", seed, PHRASINGS.half(seed))),
+                rng.choice(PLACEMENTS.half(seed)))

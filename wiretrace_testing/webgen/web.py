@@ -19,7 +19,13 @@ import lxml.html
 from wiretrace_testing.webgen import copies, transplant
 from wiretrace_testing.webgen.dates import PageDate, copy_date, original_date
 from wiretrace_testing.webgen.layouts import Parts
-from wiretrace_testing.webgen.pools import PUBLISHERS, READ_MORE, RealPage, real_pages
+from wiretrace_testing.webgen.pools import (
+    PUBLISHERS,
+    READ_MORE,
+    RealPage,
+    perturbed,
+    real_pages,
+)
 from wiretrace_testing.webgen.sites import PROFILES, Site, make_site
 
 
@@ -144,7 +150,7 @@ def generate(seed: int, pages_dir: Path, n_originals: int = 6, n_sites: int = 6)
             head = markup.format(url=html.escape(story.url, quote=True))
             names.append(story.key)
         elif kind == "excerpt":
-            credit = rng.choice(READ_MORE.half(seed)).format(
+            credit = rng.choice(perturbed("read_more", seed, READ_MORE.half(seed))).format(
                 url=html.escape(story.url, quote=True), name=html.escape(name))
             names.append(story.key)
         elif kind == "digest":
