@@ -39,7 +39,7 @@ def _family_records(sizes: list[int], by: dict[tuple[int, str], list[dict[str, A
             so_far = 0
             for c in r["chunks"]:
                 so_far += c["articles"]
-                if "families" in c and so_far != s and not by[(so_far, "wiretrace")]:
+                if "families" in c and so_far != s and not by.get((so_far, "wiretrace")):
                     out.append((f"{so_far:,} (in {s:,})", so_far, [{**c, "empty": r["empty"]}]))
         if by[(s, "wiretrace")]:
             out.append((f"{s:,}", s, by[(s, "wiretrace")]))
