@@ -42,6 +42,10 @@ class AofRedis:
         self.start()
 
     def start(self) -> None:
+        """Start the server on its AOF, unless it is still running (a second one could not
+        bind the port, and the running one would be left behind)."""
+        if self.proc is not None and self.proc.poll() is None:
+            return
         self.proc = subprocess.Popen(
             ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
              "--appendonly", "yes", "--appendfsync", "everysec", "--dir", str(self.dir)],
