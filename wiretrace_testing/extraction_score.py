@@ -40,6 +40,8 @@ class Score:
 
 def load_pages(limit: int | None = None) -> list[tuple[str, str, str]]:
     """(url, html, expected body) of the benchmark pages, in a stable order."""
+    if not (PAGES / "ground-truth.json").is_file():  # the shared corpus is not here
+        return []
     gt = json.loads((PAGES / "ground-truth.json").read_text())
     out = []
     for key in sorted(gt)[:limit]:
