@@ -59,10 +59,15 @@ def client_from_url(url: str, timeout: float, password: str | None = None) -> re
         url,
         socket_timeout=timeout,
         socket_connect_timeout=timeout,
-        health_check_interval=30,
+        # No PING health check: redis-py sends one on every new connection, and when it
+        # fails it reconnects inside the connect's own retry, so that a server that accepts
+        # and drops connections cost 4 of them a call. The pool still replaces a connection
+        # the server closed (it looks before lending one), and a dead peer is a timeout.
+        health_check_interval=0,
         retry_on_timeout=False,
         # redis-py 6+ retries a failed call 10 times (backoff up to 1 s each): 11 timeouts
-        # when Redis is stalled. One quick retry of a dropped connection, none of a timeout.
+        # when Redis is stalled. One quick retry of a dropped connection, none of a timeout:
+        # a call makes at most 2 connection attempts (tests/redis/test_redisconn.py).
         retry=Retry(ExponentialBackoff(cap=0.1, base=0.05), 1,
                     supported_errors=(redis.ConnectionError,)),
         **options,
