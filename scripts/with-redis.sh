@@ -9,6 +9,11 @@ top=$(mktemp -d)
 pids=""
 cleanup() {
     for pid in $pids; do kill "$pid" 2>/dev/null; done
+    # a server writes its files (a cluster node its nodes.conf) as it exits: wait (5 s at most)
+    for pid in $pids; do
+        i=0
+        while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.05; done
+    done
     rm -rf "$top"
 }
 trap cleanup EXIT
