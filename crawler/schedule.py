@@ -3,7 +3,9 @@
 Each run is a `wiretrace crawl NAME` process of its own (a Twisted reactor cannot be started
 twice in one process). A source whose previous run is still going is not started again (the
 skipped start is recorded); a failed run is recorded with its error and the schedule goes
-on. Runs are recorded in Redis (`wiretrace stats`, the API's /v1/stats and /metrics).
+on. Runs are recorded in Redis (`wiretrace stats`, the API's /v1/stats and /metrics). A run
+dies with the scheduler: killed (SIGKILL) when it is, stopped (SIGTERM, then SIGKILL after
+30 s) when it stops.
 """
 
 import json
@@ -20,6 +22,7 @@ from croniter import croniter
 
 from crawler.run import iso, record_run
 from crawler.sources import Source, load_sources
+from dedup.lifeline import exec_lifeline
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +96,8 @@ def schedule(sources_file: str | Path | None, names: list[str] | None = None,
                                            if sources_file else [])
             if shared:
                 args += ["--shared-queue", f"at-{int(due)}"]
-            slot.proc = subprocess.Popen(args)
+            # this loop's thread lives as long as the process: the kernel's "parent"
+            slot.proc = subprocess.Popen(args, preexec_fn=exec_lifeline())
             slot.started = now
             slot.runs += 1
             logger.info("started a run of %s (pid %d)", name, slot.proc.pid)

@@ -12,6 +12,10 @@ the resource tracker exit once every process holding their pipes is gone.
 
 The parent, for the kernel, is the thread that forked: pools are made in the main thread (a
 ``multiprocessing.Pool`` replaces a dead worker from a thread that lives as long as it).
+
+`wiretrace schedule` starts each run as a command of its own (`wiretrace crawl`): the same
+request, made between the fork and the exec, kills a run when the scheduler dies (a run whose
+scheduler was SIGKILLed went on to its end, unwatched; its own workers then die with it).
 """
 
 import ctypes
@@ -21,7 +25,9 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 PR_SET_PDEATHSIG = 1
 
@@ -30,9 +36,7 @@ def die_with_parent(owner: int) -> None:
     """Pool initializer (``initializer=die_with_parent, initargs=(os.getpid(),)``): this
     worker is killed when its parent dies, and exits now when ``owner`` (the process that made
     the pool: the parent of a forked worker, the grandparent of a forkserver's) is gone."""
-    if sys.platform == "linux":
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    _kill_me_with_my_parent()
     if os.getppid() == owner:
         return  # the kernel watches the owner
     try:
@@ -45,6 +49,36 @@ def die_with_parent(owner: int) -> None:
         os._exit(1)
     threading.Thread(target=_watch, args=(owner, fd), daemon=True,
                      name="wiretrace-lifeline").start()
+
+
+def exec_lifeline() -> Callable[[], None]:
+    """A ``preexec_fn`` for a command this process starts (``Popen(args,
+    preexec_fn=exec_lifeline())``): the command is killed when this process dies (the request
+    survives the exec), and does not start if this process died before it asked. Made in the
+    parent, so that nothing is loaded between the fork and the exec. Start the command from a
+    thread that lives as long as the process (the main thread)."""
+    owner = os.getpid()
+    prctl = _prctl()
+
+    def ask() -> None:
+        if prctl is not None:
+            prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != owner:
+            os._exit(1)
+
+    return ask
+
+
+def _kill_me_with_my_parent() -> None:
+    prctl = _prctl()
+    if prctl is not None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def _prctl() -> Callable[..., int] | None:
+    if sys.platform != "linux":
+        return None
+    return cast(Callable[..., int], ctypes.CDLL(None, use_errno=True).prctl)
 
 
 def _watch(owner: int, fd: int | None) -> None:

@@ -1,8 +1,9 @@
 """A `wiretrace crawl` or `ingest` SIGKILLed mid-run leaves no process behind: its extraction
 or preparation workers, a forkserver and its workers, multiprocessing's resource tracker all
 end within seconds (they used to wait for good, each holding memory and a Redis-less task
-queue). Each command runs in a session of its own, so that every process it started, orphaned
-or not, is found by its session id after the kill."""
+queue). Nor does a SIGKILLed `wiretrace schedule`: its crawl runs used to go on to their end.
+Each command runs in a session of its own, so that every process it started, orphaned or
+not, is found by its session id after the kill."""
 
 import subprocess
 import time
@@ -100,4 +101,26 @@ def test_killed_ingest_leaves_no_process(server: AofRedis, tmp_path: Path) -> No
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
     before, left = kill_and_watch(proc, 2)
+    assert not left, (left, before)
+
+
+def test_killed_scheduler_leaves_no_process(server: AofRedis, site: tuple) -> None:
+    """The scheduler's run (a `wiretrace crawl` of its own, 30 s of pages) and that run's
+    extraction workers end with the scheduler."""
+    _, tmp, port = site
+    sources = tmp / "sources-scheduled.yaml"
+    sources.write_text(
+        "sources:\n  - name: scheduled\n    allow_private_addresses: true\n"
+        f"    start_urls: ['http://{HOST}:{port}/']\n    follow: {{max_depth: 1}}\n"
+        "    schedule: '* * * * * */1'\n"
+        "    settings: {AUTOTHROTTLE_ENABLED: false, DOWNLOAD_DELAY: 0.5,"
+        " ROBOTSTXT_OBEY: false, LOGSTATS_INTERVAL: 0, CONCURRENT_REQUESTS_PER_DOMAIN: 1}\n")
+    env = env_for(server, "orphans-schedule", WIRETRACE_HOSTS_FILE=str(tmp / "hosts"),
+                  WIRETRACE_EXTRACT_WORKERS="2", WIRETRACE_ALLOW_LOCAL_SOURCES="true")
+    proc = subprocess.Popen([WIRETRACE, "schedule", "--sources", str(sources)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    # the run and its 2 extraction workers
+    before, left = kill_and_watch(proc, 3)
+    assert any(" crawl " in cmd for cmd in before.values()), before
     assert not left, (left, before)
