@@ -96,7 +96,7 @@ class Settings(BaseSettings):
     """A line this many distinct articles of one site carry after its first sighting is that
     site's template and is left out of its signatures; 0 = do not learn."""
     template_cap: int = 2048
-    """Repeated lines remembered per site (about 30 bytes each, plus a 4 KB bitmap)."""
+    """Repeated lines remembered per site (about 30 bytes each, plus an 8 KB bitmap)."""
 
     min_words: int = 25
     """Texts with fewer words are not indexed (`too_short`)."""
