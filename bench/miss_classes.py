@@ -56,6 +56,28 @@ def main() -> None:
     print()
     for label, n in classes.most_common():
         print(f"{n:4} {label}")
+    print()
+    for line in precision_misses(rows):
+        print(line)
+
+
+def precision_misses(rows: list[dict[str, object]]) -> list[str]:
+    """What copy precision counts against: the pages answered ``copy`` that are not copies
+    of the story they are linked to, by what they are (a rewrite or an excerpt kept whole
+    enough to pass the copy bar, an original taken for a copy, a false link)."""
+    wrong: Counter[str] = Counter()
+    predicted = 0
+    for r in rows:
+        if r["got"] != "copy":
+            continue
+        predicted += 1
+        if not r["correct_role"]:
+            wrong[f"{r['kind']} (expected {r['expected']}"
+                  f"{', false link' if r['false_link'] else ''})"] += 1
+    lines = [f"copy precision: {predicted - sum(wrong.values())} of {predicted} pages "
+             f"answered copy are copies of their story"]
+    lines += [f"{n:4} answered copy: {label}" for label, n in wrong.most_common()]
+    return lines
 
 
 if __name__ == "__main__":
