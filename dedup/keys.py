@@ -54,6 +54,10 @@ def split_range(buckets: int) -> tuple[int, int]:
 # a set of buckets that only grows; cleared past the cap (a few MB).
 _BAND_NAMES: dict[tuple[str, bool], dict[int, str]] = {}
 _BAND_NAMES_MAX = 1 << 17
+# The band keys of the last packed band lists, per (namespace, sharded, buckets, packed): a
+# batch's read names them, then its guards and its write name the same (a few MB at most).
+_BAND_KEYS: dict[tuple[str, bool, int, bytes], tuple[str, ...]] = {}
+_BAND_KEYS_MAX = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,17 +138,24 @@ class Keys:
     def band_keys(self, packed: bytes, buckets: int) -> tuple[tuple[str, ...], bytes]:
         """The band keys of a packed band list (its band entries' fields, 5 bytes each: band
         number, 32-bit tag) in an index of ``buckets`` band hashes, and the fields."""
-        tags = np.frombuffer(packed, dtype=FIELD_DTYPE)["tag"]
+        seen = _BAND_KEYS.get((self.ns, self.sharded, buckets, packed))
+        if seen is not None:  # a write names the keys its read named
+            return seen, packed
         names = _BAND_NAMES.setdefault((self.ns, self.sharded), {})
         if len(names) > _BAND_NAMES_MAX:
             names.clear()
-        out = []
-        for b in bucket_of(tags, buckets).tolist():
-            name = names.get(b)
-            if name is None:
-                name = names[b] = self.band(b)
-            out.append(name)
-        return tuple(out), packed
+        index = bucket_of(np.frombuffer(packed, dtype=FIELD_DTYPE)["tag"], buckets).tolist()
+        try:
+            out = tuple(map(names.__getitem__, index))
+        except KeyError:
+            for b in index:
+                if b not in names:
+                    names[b] = self.band(b)
+            out = tuple(map(names.__getitem__, index))
+        if len(_BAND_KEYS) >= _BAND_KEYS_MAX:
+            _BAND_KEYS.clear()
+        _BAND_KEYS[(self.ns, self.sharded, buckets, packed)] = out
+        return out, packed
 
     def split_keys(self, buckets: int, count: int) -> tuple[str, ...]:
         """The keys of a split of ``count`` buckets from ``buckets``: the buckets split, then

@@ -77,7 +77,8 @@ def draft_with_lines(item: ArticleInput, settings: Settings) -> tuple[Draft, lis
         raise InputError(f"text has {len(item.text)} characters, more than the limit "
                          f"of {settings.max_text_chars}")
     text = item.text
-    words = len(text.split())
+    # the words up to one past the minimum: a long text is not split whole for a count
+    words = len(text.split(None, settings.min_words))
     if words < settings.min_words:
         raise InputError(f"text too short to index ({words} words, at least "
                          f"{settings.min_words})", "too_short")

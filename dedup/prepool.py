@@ -3,9 +3,10 @@
 Each article is drafted and signed in one step as if its site had no template lines, the
 signature most articles keep; the caller's ``learn`` then reads the sites' templates (in
 input order: nothing here reads Redis or the network) and only the articles whose lines a
-template names are signed again. A bounded window of batches is in flight at each step, so a
-stream of any length is prepared with bounded memory, in input order. Worker processes
-receive inputs and return prepared articles through multiprocessing's own channel.
+template names are signed again, in the calling process. A bounded window of batches is in
+flight at each step, so a stream of any length is prepared with bounded memory, in input
+order. Worker processes receive inputs and return prepared articles through
+multiprocessing's own channel.
 """
 
 import itertools
@@ -69,29 +70,18 @@ def resign(articles: list[Prepared], templates: Templates, params: SignaturePara
     return [sign(a, params, templates.get(a.meta.site, ())) for a in articles]
 
 
-class _Signed:
-    """A batch signed without templates, its articles that one touches signed again: in the
-    pool (``pool``), else here."""
-
-    def __init__(self, batch: Batch, templates: Templates, params: SignatureParams,
-                 pool: Pool | None) -> None:
-        self.prepared, self.errors = batch
-        self.redo = [j for j, a in enumerate(self.prepared) if _touched(a, templates)]
-        self.again: list[Prepared] = []
-        self.pending: AsyncResult[list[Prepared]] | None = None
-        if self.redo:
-            articles = [self.prepared[j] for j in self.redo]
-            mine = {a.meta.site: templates[a.meta.site] for a in articles}
-            if pool is None:
-                self.again = resign(articles, mine, params)
-            else:
-                self.pending = pool.apply_async(resign, (articles, mine, params))
-
-    def get(self) -> Batch:
-        again = self.pending.get() if self.pending is not None else self.again
-        for j, article in zip(self.redo, again, strict=True):
-            self.prepared[j] = article
-        return self.prepared, self.errors
+def _signed(batch: Batch, templates: Templates, params: SignatureParams) -> Batch:
+    """A batch signed without templates, its articles that one touches signed again, here:
+    a few a batch (6% of a news-like corpus), and waiting for them in the pool would keep
+    more batches learned and not yet written, each of which every later batch's template
+    preview counts again in Redis (:meth:`dedup.sites.SiteMemory.learn_templates`)."""
+    prepared, errors = batch
+    redo = [j for j, a in enumerate(prepared) if _touched(a, templates)]
+    if redo:
+        again = resign([prepared[j] for j in redo], templates, params)
+        for j, article in zip(redo, again, strict=True):
+            prepared[j] = article
+    return prepared, errors
 
 
 def prepared_batches(items: Iterable[Numbered], settings: Settings, params: SignatureParams,
@@ -100,38 +90,34 @@ def prepared_batches(items: Iterable[Numbered], settings: Settings, params: Sign
     id in each (the last version wins).
 
     ``learn(drafts)``: the site template lines to leave out of the drafts' signatures, called
-    once per batch, in input order, in the calling thread. Articles are drafted and signed
-    in one step, as if no site had template lines; those whose lines ``learn`` then names
-    are signed again. ``workers``: 0 = one process per CPU, 1 = in this process. The pool
-    starts only once the input is known to hold more than one batch (small ingests stay in
-    process), and is started before the caller's writer thread touches anything of it.
+    once per batch, in input order, in the calling thread, when the batch is next to be
+    given out. Articles are drafted and signed in one step (in the workers), as if no site
+    had template lines; those whose lines ``learn`` then names are signed again here.
+    ``workers``: 0 = one process per CPU, 1 = in this process. The pool starts only once the
+    input is known to hold more than one batch (small ingests stay in process), and is
+    started before the caller's writer thread touches anything of it.
     """
     chunks = _chunked(iter(items), settings.batch_size)
     head = list(itertools.islice(chunks, 2))
     n = workers or os.cpu_count() or 1
     stamp = _Stamp()
     if n <= 1 or len(head) < 2:
-        for chunk in itertools.chain(head, chunks):
-            prepared, errors = presign_batch(chunk, settings, params)
-            prepared = stamp(latest(prepared))
-            yield _Signed((prepared, errors), learn(prepared), params, None).get()
-        return
-    # fork: the workers start in milliseconds, before any thread of ours runs in them
-    ctx = multiprocessing.get_context("fork")
-    pool: Pool = ctx.Pool(n, initializer=die_with_parent, initargs=(os.getpid(),))
-    try:
+        presigned: Iterator[Batch] = (presign_batch(chunk, settings, params)
+                                      for chunk in itertools.chain(head, chunks))
+        pool = None
+    else:
+        # fork: the workers start in milliseconds, before any thread of ours runs in them
+        ctx = multiprocessing.get_context("fork")
+        pool = ctx.Pool(n, initializer=die_with_parent, initargs=(os.getpid(),))
         presigned = _in_order(pool, presign_batch, ((chunk, settings, params) for chunk in
                                                     itertools.chain(head, chunks)), 2 * n)
-        pending: deque[_Signed] = deque()
+    try:
         for prepared, errors in presigned:
             prepared = stamp(latest(prepared))
-            pending.append(_Signed((prepared, errors), learn(prepared), params, pool))
-            if len(pending) > 2 * n:
-                yield pending.popleft().get()
-        while pending:
-            yield pending.popleft().get()
+            yield _signed((prepared, errors), learn(prepared), params)
     finally:
-        _stop(pool)
+        if pool is not None:
+            _stop(pool)
 
 
 def _stop(pool: Pool, wait: float = POOL_STOP_WAIT) -> None:

@@ -128,8 +128,13 @@ def shingle_hashes(tokens: bytes, n: int) -> np.ndarray:
         acc = h[: len(h) - n + 1].copy()
         for j in range(1, n):
             acc = acc * _NGRAM_MULT + h[j : len(h) - n + 1 + j]
-    folded = ((acc >> np.uint64(32)) ^ acc).astype(_U32)
-    return np.unique(folded)
+    folded = np.sort(((acc >> np.uint64(32)) ^ acc).astype(_U32))
+    # distinct values by sort and compare: what np.unique gives, ~10x faster at these sizes
+    # (numpy 2.4's np.unique takes a hash path that costs ~70 us for 700 values)
+    keep = np.empty(len(folded), dtype=bool)
+    keep[0] = True
+    np.not_equal(folded[1:], folded[:-1], out=keep[1:])
+    return folded[keep]
 
 
 def minhash_values(hashes: np.ndarray, params: SignatureParams = PARAMS) -> np.ndarray:

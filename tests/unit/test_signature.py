@@ -89,3 +89,32 @@ def test_table_rows_reach_the_signature_menus_and_widgets_do_not() -> None:
     kept = signature_text(text).splitlines()
     assert "| 1 | Kyle Busch | 5040 | 5 |" in kept and "| 2 | Martin Truex Jr. | 5035 | 7 |" in kept
     assert not any(line.startswith(("Home", "Leave", "Share")) for line in kept)
+
+
+def test_normalising_line_by_line_equals_normalising_the_text() -> None:
+    """token_bytes normalises only the lines that need it: NFKC of the whole text, also
+    where combining marks, jamo or ligatures meet a newline."""
+    import unicodedata
+
+    from dedup.normalize import _nfkc
+
+    rng = random.Random(7)
+    alphabet = "ae\u0301\u0308\u0327\n \u00a0\u2019\u2026\u00bd\uac00\u1100\u1161\u11a8\u3042" \
+               "\u4e00\ufb01\u00c5\u212b\u0e01\u0e31\t"
+    texts = ["e\n\u0301x", "\u1100\n\u1161", "\ufb01\n\u0301", "a\u0308\n\u0308", "", "\n\n"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(40))) for _ in range(3000)]
+    for text in texts:
+        assert _nfkc(text) == unicodedata.normalize("NFKC", text), repr(text)
+
+
+def test_shingle_hashes_are_the_distinct_sorted_ngram_hashes() -> None:
+    rng = random.Random(3)
+    words = [f"w{k}" for k in range(30)]  # few words: many repeated shingles
+    for size in (1, 2, 4, 5, 300):
+        tokens = " ".join(rng.choice(words) for _ in range(size)).encode()
+        hashes = shingle_hashes(tokens, PARAMS.word_ngram)
+        assert hashes.dtype == np.uint32
+        assert np.array_equal(hashes, np.unique(hashes))  # sorted, no repeats
+        toks = tokens.split()
+        grams = {tuple(toks[i:i + 4]) for i in range(max(1, len(toks) - 3))}
+        assert len(hashes) == len(grams)  # one per distinct n-gram (no 32-bit collision here)
