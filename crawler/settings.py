@@ -3,6 +3,8 @@
 A source's ``settings:`` mapping in the sources file overrides any of these for that source.
 """
 
+from scrapy.settings import default_settings
+
 from crawler.config import CrawlSettings
 from dedup.config import Settings
 
@@ -56,10 +58,16 @@ SPIDER_MIDDLEWARES = {
 ITEM_PIPELINES = {
     "crawler.pipelines.IndexPipeline": 300,
 }
+# No control ports: a crawler is not a server. Left out of the base list rather than set to
+# None in EXTENSIONS, where Scrapy imports every key to compare it (the remote control's
+# module imports aiohttp: half a second of the crawl's start, in its spider time)
+_CONTROL_PORTS = ("scrapy.extensions.telnet.TelnetConsole",
+                  "scrapy.extensions.remote_control.RemoteControl")
+EXTENSIONS_BASE = {k: v for k, v in default_settings.EXTENSIONS_BASE.items()
+                   if k not in _CONTROL_PORTS}
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 EXTENSIONS = {
-    # No control ports: a crawler is not a server
-    "scrapy.extensions.telnet.TelnetConsole": None,
-    "scrapy.extensions.remote_control.RemoteControl": None,
     "crawler.extensions.index.IndexExtension": 100,
     "crawler.extensions.sharedqueue.SharedQueue": 110,
 }
