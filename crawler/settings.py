@@ -3,6 +3,8 @@
 A source's ``settings:`` mapping in the sources file overrides any of these for that source.
 """
 
+from scrapy.settings import default_settings
+
 from crawler.config import CrawlSettings
 from dedup.config import Settings
 
@@ -22,9 +24,11 @@ AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 CONCURRENT_REQUESTS = 32
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
-# Scrapy starts this many tasks for every response's output; a page yields one item and a
-# sitemap many requests, so the default (100) costs 100 task creations per page for nothing.
-CONCURRENT_ITEMS = 16
+# Scrapy starts this many tasks (and one more) for every response's output: a page yields
+# one item, a feed or a sitemap requests, which take no time to hand on. Two: a page's item
+# waits for its extraction in one while its links go on in the other. (16 tasks a page
+# were a tenth of the crawl process's reactor time.)
+CONCURRENT_ITEMS = 2
 DOWNLOAD_DELAY = 0.25
 
 # Bounds on every download: size (also after decompression), time (whole transfer)
@@ -56,10 +60,16 @@ SPIDER_MIDDLEWARES = {
 ITEM_PIPELINES = {
     "crawler.pipelines.IndexPipeline": 300,
 }
+# No control ports: a crawler is not a server. Left out of the base list rather than set to
+# None in EXTENSIONS, where Scrapy imports every key to compare it (the remote control's
+# module imports aiohttp: half a second of the crawl's start, in its spider time)
+_CONTROL_PORTS = ("scrapy.extensions.telnet.TelnetConsole",
+                  "scrapy.extensions.remote_control.RemoteControl")
+EXTENSIONS_BASE = {k: v for k, v in default_settings.EXTENSIONS_BASE.items()
+                   if k not in _CONTROL_PORTS}
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 EXTENSIONS = {
-    # No control ports: a crawler is not a server
-    "scrapy.extensions.telnet.TelnetConsole": None,
-    "scrapy.extensions.remote_control.RemoteControl": None,
     "crawler.extensions.index.IndexExtension": 100,
     "crawler.extensions.sharedqueue.SharedQueue": 110,
 }
