@@ -47,6 +47,28 @@ class RawState:
     buckets: int = codec.INITIAL_BUCKETS  # the band hash count the band entries were read at
     articles: int = 0  # the articles counter when this was read
 
+    def part(self, k: int, aid: str) -> "RawState":
+        """What :meth:`Store.read_state` reads for its article ``k`` (id ``aid``) alone: its
+        band digest and candidates, the records and clusters reached from them, in the order
+        a read of that article alone finds them."""
+        records: dict[str, RawRecord] = {}
+        clusters: dict[str, dict[str, bytes]] = {}
+        todo = list(dict.fromkeys([aid, *self.bands[k][1]]))
+        while todo:
+            new_clusters = []
+            for rid in todo:
+                r = self.records.get(rid)
+                if r is None:
+                    continue
+                records[rid] = r
+                if r.cluster not in clusters:
+                    clusters[r.cluster] = self.clusters[r.cluster]
+                    new_clusters.append(r.cluster)
+            todo = list(dict.fromkeys(m for cid in new_clusters
+                                      for m in codec.members(clusters[cid]) if m not in records))
+        return RawState([self.bands[k]], records, clusters, self.epoch, self.buckets,
+                        self.articles)
+
 
 __all__ = ["Guard", "LeaseHeldError", "Op", "RawRecord", "RawState", "Store", "band_digest"]
 
