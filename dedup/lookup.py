@@ -17,7 +17,7 @@ from dedup.params import SignatureParams
 from dedup.plan import Plan
 from dedup.prepare import draft_with_lines, sign
 from dedup.publishers import identity_variants
-from dedup.reads import RawLookup, read_lookup
+from dedup.reads import RawLookup, read_alone, read_lookup
 from dedup.results import ClusterResult, CopyRef, LookupResult, OriginalRef
 from dedup.sites import SiteMemory
 from dedup.store import Store
@@ -85,7 +85,7 @@ class Lookup:
         drafts: list[tuple[int, Draft, list[str]]] = []
         for j, item in enumerate(items):
             try:
-                draft, lines = draft_with_lines(item, self.settings)
+                draft, lines = draft_with_lines(item, self.settings, compress=False)
             except InputError as exc:
                 out[j] = exc
                 continue
@@ -95,7 +95,7 @@ class Lookup:
                 for j, d, lines in drafts]
         raw = self.store.read_state([(a.id, a.sig.values_bytes(), a.bands) for _, a in arts],
                                     min_equal=self.min_equal)
-        plans = [Plan(raw.part(k, a.id), self.keys, self.settings)
+        plans = [Plan(read_alone(raw, k, a.id), self.keys, self.settings)
                  for k, (_, a) in enumerate(arts)]
         prior = self.sites.prior()
         if prior is not None:  # one read for every plan's sites, when the first asks

@@ -21,12 +21,13 @@ from dedup.journal import ClusterWrite, Guard, LeaseHeldError, Op, band_digest, 
 from dedup.keys import Keys
 from dedup.pernode import Call, run_calls
 from dedup.redisconn import UNAVAILABLE
-from dedup.slotreads import band_values, candidate_calls, merge_candidates
+from dedup.slotreads import band_values, candidate_calls, equal_unrolled, merge_candidates
 from dedup.slots import by_slot
 
 
-def _script(name: str) -> str:
-    return codec.lua_prelude() + resources.files("dedup").joinpath("lua", name).read_text()
+def _script(name: str, *parts: str) -> str:
+    return codec.lua_prelude() + "".join(parts) + \
+        resources.files("dedup").joinpath("lua", name).read_text()
 
 
 @dataclass(slots=True)
@@ -47,28 +48,6 @@ class RawState:
     buckets: int = codec.INITIAL_BUCKETS  # the band hash count the band entries were read at
     articles: int = 0  # the articles counter when this was read
 
-    def part(self, k: int, aid: str) -> "RawState":
-        """What :meth:`Store.read_state` reads for its article ``k`` (id ``aid``) alone: its
-        band digest and candidates, the records and clusters reached from them, in the order
-        a read of that article alone finds them."""
-        records: dict[str, RawRecord] = {}
-        clusters: dict[str, dict[str, bytes]] = {}
-        todo = list(dict.fromkeys([aid, *self.bands[k][1]]))
-        while todo:
-            new_clusters = []
-            for rid in todo:
-                r = self.records.get(rid)
-                if r is None:
-                    continue
-                records[rid] = r
-                if r.cluster not in clusters:
-                    clusters[r.cluster] = self.clusters[r.cluster]
-                    new_clusters.append(r.cluster)
-            todo = list(dict.fromkeys(m for cid in new_clusters
-                                      for m in codec.members(clusters[cid]) if m not in records))
-        return RawState([self.bands[k]], records, clusters, self.epoch, self.buckets,
-                        self.articles)
-
 
 __all__ = ["Guard", "LeaseHeldError", "Op", "RawRecord", "RawState", "Store", "band_digest"]
 
@@ -83,7 +62,7 @@ class Store:
         self.cluster = ClusterWrite(client, keys, self._apply, lease_ttl) if keys.sharded \
             else None
         self._bands = client.register_script(_script("bands.lua"))
-        self._candidates = client.register_script(_script("candidates.lua"))
+        self._candidates = client.register_script(_script("candidates.lua", equal_unrolled()))
         self._templates = client.register_script(_script("templates.lua"))
         self._params_checked = False
         self.buckets = codec.INITIAL_BUCKETS  # the band hash count last seen
