@@ -10,8 +10,11 @@ redis-server of its own, interleaved, median of the repetitions.
 The corpus (wiretrace_testing.newslike): distinct news-like articles generated from the real
 article bodies, 10% light-edited copies and 5% excerpts planted. Each run starts from an
 empty server and ingests in chunks, recording time and ``used_memory`` after each; then
-checks 300 new texts. Per chunk: wall seconds, CPU seconds of the ingesting process and its
-children (the preparation workers) and of redis-server (INFO used_cpu_*), the load average.
+checks 300 new texts one by one, then again batched (wiretrace: ``check_many`` in batches of
+the batch size, as ``wiretrace check --jsonl``; datasketch, which has no batch query:
+``MinHash.bulk``, then ``query`` each). Per chunk: wall seconds, CPU seconds of the ingesting
+process and its children (the preparation workers) and of redis-server (INFO used_cpu_*), the
+load average.
 Results: bench/out/<out>.json and .md; --report-from writes the report of several runs' JSON.
 """
 
