@@ -10,8 +10,11 @@ redis-server of its own, interleaved, median of the repetitions.
 The corpus (wiretrace_testing.newslike): distinct news-like articles generated from the real
 article bodies, 10% light-edited copies and 5% excerpts planted. Each run starts from an
 empty server and ingests in chunks, recording time and ``used_memory`` after each; then
-checks 300 new texts. Per chunk: wall seconds, CPU seconds of the ingesting process and its
-children (the preparation workers) and of redis-server (INFO used_cpu_*), the load average.
+checks 300 new texts one by one, then again batched (wiretrace: ``check_many`` in batches of
+the batch size, as ``wiretrace check --jsonl``; datasketch, which has no batch query:
+``MinHash.bulk``, then ``query`` each). Per chunk: wall seconds, CPU seconds of the ingesting
+process and its children (the preparation workers) and of redis-server (INFO used_cpu_*), the
+load average.
 Results: bench/out/<out>.json and .md; --report-from writes the report of several runs' JSON.
 """
 
@@ -123,8 +126,8 @@ def child(system: str, url: str, corpus: Path, n: int, chunk: int, queries: Path
     else:
         chunks, check = _datasketch(url, items, chunk, qs, snapshots)
         res["families"] = families(client, "")
-    res.update(chunks=chunks, check_seconds=check["seconds"], check_cpu_client=check["cpu_client"],
-               check_cpu_server=check["cpu_server"], commands=chunks[-1].pop("commands"))
+    res.update(chunks=chunks, commands=chunks[-1].pop("commands"),
+               **{f"check_{k}": v for k, v in check.items()})
     res["band_encodings"] = band_encodings(client, system)
     print(json.dumps(res))
 
@@ -181,10 +184,17 @@ def _wiretrace(url: str, items: Iterator[dict[str, str]], chunk: int,
         out.append(_chunk(engine.client, len(part), start, engine.settings.batch_size))
         _progress("wiretrace", out)
         _snapshot(engine.client, "wiretrace", out, snapshots)
+    inputs = [ArticleInput(url=f"https://query.example/{k}", text=q) for k, q in enumerate(qs)]
+
     def run() -> None:
-        for k, q in enumerate(qs):
-            engine.check(ArticleInput(url=f"https://query.example/{k}", text=q))
-    return out, _checks(engine.client, run)
+        for item in inputs:
+            engine.check(item)
+
+    def batched() -> None:  # as `wiretrace check --jsonl` does
+        n = engine.settings.batch_size
+        for j in range(0, len(inputs), n):
+            engine.check_many(inputs[j:j + n])
+    return out, _checks(engine.client, run, batched)
 
 
 def _datasketch(url: str, items: Iterator[dict[str, str]], chunk: int,
@@ -194,12 +204,14 @@ def _datasketch(url: str, items: Iterator[dict[str, str]], chunk: int,
     from dedup.boilerplate import signature_text
     from dedup.normalize import tokenize
 
-    def minhash(text: str) -> MinHash:
+    def shingles(text: str) -> list[bytes]:
         toks = tokenize(signature_text(text))
         k = PARAMS.word_ngram
+        return [" ".join(toks[i:i + k]).encode() for i in range(max(1, len(toks) - k + 1))]
+
+    def minhash(text: str) -> MinHash:
         m = MinHash(num_perm=PARAMS.num_perm, seed=PARAMS.seed)
-        m.update_batch([" ".join(toks[i:i + k]).encode()
-                        for i in range(max(1, len(toks) - k + 1))])
+        m.update_batch(shingles(text))
         return m
 
     client = redis.Redis.from_url(url)
@@ -219,15 +231,27 @@ def _datasketch(url: str, items: Iterator[dict[str, str]], chunk: int,
     def run() -> None:
         for q in qs:
             lsh.query(minhash(q))
-    return out, _checks(client, run)
+
+    def batched() -> None:  # datasketch has no batch query: MinHash.bulk, then query each
+        for m in MinHash.bulk([shingles(q) for q in qs], num_perm=PARAMS.num_perm,
+                              seed=PARAMS.seed):
+            lsh.query(m)
+    return out, _checks(client, run, batched)
 
 
-def _checks(client: redis.Redis, run: Callable[[], None]) -> dict[str, float]:
-    """Time the checks: wall seconds and CPU seconds of this process and of the server."""
-    start = _start(client)
-    run()
-    return {"seconds": time.perf_counter() - start[3], "cpu_client": _cpu() - start[2],
-            "cpu_server": _server_cpu(client) - start[1]}
+def _checks(client: redis.Redis, run: Callable[[], None], batched: Callable[[], None]
+            ) -> dict[str, float]:
+    """Time the checks one by one, then batched: wall seconds and CPU seconds of this
+    process and of the server."""
+    out = {}
+    for name, fn in (("", run), ("batched_", batched)):
+        start = _start(client)
+        fn()
+        out.update({f"{name}seconds": time.perf_counter() - start[3],
+                    f"{name}cpu_client": _cpu() - start[2],
+                    f"{name}cpu_server": _server_cpu(client) - start[1],
+                    f"{name}round_trips": Counter.sends - start[0]})
+    return out
 
 
 def _progress(system: str, chunks: list[dict[str, Any]]) -> None:

@@ -94,6 +94,34 @@ def _tail(wt: list[dict[str, Any]]) -> list[str]:
     return out
 
 
+def _check_table(sizes: list[int], by: dict[tuple[int, str], list[dict[str, Any]]]
+                 ) -> list[str]:
+    """Checks one by one (``check``) and batched (wiretrace: ``check_many`` in batches of
+    the batch size, as ``wiretrace check --jsonl``; datasketch, which has no batch query:
+    ``MinHash.bulk``, then ``query`` each): checks/s, CPU ms a check (client + server), round
+    trips a check."""
+    nan = float("nan")
+    lines = ["", "Checks (300 new texts, median of the repetitions; CPU: the checking process "
+             "+ redis-server, ms a check):", "",
+             "| articles | mode | checks/s wt | checks/s ds | ratio | CPU wt | CPU ds | ratio | "
+             "round trips wt | ds |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for s in sizes:
+        wt, ds = by[(s, "wiretrace")], by[(s, "datasketch")]
+        for mode, label in (("", "one by one"), ("batched_", "batched")):
+            if not wt or not ds or f"check_{mode}seconds" not in wt[0]:
+                continue
+            rate = [_med([300 / r[f"check_{mode}seconds"] for r in rs]) for rs in (wt, ds)]
+            cpu = [_med([1000 * (r.get(f"check_{mode}cpu_client", nan)
+                                 + r.get(f"check_{mode}cpu_server", nan)) / 300 for r in rs])
+                   for rs in (wt, ds)]
+            trips = [_med([r.get(f"check_{mode}round_trips", nan) / 300 for r in rs])
+                     for rs in (wt, ds)]
+            lines.append(f"| {s:,} | {label} | {rate[0]:.1f} | {rate[1]:.1f} | "
+                         f"{rate[0] / rate[1]:.2f}x | {cpu[0]:.2f} | {cpu[1]:.2f} | "
+                         f"{cpu[1] / cpu[0]:.2f}x | {trips[0]:.2f} | {trips[1]:.2f} |")
+    return lines
+
+
 def report(real: dict[str, float], runs: list[dict[str, Any]]) -> str:
     sizes = sorted({r["n"] for r in runs})
     by = {(s, sys): [r for r in runs if r["n"] == s and r["system"] == sys]
@@ -128,6 +156,7 @@ def report(real: dict[str, float], runs: list[dict[str, Any]]) -> str:
         lines.append(f"| {s:,} | {len(wt)} | {wi:.0f} | {di:.0f} | {wi / di:.2f}x | {wc:.1f} | "
                      f"{dc:.1f} | {wc / dc:.2f}x | {wb:.0f} | {idx:.0f} | {db:.0f} | "
                      f"1/{db / max(1, idx):.1f} |")
+    lines += _check_table(sizes, by)
     lines += ["", "Bytes per article by key family (MEMORY USAGE, wiretrace, median; "
               "'in N': recorded inside the run of N after that chunk):", "",
               "| articles | " + " | ".join(FAMILIES) + " | index+sig | band hashes hashtable |",

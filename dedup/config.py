@@ -103,7 +103,7 @@ class Settings(BaseSettings):
     max_text_chars: int = 2_000_000
     """Texts are cut to this many characters."""
     batch_size: int = 64
-    """Articles written to Redis per round trip."""
+    """Articles written to Redis per round trip; texts `wiretrace check --jsonl` reads per batch."""
     ingest_workers: int = 0
     """Processes that prepare (extract, sign) a bulk ingest; 0 = one per CPU, 1 = in process."""
     band_bucket_fill: int = Field(default=64, ge=1)

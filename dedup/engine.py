@@ -18,13 +18,14 @@ from dedup.copyindex import SiteCopies, SiteReport
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import redis
 
 from dedup.admin import Admin
 from dedup.config import Settings
 from dedup.copyindex import SiteCopies, SiteReport
+from dedup.errors import InputError
 from dedup.ingest import Ingest, IngestReport, OnBatch
 from dedup.keys import Keys
 from dedup.lookup import Lookup
@@ -111,6 +112,11 @@ class Engine:
 
     def check(self, item: ArticleInput) -> LookupResult:
         return self.reader.check(item)
+
+    def check_many(self, items: Sequence[ArticleInput]) -> list[LookupResult | InputError]:
+        """:meth:`check` of many inputs, each as if alone, read in the round trips of one;
+        an input that cannot be checked gives its error in its place."""
+        return self.reader.check_many(items)
 
     def cluster(self, cluster_id: str) -> ClusterResult | None:
         return self.reader.cluster(cluster_id)

@@ -3,6 +3,7 @@ indexed (``check``, which writes nothing). Typed results (:mod:`dedup.results`) 
 two round trips."""
 
 import zlib
+from collections.abc import Callable, Sequence
 
 import redis
 
@@ -11,12 +12,12 @@ from dedup.codec import ArticleField, ClusterField
 from dedup.config import Settings
 from dedup.errors import InputError
 from dedup.keys import Keys
-from dedup.models import ArticleInput, ArticleMeta, Verdict
+from dedup.models import ArticleInput, ArticleMeta, Draft, Prepared, Verdict
 from dedup.params import SignatureParams
 from dedup.plan import Plan
 from dedup.prepare import draft_with_lines, sign
 from dedup.publishers import identity_variants
-from dedup.reads import RawLookup, read_lookup
+from dedup.reads import RawLookup, read_alone, read_lookup
 from dedup.results import ClusterResult, CopyRef, LookupResult, OriginalRef
 from dedup.sites import SiteMemory
 from dedup.store import Store
@@ -70,23 +71,41 @@ class Lookup:
 
     def check(self, item: ArticleInput) -> LookupResult:
         """The answer for a text or page that may not be indexed; writes nothing."""
-        self.store.check_params(self.params.fingerprint(), claim=False)
-        draft, lines = draft_with_lines(item, self.settings)
-        template = self.sites.known_templates([draft]).get(draft.meta.site, set())
-        art = sign(draft, self.params, template, lines)
-        raw = self.store.read_state([(art.id, art.sig.values_bytes(), art.bands)],
-                                    min_equal=self.min_equal)
-        plan = Plan(raw, self.keys, self.settings, self.sites.prior())
-        already = art.id in plan.members
-        plan.add(art, *raw.bands[0])
-        cid = plan.cluster_of.get(art.id)
-        cm = plan.clusters.get(cid or "")
-        verdicts = cm.verdicts if cm else {}
-        metas = {i: plan.members[i].meta for i in (cm.members if cm else []) if i in plan.members}
-        res = compose(art.id, art.meta, cid if cm else None, verdicts, metas, indexed=already)
-        if not already:
-            res.id = None
+        res = self.check_many([item])[0]
+        if isinstance(res, InputError):
+            raise res
         return res
+
+    def check_many(self, items: Sequence[ArticleInput]) -> list[LookupResult | InputError]:
+        """:meth:`check` of each item, each answered as if checked alone (the others are not
+        indexed), with the round trips of one check for them all; an item that cannot be
+        checked gives its :class:`InputError` in its place."""
+        self.store.check_params(self.params.fingerprint(), claim=False)
+        out: list[LookupResult | InputError | None] = [None] * len(items)
+        drafts: list[tuple[int, Draft, list[str]]] = []
+        for j, item in enumerate(items):
+            try:
+                draft, lines = draft_with_lines(item, self.settings, compress=False)
+            except InputError as exc:
+                out[j] = exc
+                continue
+            drafts.append((j, draft, lines))
+        templates = self.sites.known_templates([d for _, d, _ in drafts])
+        arts = [(j, sign(d, self.params, templates.get(d.meta.site, set()), lines))
+                for j, d, lines in drafts]
+        raw = self.store.read_state([(a.id, a.sig.values_bytes(), a.bands) for _, a in arts],
+                                    min_equal=self.min_equal)
+        plans = [Plan(read_alone(raw, k, a.id), self.keys, self.settings)
+                 for k, (_, a) in enumerate(arts)]
+        prior = self.sites.prior()
+        if prior is not None:  # one read for every plan's sites, when the first asks
+            batch = _Priors(prior, {a.meta.site for _, a in arts}.union(
+                *({m.meta.site for m in p.members.values()} for p in plans)))
+            for p in plans:
+                p.republisher = batch
+        for (j, art), plan in zip(arts, plans, strict=True):
+            out[j] = _answer(art, plan)
+        return [r for r in out if r is not None]
 
     def cluster(self, cluster_id: str) -> ClusterResult | None:
         """A cluster: its original (or None) and every member with its role and scores."""
@@ -102,6 +121,35 @@ class Lookup:
         """The stored text of an article (the lookup service diffs texts)."""
         raw = self.client.hget(self.keys.article(article_id), ArticleField.TEXT)
         return zlib.decompress(raw).decode() if raw else None
+
+
+class _Priors:
+    """The republisher prior of a batch of plans: the first question reads the sites of all
+    of them in one round trip."""
+
+    def __init__(self, read: Callable[[set[str]], dict[str, bool]], sites: set[str]) -> None:
+        self.read = read
+        self.sites = sites
+        self.known: dict[str, bool] = {}
+
+    def __call__(self, wanted: set[str]) -> dict[str, bool]:
+        if wanted - self.known.keys():
+            self.known.update(self.read((wanted | self.sites) - self.known.keys()))
+        return {s: self.known[s] for s in wanted}
+
+
+def _answer(art: Prepared, plan: Plan) -> LookupResult:
+    """The answer for a checked article from a plan of what was read for it alone."""
+    already = art.id in plan.members
+    plan.add(art, *plan.raw.bands[0])
+    cid = plan.cluster_of.get(art.id)
+    cm = plan.clusters.get(cid or "")
+    verdicts = cm.verdicts if cm else {}
+    metas = {i: plan.members[i].meta for i in (cm.members if cm else []) if i in plan.members}
+    res = compose(art.id, art.meta, cid if cm else None, verdicts, metas, indexed=already)
+    if not already:
+        res.id = None
+    return res
 
 
 def _variants(url: str) -> list[str]:

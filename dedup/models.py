@@ -109,8 +109,11 @@ class ArticleMeta(Signals):
     @classmethod
     def from_json(cls, raw: bytes) -> "ArticleMeta":
         data = json.loads(raw)
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
+        return cls(**{k: v for k, v in data.items() if k in _META_FIELDS})
+
+
+# what a stored record may name (fields() is slow for a read of every record)
+_META_FIELDS = frozenset(f.name for f in fields(ArticleMeta))
 
 
 @dataclass(slots=True)

@@ -64,8 +64,10 @@ def draft_article(item: ArticleInput, settings: Settings) -> Draft:
     return draft_with_lines(item, settings)[0]
 
 
-def draft_with_lines(item: ArticleInput, settings: Settings) -> tuple[Draft, list[str]]:
-    """:func:`draft_article` and the draft's content lines."""
+def draft_with_lines(item: ArticleInput, settings: Settings,
+                     compress: bool = True) -> tuple[Draft, list[str]]:
+    """:func:`draft_article` and the draft's content lines; ``compress`` false: the draft's
+    ``ztext`` is left empty (a check, which stores nothing, saves the compression)."""
     item = clean_article(item)
     if item.html is not None and item.text is None:
         from dedup.extraction import extract
@@ -93,7 +95,8 @@ def draft_with_lines(item: ArticleInput, settings: Settings) -> tuple[Draft, lis
                           first_seen=utc_now(), text_digest=xxhash.xxh3_64_hexdigest(text.encode()))
     aliases = [article_id(page)] if page != url else []
     lines = content_lines(text)
-    return Draft(article_id(url), meta, text, aliases, zlib.compress(text.encode(), 6),
+    return Draft(article_id(url), meta, text, aliases,
+                 zlib.compress(text.encode(), 6) if compress else b"",
                  b"".join(dict.fromkeys(line_key(ln) for ln in lines))), lines
 
 

@@ -1,11 +1,12 @@
 """The reads behind a lookup: records, their clusters and the clusters' other members, in
-pipelined round trips (no script: nothing here needs to be atomic)."""
+pipelined round trips (no script: nothing here needs to be atomic); and the part of a
+snapshot read for many checks that one of them reads alone."""
 
 from dataclasses import dataclass
 
 from dedup import codec
 from dedup.codec import ArticleField as F
-from dedup.store import Store
+from dedup.store import RawRecord, RawState, Store
 
 
 @dataclass(slots=True)
@@ -66,3 +67,25 @@ def read_lookup(store: Store, ids: list[str]) -> list[RawLookup | None]:
                              {m: metas[m] for m in codec.members(fields)
                               if m != aid and m in metas}))
     return out
+
+
+def read_alone(raw: RawState, k: int, aid: str) -> RawState:
+    """What :meth:`Store.read_state` reads for its article ``k`` (id ``aid``) alone, taken
+    from ``raw``, what it read for many: the article's band digest and candidates, the records
+    and clusters reached from them, in the order a read of that article alone finds them."""
+    records: dict[str, RawRecord] = {}
+    clusters: dict[str, dict[str, bytes]] = {}
+    todo = list(dict.fromkeys([aid, *raw.bands[k][1]]))
+    while todo:
+        new_clusters = []
+        for rid in todo:
+            r = raw.records.get(rid)
+            if r is None:
+                continue
+            records[rid] = r
+            if r.cluster not in clusters:
+                clusters[r.cluster] = raw.clusters[r.cluster]
+                new_clusters.append(r.cluster)
+        todo = list(dict.fromkeys(m for cid in new_clusters
+                                  for m in codec.members(clusters[cid]) if m not in records))
+    return RawState([raw.bands[k]], records, clusters, raw.epoch, raw.buckets, raw.articles)

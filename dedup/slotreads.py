@@ -8,6 +8,7 @@ import redis
 
 from dedup import codec
 from dedup.keys import Keys
+from dedup.params import PARAMS
 from dedup.pernode import Call
 from dedup.slots import by_slot
 
@@ -38,7 +39,9 @@ def candidate_calls(keys: Keys, ids: list[str], articles: list[tuple[str, bytes,
     """candidates.lua calls, one a slot of the candidates' signatures: the ids of each, and
     the calls."""
     parts, calls = [], []
-    for group in by_slot([keys.sig(c) for c in ids]).values():
+    sig_keys = [keys.sig(c) for c in ids]
+    groups = by_slot(sig_keys).values() if keys.sharded else [range(len(ids))]  # one tag
+    for group in groups:
         part = [ids[j] for j in group]
         position = {c: i + 1 for i, c in enumerate(part)}
         args: list[Any] = [min_equal, len(articles)]
@@ -46,7 +49,7 @@ def candidate_calls(keys: Keys, ids: list[str], articles: list[tuple[str, bytes,
             usable = [c for c in cands if c in position] if qsig else []
             args += [qsig, len(usable), *(position[c] for c in usable)]
         parts.append(part)
-        calls.append(([keys.sig(c) for c in part], args))
+        calls.append(([sig_keys[j] for j in group], args))
     return parts, calls
 
 
@@ -61,3 +64,15 @@ def merge_candidates(ranked: list[list[str]], parts: list[list[str]], results: l
         sigs.update({part[i]: s for i, s in enumerate(sig_list) if s})
     return [[c for c in cands if c in mine] for cands, mine in zip(ranked, chosen,
                                                                     strict=True)], sigs
+
+
+def equal_unrolled(n: int = PARAMS.num_perm) -> str:
+    """A Lua function counting the positions where ``n`` values (arguments after the query's
+    table ``q``) equal the query's, written out (candidates.lua: one candidate's signature a
+    call; no table made, no loop)."""
+    names = [f"v{p}" for p in range(1, n + 1)]
+    return (f"local UNROLLED = {n}\n"
+            f"local function equal_unrolled(q, {', '.join(names)})\n  local e = 0\n"
+            + "".join(f"  if {v} == q[{p}] then e = e + 1 end\n"
+                      for p, v in enumerate(names, 1))
+            + "  return e\nend\n")

@@ -21,12 +21,13 @@ from dedup.journal import ClusterWrite, Guard, LeaseHeldError, Op, band_digest, 
 from dedup.keys import Keys
 from dedup.pernode import Call, run_calls
 from dedup.redisconn import UNAVAILABLE
-from dedup.slotreads import band_values, candidate_calls, merge_candidates
+from dedup.slotreads import band_values, candidate_calls, equal_unrolled, merge_candidates
 from dedup.slots import by_slot
 
 
-def _script(name: str) -> str:
-    return codec.lua_prelude() + resources.files("dedup").joinpath("lua", name).read_text()
+def _script(name: str, *parts: str) -> str:
+    return codec.lua_prelude() + "".join(parts) + \
+        resources.files("dedup").joinpath("lua", name).read_text()
 
 
 @dataclass(slots=True)
@@ -61,7 +62,7 @@ class Store:
         self.cluster = ClusterWrite(client, keys, self._apply, lease_ttl) if keys.sharded \
             else None
         self._bands = client.register_script(_script("bands.lua"))
-        self._candidates = client.register_script(_script("candidates.lua"))
+        self._candidates = client.register_script(_script("candidates.lua", equal_unrolled()))
         self._templates = client.register_script(_script("templates.lua"))
         self._params_checked = False
         self.buckets = codec.INITIAL_BUCKETS  # the band hash count last seen

@@ -70,6 +70,16 @@ def test_check_export_remove_stats(env: dict[str, str], tmp_path: Path) -> None:
     res = run(["check", str(f), "--json"], env)
     out = json.loads(res.stdout)
     assert out["indexed"] is False and out["role"] == "copy"
+    # many texts: answered in batches (of 2 here), each as if alone, bad lines skipped
+    lines = [json.dumps({"url": "https://n.example/1", "text": wrapped_copy(text)}), "{bad",
+             json.dumps({"url": "https://n.example/2", "text": ""}),
+             json.dumps({"url": "https://n.example/3", "text": story(44)}),
+             json.dumps({"url": "https://n.example/4", "text": wrapped_copy(story(44))})]
+    res = run(["check", "--jsonl", "-", "--json"], {**env, "WIRETRACE_BATCH_SIZE": "2"},
+              "\n".join(lines) + "\n")
+    assert [json.loads(x)["role"] for x in res.stdout.splitlines()] == ["copy", "unique",
+                                                                        "unique"]
+    assert [x.split(":")[0] for x in res.stderr.splitlines()] == ["line 2", "line 3"]
     rows = [json.loads(x) for x in run(["export", "--jsonl"], env).stdout.splitlines()]
     assert [r["url"] for r in rows] == ["https://o.example/a"]
     stats = json.loads(run(["stats", "--json"], env).stdout)

@@ -1,15 +1,18 @@
 """The engine against a real Redis: roles, originals, updates, removal, round trips."""
 
+import json
+import re
+
 import pytest
 import redis
 
 from dedup.config import Settings
 from dedup.engine import Engine
-from dedup.errors import IndexMismatchError, StoreUnavailableError
+from dedup.errors import IndexMismatchError, InputError, StoreUnavailableError
 from dedup.keys import SHARDS
 from dedup.models import ArticleInput
 from dedup.params import SignatureParams
-from dedup.results import IndexStats
+from dedup.results import IndexStats, LookupResult
 from wiretrace_testing.stories import excerpt, light_edit, story, wrapped_copy
 
 pytestmark = pytest.mark.cluster  # each test runs on one Redis and on a cluster
@@ -236,6 +239,35 @@ def test_check_answers_without_writing(engine: Engine) -> None:
     assert res.original and res.original["url"] == ORIG
     assert _counts(engine) == _counts_of(before)
     assert not engine.lookup(["https://new.example/x"])[0].indexed
+
+
+def _timeless(res: object) -> str:
+    """An answer without the clock's part (a checked text is first seen when checked)."""
+    assert isinstance(res, LookupResult)
+    return re.sub(r"\d{4}-\d\d-\d\dT[\d:.]+Z", "T", json.dumps(res.to_dict()))
+
+
+def test_check_many_answers_each_as_if_alone(engine: Engine) -> None:
+    texts = [story(k) for k in (15, 16, 17)]
+    engine.ingest([art(f"https://orig.example/{k}", t, published="2024-01-01T00:00:00Z")
+                   for k, t in enumerate(texts)])
+    engine.ingest([art("https://copier.example/0", wrapped_copy(texts[0]))])
+    fresh = story(18)
+    items = [art("https://new.example/a", wrapped_copy(texts[1])),
+             art("https://new.example/bad", ""),
+             art("https://new.example/b", excerpt(texts[2])),
+             art("https://new.example/c", fresh),
+             art("https://new.example/d", light_edit(fresh, 2)),  # c is not indexed
+             art("https://orig.example/0", texts[0]),  # indexed: the answer a lookup gives
+             art("https://new.example/e", light_edit(texts[0], 3))]
+    before = _counts(engine)
+    many = engine.check_many(items)
+    assert isinstance(many[1], InputError)
+    alone = [engine.check(i) for j, i in enumerate(items) if j != 1]
+    assert [_timeless(r) for j, r in enumerate(many) if j != 1] == [_timeless(r) for r in alone]
+    assert [r.role for r in alone] == ["copy", "partial", "unique", "unique", "original", "copy"]
+    assert alone[4].indexed and alone[4].copies
+    assert _counts(engine) == before
 
 
 DISCLAIMER = ("(This story has not been edited by Hub staff and is auto-generated from a "

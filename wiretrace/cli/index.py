@@ -2,6 +2,7 @@
 extract."""
 
 import argparse
+import itertools
 import json
 import logging
 import re
@@ -120,12 +121,16 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     status = 0
     if args.jsonl:
         errors: list[tuple[int, str]] = []
-        for lineno, item in read_jsonl(args.jsonl, errors):
-            try:
-                results.append(engine.check(item))
-            except InputError as exc:
-                errors.append((lineno, str(exc)))
-        for lineno, msg in errors:
+        lines = read_jsonl(args.jsonl, errors)
+        # a batch's reads in the round trips of one check
+        while batch := list(itertools.islice(lines, settings.batch_size)):
+            for (lineno, _), res in zip(batch, engine.check_many([i for _, i in batch]),
+                                        strict=True):
+                if isinstance(res, InputError):
+                    errors.append((lineno, str(res)))
+                else:
+                    results.append(res)
+        for lineno, msg in sorted(errors):
             print(f"line {lineno}: skipped: {msg}", file=sys.stderr)
     else:
         with open_input(args.file) as fh:
