@@ -67,7 +67,7 @@ def client_from_url(url: str, timeout: float, password: str | None = None) -> re
         retry_on_timeout=False,
         # redis-py 6+ retries a failed call 10 times (backoff up to 1 s each): 11 timeouts
         # when Redis is stalled. One quick retry of a dropped connection, none of a timeout:
-        # a call makes at most 2 connection attempts (tests/redis/test_redisconn.py).
+        # a call makes at most 2 connection attempts (tests/redis/test_redis_retries.py).
         retry=Retry(ExponentialBackoff(cap=0.1, base=0.05), 1,
                     supported_errors=(redis.ConnectionError,)),
         **options,
