@@ -6,6 +6,7 @@ Changing any value here changes what a signature means, so it needs a new
 """
 
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -35,8 +36,14 @@ class SignatureParams:
             raise ValueError(f"bands x rows ({self.bands} x {self.rows}) exceeds num_perm")
 
     def fingerprint(self) -> str:
-        """A stable text form, stored with the index and compared on every open."""
-        return ";".join(f"{k}={v}" for k, v in sorted(asdict(self).items()))
+        """A stable text form, stored with the index and compared on every open (made once:
+        every check asks)."""
+        return _fingerprint(self)
+
+
+@lru_cache(maxsize=16)
+def _fingerprint(params: SignatureParams) -> str:
+    return ";".join(f"{k}={v}" for k, v in sorted(asdict(params).items()))
 
 
 PARAMS = SignatureParams()
