@@ -143,8 +143,7 @@ class Store:
         while True:
             keys, _ = k.band_keys(fields, self.buckets)
             res = self._call(self._bands, [k.epoch, k.meta, k.stats, *keys],
-                             [self.buckets, *(fields[j:j + codec.BAND_FIELD]
-                                              for j in range(0, len(fields), codec.BAND_FIELD))])
+                             [self.buckets, fields])
             buckets = int(res[1])
             if buckets == self.buckets:
                 return res[0], int(res[2]), res[3:]
