@@ -58,6 +58,8 @@ BAND_IDS = 7
 FULL = b"\xff" * ID_BYTES
 LEASE_REFUSED = "lease"  # apply.lua's answer when another process holds the write lease
 LAYOUT_CHANGED = "layout"  # ... when the band hashes grew since the write's read
+# A site's counters hash (keys.site): what the republisher prior reads (dedup/sites.py)
+SITE_COUNTERS = ("articles", "copies", "credited")
 
 
 def member_field(article_id: str) -> str:
@@ -80,4 +82,6 @@ def lua_prelude() -> str:
             + f"local BAND_FIELD, ID_BYTES = {BAND_FIELD}, {ID_BYTES}\n"
             + f"local BAND_IDS, FULL = {BAND_IDS}, string.rep('\\255', {ID_BYTES})\n"
             + f"local INITIAL_BUCKETS, BUCKETS = {INITIAL_BUCKETS}, '{BUCKETS}'\n"
-            + f"local LEASE_REFUSED, LAYOUT_CHANGED = '{LEASE_REFUSED}', '{LAYOUT_CHANGED}'\n")
+            + f"local LEASE_REFUSED, LAYOUT_CHANGED = '{LEASE_REFUSED}', '{LAYOUT_CHANGED}'\n"
+            + f"local MEMBER = '{MEMBER}'\n"
+            + f"local SITE_COUNTERS = {{{', '.join(repr(c) for c in SITE_COUNTERS)}}}\n")

@@ -93,14 +93,18 @@ class Lookup:
         templates = self.sites.known_templates([d for _, d, _ in drafts])
         arts = [(j, sign(d, self.params, templates.get(d.meta.site, set()), lines))
                 for j, d, lines in drafts]
+        prior = self.sites.prior()
+        sites = {a.meta.site for _, a in arts}
         raw = self.store.read_state([(a.id, a.sig.values_bytes(), a.bands) for _, a in arts],
-                                    min_equal=self.min_equal)
+                                    min_equal=self.min_equal,
+                                    sites=sites if prior is not None else None)
         plans = [Plan(read_alone(raw, k, a.id), self.keys, self.settings)
                  for k, (_, a) in enumerate(arts)]
-        prior = self.sites.prior()
         if prior is not None:  # one read for every plan's sites, when the first asks
-            batch = _Priors(prior, {a.meta.site for _, a in arts}.union(
+            batch = _Priors(prior, sites.union(
                 *({m.meta.site for m in p.members.values()} for p in plans)))
+            if raw.sites is not None:  # on one Redis, read with the records
+                batch.known.update({s: self.sites.republishes(v) for s, v in raw.sites.items()})
             for p in plans:
                 p.republisher = batch
         for (j, art), plan in zip(arts, plans, strict=True):

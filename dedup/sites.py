@@ -8,12 +8,12 @@ from collections.abc import Callable, Collection, Sequence
 
 import redis
 
+from dedup.codec import SITE_COUNTERS
 from dedup.config import Settings
 from dedup.keys import Keys
 from dedup.models import Draft, Templates
 from dedup.store import Store
 
-_COUNTERS = ["articles", "copies", "credited"]
 _MAX_PENDING = 64  # batches answered and not written: past it the oldest is forgotten
 Articles = dict[str, list[tuple[bytes, bytes]]]  # per site: (tag, line keys) of each article
 
@@ -110,18 +110,20 @@ class SiteMemory:
         copies or partials, or credit another publication. Read from its counters in Redis
         each time: a plan asks once per site (:meth:`dedup.plan.Plan.priors`), and no
         time-based cache makes two runs of one input differ."""
-        return self._republishes(self.client.hmget(self.keys.site(site), _COUNTERS))
+        return self.republishes(self.client.hmget(self.keys.site(site), SITE_COUNTERS))
 
     def republishers(self, sites: set[str]) -> dict[str, bool]:
         """:meth:`is_republisher` of many sites in one round trip (a plan asks for every site
         of its batch and records at its first decision that needs one)."""
         pipe = self.client.pipeline(transaction=False)
         for site in sites:
-            pipe.hmget(self.keys.site(site), _COUNTERS)
-        return {site: self._republishes(v)
+            pipe.hmget(self.keys.site(site), SITE_COUNTERS)
+        return {site: self.republishes(v)
                 for site, v in zip(sites, self.store.execute(pipe), strict=True)}
 
-    def _republishes(self, values: list[bytes | None]) -> bool:
+    def republishes(self, values: list[bytes | None]) -> bool:
+        """Whether a site with these counters (:data:`dedup.codec.SITE_COUNTERS`, as read)
+        mostly republishes."""
         articles, copies, credited = (int(v or 0) for v in values)
         republished = max(copies, credited)
         return republished >= self.settings.republisher_min_copies and \

@@ -19,6 +19,7 @@ from dedup.codec import ArticleField as F
 from dedup.errors import IndexMismatchError, StoreUnavailableError
 from dedup.journal import ClusterWrite, Guard, LeaseHeldError, Op, band_digest, pack
 from dedup.keys import Keys
+from dedup.onenode import Counters, follow_call, read_follow
 from dedup.pernode import Call, run_calls
 from dedup.redisconn import UNAVAILABLE
 from dedup.slotreads import band_values, candidate_calls, equal_unrolled, merge_candidates
@@ -47,6 +48,7 @@ class RawState:
     epoch: bytes = b""  # the write counter when this was read
     buckets: int = codec.INITIAL_BUCKETS  # the band hash count the band entries were read at
     articles: int = 0  # the articles counter when this was read
+    sites: Counters | None = None  # site counters read with the records (one Redis, asked)
 
 
 __all__ = ["Guard", "LeaseHeldError", "Op", "RawRecord", "RawState", "Store", "band_digest"]
@@ -97,11 +99,12 @@ class Store:
         return alias.decode() if alias else article_id
 
     def read_state(self, articles: list[tuple[str, bytes, bytes]], cap: int = 50,
-                   min_equal: int = 8) -> RawState:
+                   min_equal: int = 8, sites: set[str] | None = None) -> RawState:
         """For each article (id, signature values, packed bands): a digest of its band
         entries and its candidates with at least ``min_equal`` equal MinHash values (the
         ``cap`` sharing the most bands compared); and the records and clusters of all of
-        them and of their clusters' members."""
+        them and of their clusters' members. On one Redis, two round trips; with ``sites``,
+        also the counters of those sites and of every record's (``RawState.sites``)."""
         epoch, indexed, values = self._band_values([a[2] for a in articles])
         digests: list[bytes] = []
         ranked: list[list[str]] = []
@@ -119,11 +122,19 @@ class Store:
             top = sorted(hits, key=hits.__getitem__, reverse=True)[:cap] if len(hits) > cap \
                 else list(hits)
             ranked.append([c for c in (r.hex() for r in top) if c != aid])
-        kept, sigs = self._related(articles, ranked, min_equal)
-        records, clusters = self._records([a[0] for a in articles] + list(sigs), sigs)
+        counters = None
+        if self.keys.sharded:
+            kept, sigs = self._related(articles, ranked, min_equal)
+            records, clusters = self._records([a[0] for a in articles] + list(sigs), sigs)
+        else:  # one slot: the comparison reads on (dedup/onenode.py)
+            ids, call = follow_call(self.keys, articles, ranked, min_equal, sites)
+            kept, rows, clusters, read = read_follow(ranked, ids, self._call(self._candidates,
+                                                                             *call))
+            records = {r[0]: RawRecord(*r) for r in rows}
+            counters = read if sites is not None else None
         bands = [(d, [c for c in chosen if c in records])
                  for d, chosen in zip(digests, kept, strict=True)]
-        return RawState(bands, records, clusters, epoch, self.buckets, indexed)
+        return RawState(bands, records, clusters, epoch, self.buckets, indexed, counters)
 
     def layout(self) -> tuple[int, int]:
         """The band hash count and the articles counter (one round trip)."""
