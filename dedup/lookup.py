@@ -97,7 +97,8 @@ class Lookup:
         sites = {a.meta.site for _, a in arts}
         raw = self.store.read_state([(a.id, a.sig.values_bytes(), a.bands) for _, a in arts],
                                     min_equal=self.min_equal,
-                                    sites=sites if prior is not None else None)
+                                    sites=sites if prior is not None else None,
+                                    guarded=False)
         plans = [Plan(read_alone(raw, k, a.id), self.keys, self.settings)
                  for k, (_, a) in enumerate(arts)]
         if prior is not None:  # one read for every plan's sites, when the first asks

@@ -99,12 +99,14 @@ class Store:
         return alias.decode() if alias else article_id
 
     def read_state(self, articles: list[tuple[str, bytes, bytes]], cap: int = 50,
-                   min_equal: int = 8, sites: set[str] | None = None) -> RawState:
+                   min_equal: int = 8, sites: set[str] | None = None,
+                   guarded: bool = True) -> RawState:
         """For each article (id, signature values, packed bands): a digest of its band
         entries and its candidates with at least ``min_equal`` equal MinHash values (the
         ``cap`` sharing the most bands compared); and the records and clusters of all of
         them and of their clusters' members. On one Redis, two round trips; with ``sites``,
-        also the counters of those sites and of every record's (``RawState.sites``)."""
+        also the counters of those sites and of every record's (``RawState.sites``). Not
+        ``guarded`` (a read for no write): no band digests (b"")."""
         epoch, indexed, values = self._band_values([a[2] for a in articles])
         digests: list[bytes] = []
         ranked: list[list[str]] = []
@@ -113,7 +115,7 @@ class Store:
             n = len(packed) // codec.BAND_FIELD
             mine = values[pos:pos + n]
             pos += n
-            digests.append(band_digest(mine))
+            digests.append(band_digest(mine) if guarded else b"")
             hits: dict[bytes, int] = {}
             for v in (x.removesuffix(codec.FULL) for x in mine):  # FULL: more shared it
                 for j in range(0, len(v), codec.ID_BYTES):
