@@ -66,6 +66,7 @@ class Store:
         self._templates = client.register_script(_script("templates.lua"))
         self._params_checked = False
         self.buckets = codec.INITIAL_BUCKETS  # the band hash count last seen
+        self.compared = 0  # (article, candidate) pairs sent to candidates.lua so far
 
     def check_params(self, fingerprint: str, claim: bool = True) -> None:
         """Refuse an index written with other signature parameters; stamp an empty one with
@@ -154,6 +155,7 @@ class Store:
                  min_equal: int) -> tuple[list[list[str]], dict[str, bytes]]:
         """Per article, its candidates with at least ``min_equal`` equal values (compared on
         the server), and the signatures of those kept."""
+        self.compared += sum(map(len, ranked))
         ids = list(dict.fromkeys(c for cands in ranked for c in cands))
         if not ids:
             return [[] for _ in articles], {}
