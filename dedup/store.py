@@ -20,6 +20,7 @@ from dedup.errors import IndexMismatchError, StoreUnavailableError
 from dedup.journal import ClusterWrite, Guard, LeaseHeldError, Op, band_digest, pack
 from dedup.keys import Keys
 from dedup.pernode import Call, run_calls
+from dedup.ranking import ranked_candidates
 from dedup.redisconn import UNAVAILABLE
 from dedup.slotreads import band_values, candidate_calls, equal_unrolled, merge_candidates
 from dedup.slots import by_slot
@@ -101,8 +102,9 @@ class Store:
                    min_equal: int = 8) -> RawState:
         """For each article (id, signature values, packed bands): a digest of its band
         entries and its candidates with at least ``min_equal`` equal MinHash values (the
-        ``cap`` sharing the most bands compared); and the records and clusters of all of
-        them and of their clusters' members."""
+        ``cap`` sharing the most bands compared; of those sharing one band only, those of the
+        rarest values: :func:`dedup.ranking.ranked_candidates`); and the records and
+        clusters of all of them and of their clusters' members."""
         epoch, indexed, values = self._band_values([a[2] for a in articles])
         digests: list[bytes] = []
         ranked: list[list[str]] = []
@@ -112,14 +114,7 @@ class Store:
             mine = values[pos:pos + n]
             pos += n
             digests.append(band_digest(mine))
-            hits: dict[bytes, int] = {}
-            for v in (x.removesuffix(codec.FULL) for x in mine):  # FULL: more shared it
-                for j in range(0, len(v), codec.ID_BYTES):
-                    raw = v[j:j + codec.ID_BYTES]
-                    hits[raw] = hits.get(raw, 0) + 1
-            top = sorted(hits, key=hits.__getitem__, reverse=True)[:cap] if len(hits) > cap \
-                else list(hits)
-            ranked.append([c for c in (r.hex() for r in top) if c != aid])
+            ranked.append(ranked_candidates(mine, aid, cap))
         kept, sigs = self._related(articles, ranked, min_equal)
         records, clusters = self._records([a[0] for a in articles] + list(sigs), sigs)
         bands = [(d, [c for c in chosen if c in records])
