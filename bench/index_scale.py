@@ -123,6 +123,9 @@ def child(system: str, url: str, corpus: Path, n: int, chunk: int, queries: Path
         chunks, check = _wiretrace(url, items, chunk, qs, snapshots)
         res["families"] = families(client, PREFIX)
         res["buckets"] = int(client.hget("bench:v2:{bench}:meta", "buckets") or 64)
+        from bench.band_load import recall, roots  # it imports this module
+        from dedup.keys import Keys
+        res["recall"] = recall(client, Keys("bench"), roots(corpus, n))
     else:
         chunks, check = _datasketch(url, items, chunk, qs, snapshots)
         res["families"] = families(client, "")

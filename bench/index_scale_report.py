@@ -214,6 +214,13 @@ def report(real: dict[str, float], runs: list[dict[str, Any]]) -> str:
                                  for k, v in sorted(cmds.items()) if v / r["n"] >= 0.05
                                  and k not in BENCH_COMMANDS)
                      + f"; {r['buckets']:,} band hashes, encodings {r['band_encodings']}")
+        if "recall" in r:  # planted copies and excerpts in their source's cluster
+            rc = r["recall"]
+            lines.append(f"  planted copies with their source {rc['copy']['with source']:,}"
+                         f"/{rc['copy']['planted']:,}, excerpts {rc['excerpt']['with source']:,}"
+                         f"/{rc['excerpt']['planted']:,}; clusters holding 2+ stories "
+                         f"{rc['clusters with 2+ stories']:,} ({rc['articles in them']:,} "
+                         "articles)")
     for r in [by[(s, "datasketch")][0] for s in sizes if by[(s, "datasketch")]]:
         ch = r["chunks"]
         rt = sum(c["round_trips"] for c in ch) / sum(c["batches"] for c in ch)
