@@ -123,6 +123,9 @@ def child(system: str, url: str, corpus: Path, n: int, chunk: int, queries: Path
         chunks, check = _wiretrace(url, items, chunk, qs, snapshots)
         res["families"] = families(client, PREFIX)
         res["buckets"] = int(client.hget("bench:v2:{bench}:meta", "buckets") or 64)
+        from bench.band_load import recall, roots  # it imports this module
+        from dedup.keys import Keys
+        res["recall"] = recall(client, Keys("bench"), roots(corpus, n))
     else:
         chunks, check = _datasketch(url, items, chunk, qs, snapshots)
         res["families"] = families(client, "")
@@ -178,10 +181,11 @@ def _wiretrace(url: str, items: Iterator[dict[str, str]], chunk: int,
     out = []
     for rows in _chunks(items, chunk):
         part = [ArticleInput(url=i["url"], text=i["text"]) for i in rows]
-        start = _start(engine.client)
+        start, compared = _start(engine.client), engine.store.compared
         report = engine.ingest(part)
         assert not report.errors, report.errors[:3]
         out.append(_chunk(engine.client, len(part), start, engine.settings.batch_size))
+        out[-1]["compared"] = engine.store.compared - compared  # pairs candidates.lua compared
         _progress("wiretrace", out)
         _snapshot(engine.client, "wiretrace", out, snapshots)
     inputs = [ArticleInput(url=f"https://query.example/{k}", text=q) for k, q in enumerate(qs)]

@@ -195,6 +195,8 @@ def report(real: dict[str, float], runs: list[dict[str, Any]]) -> str:
                      f"{min(load):.1f}-{max(load):.1f} |")
     if wt and len(wt[0]["chunks"]) > 1:
         lines += ["", *_tail(wt)]
+    if wt and "compared" in wt[0]["chunks"][0]:
+        lines += ["", *_counts(wt[0])]
     values = [b for _, b in flat]
     lines += ["", f"Bytes per article, wiretrace, max/min over "
               f"{', '.join(n for n, _ in flat)}: {max(values) / min(values):.3f}"]
@@ -212,9 +214,35 @@ def report(real: dict[str, float], runs: list[dict[str, Any]]) -> str:
                                  for k, v in sorted(cmds.items()) if v / r["n"] >= 0.05
                                  and k not in BENCH_COMMANDS)
                      + f"; {r['buckets']:,} band hashes, encodings {r['band_encodings']}")
+        if "recall" in r:  # planted copies and excerpts in their source's cluster
+            rc = r["recall"]
+            lines.append(f"  planted copies with their source {rc['copy']['with source']:,}"
+                         f"/{rc['copy']['planted']:,}, excerpts {rc['excerpt']['with source']:,}"
+                         f"/{rc['excerpt']['planted']:,}; clusters holding 2+ stories "
+                         f"{rc['clusters with 2+ stories']:,} ({rc['articles in them']:,} "
+                         "articles)")
     for r in [by[(s, "datasketch")][0] for s in sizes if by[(s, "datasketch")]]:
         ch = r["chunks"]
         rt = sum(c["round_trips"] for c in ch) / sum(c["batches"] for c in ch)
         lines.append(f"- datasketch {r['n']:,}: {rt:.1f} round trips per insertion-session "
                      f"buffer of 5,000; band keys' encodings {r['band_encodings']}")
     return "\n".join(lines) + "\n"
+
+
+def _counts(run: dict[str, Any]) -> list[str]:
+    """Per article of each chunk of one run: the (article, candidate) pairs candidates.lua
+    compared, and the server's GET and HGET calls (scripts' included)."""
+    out = [f"Work per article, chunk by chunk (the run of {run['n']:,}; counts, not timings):",
+           "", "| articles so far | candidates compared | GET | HGET | GET+HGET |",
+           "|---|---|---|---|---|"]
+    ch = run["chunks"]
+    cum = [c.get("commands", run["commands"]) for c in ch]
+    so_far = 0
+    for j, c in enumerate(ch):
+        so_far += c["articles"]
+        d = {k: cum[j].get(f"cmdstat_{k}", 0) - (cum[j - 1].get(f"cmdstat_{k}", 0) if j else 0)
+             for k in ("get", "hget")}
+        n = c["articles"]
+        out.append(f"| {so_far:,} | {c['compared'] / n:.2f} | {d['get'] / n:.2f} | "
+                   f"{d['hget'] / n:.2f} | {(d['get'] + d['hget']) / n:.2f} |")
+    return out

@@ -21,6 +21,7 @@ from dedup.journal import ClusterWrite, Guard, LeaseHeldError, Op, band_digest, 
 from dedup.keys import Keys
 from dedup.onenode import Counters, follow_call, read_follow
 from dedup.pernode import Call, run_calls
+from dedup.ranking import ranked_candidates
 from dedup.redisconn import UNAVAILABLE
 from dedup.slotreads import band_values, candidate_calls, equal_unrolled, merge_candidates
 from dedup.slots import by_slot
@@ -68,6 +69,7 @@ class Store:
         self._templates = client.register_script(_script("templates.lua"))
         self._params_checked = False
         self.buckets = codec.INITIAL_BUCKETS  # the band hash count last seen
+        self.compared = 0  # (article, candidate) pairs sent to candidates.lua so far
 
     def check_params(self, fingerprint: str, claim: bool = True) -> None:
         """Refuse an index written with other signature parameters; stamp an empty one with
@@ -103,10 +105,11 @@ class Store:
                    guarded: bool = True) -> RawState:
         """For each article (id, signature values, packed bands): a digest of its band
         entries and its candidates with at least ``min_equal`` equal MinHash values (the
-        ``cap`` sharing the most bands compared); and the records and clusters of all of
-        them and of their clusters' members. On one Redis, two round trips; with ``sites``,
-        also the counters of those sites and of every record's (``RawState.sites``). Not
-        ``guarded`` (a read for no write): no band digests (b"")."""
+        ``cap`` sharing the most bands compared; of those sharing one band only, those of the
+        rarest values: :func:`dedup.ranking.ranked_candidates`); and the records and clusters
+        of all of them and of their clusters' members. On one Redis, two round trips; with
+        ``sites``, also the counters of those sites and of every record's
+        (``RawState.sites``). Not ``guarded`` (a read for no write): no band digests (b"")."""
         epoch, indexed, values = self._band_values([a[2] for a in articles])
         digests: list[bytes] = []
         ranked: list[list[str]] = []
@@ -116,14 +119,7 @@ class Store:
             mine = values[pos:pos + n]
             pos += n
             digests.append(band_digest(mine) if guarded else b"")
-            hits: dict[bytes, int] = {}
-            for v in (x.removesuffix(codec.FULL) for x in mine):  # FULL: more shared it
-                for j in range(0, len(v), codec.ID_BYTES):
-                    raw = v[j:j + codec.ID_BYTES]
-                    hits[raw] = hits.get(raw, 0) + 1
-            top = sorted(hits, key=hits.__getitem__, reverse=True)[:cap] if len(hits) > cap \
-                else list(hits)
-            ranked.append([c for c in (r.hex() for r in top) if c != aid])
+            ranked.append(ranked_candidates(mine, aid, cap))
         counters = None
         if self.keys.sharded:
             kept, sigs = self._related(articles, ranked, min_equal)
@@ -166,6 +162,7 @@ class Store:
                  min_equal: int) -> tuple[list[list[str]], dict[str, bytes]]:
         """Per article, its candidates with at least ``min_equal`` equal values (compared on
         the server), and the signatures of those kept."""
+        self.compared += sum(map(len, ranked))
         ids = list(dict.fromkeys(c for cands in ranked for c in cands))
         if not ids:
             return [[] for _ in articles], {}
