@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
+from functools import partial
 
 from dedup.codec import GuardName
 from dedup.config import Settings
@@ -24,6 +25,7 @@ from dedup.params import SignatureParams
 from dedup.plan import Plan
 from dedup.prepare import latest, sign
 from dedup.prepool import prepared_batches
+from dedup.reads import read_texts
 from dedup.signature import earlier_band_neighbours, packed_bands
 from dedup.sites import SiteMemory
 from dedup.store import Guard, LeaseHeldError, Op, Store
@@ -176,6 +178,7 @@ class Ingest:
         raw = self.store.read_state([(p.id, p.sig.values_bytes(), p.bands) for p in batch],
                                     min_equal=self.min_equal)
         plan = Plan(raw, self.keys, self.settings, self.sites.prior())
+        plan.shapes.read_texts = partial(read_texts, self.store)
         plan.expect_sites({p.meta.site for p in batch})
         ids = {p.id for p in batch}
         old_bands = {rid: packed_bands(m.sig, self.params) for rid, m in plan.members.items()
@@ -199,6 +202,7 @@ class Ingest:
             if aid not in raw.records:
                 return False
             plan = Plan(raw, self.keys, self.settings, self.sites.prior())
+            plan.shapes.read_texts = partial(read_texts, self.store)
             plan.guards[(GuardName.GET, self.keys.sig(aid), "")] = raw.records[aid].sig
             old_bands = {aid: packed_bands(plan.members[aid].sig, self.params)}
             plan.detach(aid)

@@ -4,6 +4,7 @@ two round trips."""
 
 import zlib
 from collections.abc import Callable, Sequence
+from functools import partial
 
 import redis
 
@@ -17,7 +18,7 @@ from dedup.params import SignatureParams
 from dedup.plan import Plan
 from dedup.prepare import draft_with_lines, sign
 from dedup.publishers import identity_variants
-from dedup.reads import RawLookup, read_alone, read_lookup
+from dedup.reads import RawLookup, read_alone, read_lookup, read_texts
 from dedup.results import ClusterResult, CopyRef, LookupResult, OriginalRef
 from dedup.sites import SiteMemory
 from dedup.store import Store
@@ -101,6 +102,8 @@ class Lookup:
                                     guarded=False)
         plans = [Plan(read_alone(raw, k, a.id), self.keys, self.settings)
                  for k, (_, a) in enumerate(arts)]
+        for p in plans:
+            p.shapes.read_texts = partial(read_texts, self.store)
         if prior is not None:  # one read for every plan's sites, when the first asks
             batch = _Priors(prior, sites.union(
                 *({m.meta.site for m in p.members.values()} for p in plans)))

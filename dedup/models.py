@@ -127,12 +127,16 @@ class Verdict:
     confidence: float | None = None
     evidence: list[str] = field(default_factory=list)
     attributed_to: str | None = None
+    # how the texts compare (dedup.passages.Shape), against the original, where measured
+    left_out: float | None = None
+    in_place: float | None = None
 
     def to_json(self) -> bytes:
         data = {
             "role": self.role, "original": self.original, "similarity": self.similarity,
             "containment": self.containment, "confidence": self.confidence,
             "evidence": self.evidence or None, "attributed_to": self.attributed_to,
+            "left_out": self.left_out, "in_place": self.in_place,
         }
         return json.dumps({k: v for k, v in data.items() if v is not None},
                           separators=(",", ":"), ensure_ascii=False).encode()
@@ -142,7 +146,8 @@ class Verdict:
         d = json.loads(raw)
         return cls(role=d["role"], original=d.get("original"), similarity=d.get("similarity"),
                    containment=d.get("containment"), confidence=d.get("confidence"),
-                   evidence=d.get("evidence") or [], attributed_to=d.get("attributed_to"))
+                   evidence=d.get("evidence") or [], attributed_to=d.get("attributed_to"),
+                   left_out=d.get("left_out"), in_place=d.get("in_place"))
 
 
 @dataclass(slots=True)

@@ -17,6 +17,7 @@ from dedup.models import ArticleMeta, Outcome, Prepared, Verdict
 from dedup.provenance import Member, assign_roles, choose_original
 from dedup.publishers import same_site
 from dedup.scoring import PairScore, related, score
+from dedup.shapes import Shapes
 from dedup.signature import Signature
 from dedup.store import Op, RawState
 
@@ -50,7 +51,7 @@ class Plan:
         self.raw = raw
         self.members: dict[str, Member] = {}
         self.cluster_of: dict[str, str] = {}
-        self.texts: dict[str, str] = {}
+        self.shapes = Shapes(None)  # texts to compare; reads once given read_texts
         for r in raw.records.values():
             self.members[r.id] = Member(r.id, Signature.from_bytes(r.sig),
                                         ArticleMeta.from_json(r.meta))
@@ -160,7 +161,7 @@ class Plan:
         rel = [(shared, cid) for shared, cid in rel if self._joins_story(member, cid, linked)]
         self.members[art.id] = member
         self.written[art.id] = art
-        self.texts[art.id] = art.text
+        self.shapes.add_text(art.id, art.text)
         if not rel:
             self.cluster_of[art.id] = art.id
             return Outcome(art.id, art.meta.url, status, "unique", art.id)
@@ -225,8 +226,9 @@ class Plan:
                 self._set_cluster(stray_name, stray)
                 self._set_cluster(keep_name, keep)
                 return
-        verdicts = assign_roles(members, choice, self.pair, self.settings)
         cm = self.clusters.get(cid)
+        shapes = self.shapes.measure(members, choice, self.pair, cm.verdicts if cm else {})
+        verdicts = assign_roles(members, choice, self.pair, self.settings, shapes)
         version = cm.version if cm else 0
         self.clusters[cid] = ClusterModel(version, ids, choice.original, verdicts)
         self.dirty_clusters.add(cid)

@@ -12,7 +12,7 @@ the time wiretrace first saw each article. ``confidence`` says which of these de
 how clearly; ``evidence`` lists what decided, in order.
 """
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -21,7 +21,8 @@ from dedup.config import Settings
 from dedup.dates import Dated, dated, leads
 from dedup.models import ArticleMeta, Role, Verdict
 from dedup.ordering import CONF_DATES, Choice, by_date_and_structure
-from dedup.scoring import PairScore
+from dedup.passages import Shape
+from dedup.scoring import PairScore, full_copy
 from dedup.signature import Signature
 
 
@@ -137,19 +138,30 @@ def _finish(choice: Choice, members: list[Member], names: dict[str, dict[str, li
     return choice
 
 
+def reference(members: list[Member], choice: Choice) -> Member:
+    """What each member's role is measured against: the chosen original, or, with none
+    indexed, the most complete member."""
+    if choice.original:
+        return next(m for m in members if m.id == choice.original)
+    return max(members, key=lambda m: (m.sig.size, m.id))
+
+
 def assign_roles(
     members: list[Member],
     choice: Choice,
     pair: Callable[[Member, Member], PairScore],
     settings: Settings,
+    shapes: Mapping[str, Shape] | None = None,
 ) -> dict[str, Verdict]:
     """Each member's verdict relative to the chosen original (or, with none indexed, to the
-    most complete member)."""
+    most complete member). ``shapes``: per member, how its text reproduces the reference's
+    (:func:`dedup.passages.shape`), measured beforehand for the members whose containment
+    alone does not decide (:func:`dedup.scoring.in_shape_band`); it decides their role and
+    is kept in their verdict."""
     if len(members) < 2:
         return {m.id: Verdict("unique") for m in members}
-    by_id = {m.id: m for m in members}
-    ref = by_id[choice.original] if choice.original else max(
-        members, key=lambda m: (m.sig.size, m.id))
+    ref = reference(members, choice)
+    shapes = shapes or {}
     verdicts: dict[str, Verdict] = {}
     for m in members:
         if choice.original and m.id == ref.id:
@@ -161,9 +173,8 @@ def assign_roles(
             (o for o in members if o.id != m.id), key=lambda o: pair(m, o).shared)
         s = pair(m, other)
         containment = s.b_in_a  # share of the reference's text that m reproduces
-        full = containment >= settings.copy_containment or (
-            containment >= settings.copy_subset_containment and s.a_in_b >= 0.95)
-        role: Role = "copy" if full else "partial"
+        shape = shapes.get(m.id) if other is ref else None
+        role: Role = "copy" if full_copy(s, settings, shape) else "partial"
         evidence = [c.describe() for c in choice.names.get(m.id, [])]
         if choice.original:
             evidence += [e for e in choice.evidence if not e.endswith(f"(from {m.meta.site})")]
@@ -172,9 +183,12 @@ def assign_roles(
             evidence.append(
                 f"attribution: names {named}, not indexed" if m.id in choice.self_credited
                 else f"attribution: the cluster names {named} as the source, not indexed")
+        if shape is not None:
+            evidence.append(shape.describe())
         verdicts[m.id] = Verdict(
             role, original=choice.original, similarity=round(s.similarity, 3),
             containment=round(containment, 3), confidence=round(choice.confidence, 3),
             evidence=list(dict.fromkeys(evidence)), attributed_to=choice.attributed_to.get(m.id),
+            left_out=shape.left_out if shape else None, in_place=shape.in_place if shape else None,
         )
     return verdicts

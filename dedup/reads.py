@@ -2,6 +2,7 @@
 pipelined round trips (no script: nothing here needs to be atomic); and the part of a
 snapshot read for many checks that one of them reads alone."""
 
+import zlib
 from dataclasses import dataclass
 
 from dedup import codec
@@ -89,3 +90,12 @@ def read_alone(raw: RawState, k: int, aid: str) -> RawState:
         todo = list(dict.fromkeys(m for cid in new_clusters
                                   for m in codec.members(clusters[cid]) if m not in records))
     return RawState([raw.bands[k]], records, clusters, raw.epoch, raw.buckets, raw.articles)
+
+
+def read_texts(store: Store, ids: list[str]) -> dict[str, str]:
+    """The stored texts of these articles (those that have one), in one round trip."""
+    pipe = store.client.pipeline(transaction=False)
+    for aid in ids:
+        pipe.hget(store.keys.article(aid), F.TEXT)
+    return {aid: zlib.decompress(raw).decode()
+            for aid, raw in zip(ids, store.execute(pipe), strict=True) if raw}
