@@ -59,6 +59,7 @@ def scheduler_settings(base: str, settings: Settings) -> dict[str, object]:
         # queue and duplicate filter send touches one key
         "REDIS_PARAMS": {"redis_cls": "dedup.redisconn.ScrapyRedisClient",
                          "socket_timeout": settings.redis_timeout,
+                         "failover_wait": settings.redis_failover_wait,
                          **({"password": password} if password else {})},
     }
 
