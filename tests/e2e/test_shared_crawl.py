@@ -19,6 +19,7 @@ from wiretrace_testing.localsites import SiteBuilder, free_port, start_server, w
 from wiretrace_testing.stories import story
 
 WIRETRACE = str(Path(sys.executable).with_name("wiretrace"))
+DEPRECATIONS = ("returned a Deferred", "Passing a 'spider' argument")
 NAV = "".join(f"<li><a href='/section/{i}'>Section {i}</a></li>" for i in range(8))
 
 
@@ -77,6 +78,11 @@ def crawl(root: Path, redis_url: str, ns: str, processes: int) -> Crawl:
         server.stop()
     for p, (_, err) in zip(procs, outs, strict=True):
         assert p.returncode == 0, err[-3000:]
+        # Scrapy's deprecations of what the shared queue did: a spider_closed handler that
+        # returned a Deferred, and scrapy-redis's scheduler passing spider= to the stats
+        deprecated = [line for line in err.splitlines() if "DeprecationWarning" in line
+                      and any(w in line for w in DEPRECATIONS)]
+        assert not deprecated, deprecated
     articles = [sum(r["articles_indexed"] for r in _runs(out)) for out, _ in outs]
     fetches = Counter(line for line in log.read_text().splitlines() if " /news/" in line)
     return Crawl(seconds, articles, fetches)
