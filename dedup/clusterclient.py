@@ -6,7 +6,7 @@ no node answers. Made by :func:`dedup.redisconn.client_from_url` for ``redis+clu
 import logging
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import redis
 from redis.backoff import NoBackoff
@@ -86,21 +86,28 @@ class FailoverCluster(RedisCluster):
     def pipeline(self, transaction: Any = None, shard_hint: Any = None) -> ClusterPipeline:
         pipe = super().pipeline(transaction, shard_hint)
         if not transaction:
-            wait = self.failover_wait
-
-            def execute(raise_on_error: bool = True) -> list[Any]:
-                # the queued commands, sent again whole on each try as redis-py's own retry
-                # does (its execute() empties the queue, even when it fails)
-                queue = pipe._execution_strategy.command_queue
-                try:
-                    return through_failover(
-                        lambda: pipe.send_cluster_commands(queue, raise_on_error), wait)
-                finally:
-                    pipe.reset()
-
-            pipe.execute = execute  # type: ignore[method-assign,unused-ignore]
+            # redis-py builds it (its constructor's arguments change between versions); it
+            # becomes ours, a subclass that adds no state but its wait
+            pipe.__class__ = FailoverPipeline
+            cast(FailoverPipeline, pipe).failover_wait = self.failover_wait
         return pipe
 
+
+class FailoverPipeline(ClusterPipeline):
+    """A cluster pipeline (not a transaction) tried again through a failover, as
+    :class:`FailoverCluster`'s commands are."""
+
+    failover_wait = 0.0
+
+    def execute(self, raise_on_error: bool = True) -> list[Any]:
+        # the queued commands, sent again whole on each try as redis-py's own retry does
+        # (its execute() empties the queue, even when it fails)
+        queue = self._execution_strategy.command_queue  # type: ignore[attr-defined,unused-ignore]
+        try:
+            return through_failover(
+                lambda: self.send_cluster_commands(queue, raise_on_error), self.failover_wait)
+        finally:
+            self.reset()
 
 
 def cluster_client(url: str, timeout: float, password: str | None = None,
