@@ -69,6 +69,10 @@ class Settings(BaseSettings):
     """The embedded Redis's data (default `$XDG_DATA_HOME/wiretrace`)."""
     redis_timeout: float = 2.0
     """Seconds before a Redis call fails (redis-py would wait about a minute)."""
+    redis_failover_wait: float = Field(default=20.0, ge=0, le=600)
+    """On a Redis Cluster: seconds a call that meets a master's failover keeps trying (paced,
+    about 1 a second) for its replica to be promoted: `cluster-node-timeout` (15 s by default)
+    plus an election; 0: fail at once. The API waits 1 s at most."""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "WARNING"
     """Log level of the `wiretrace` commands, the crawl included (`-v`: DEBUG)."""
 

@@ -4,7 +4,7 @@ Prepared, Outcome). The answers (LookupResult and the others) are in :mod:`dedup
 
 import json
 from dataclasses import dataclass, field, fields
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from dedup.signature import Signature
 
@@ -173,6 +173,10 @@ class Prepared(Draft):
     def signed(cls, draft: Draft, sig: Signature, bands: bytes) -> "Prepared":
         return cls(**{f.name: getattr(draft, f.name) for f in fields(Draft)}, sig=sig,
                    bands=bands)
+
+
+# A Draft or a Prepared, the same kind in and out (functions that pick among drafts)
+DraftT = TypeVar("DraftT", bound=Draft)
 
 
 @dataclass(slots=True)

@@ -12,7 +12,6 @@ import zlib
 from collections.abc import Collection
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import TypeVar
 
 import xxhash
 
@@ -20,14 +19,12 @@ from dedup.attribution import attribution_lines, wire_bylines
 from dedup.boilerplate import content_lines, line_key, signature_text
 from dedup.config import Settings
 from dedup.errors import InputError
-from dedup.models import ArticleInput, ArticleMeta, Draft, Prepared
+from dedup.models import ArticleInput, ArticleMeta, Draft, DraftT, Prepared
 from dedup.params import SignatureParams
 from dedup.publishers import identity_url, site_host
 from dedup.sanitize import clean_article
 from dedup.signature import packed_bands, signature
 from dedup.urls import article_id, normalize_url
-
-_D = TypeVar("_D", bound=Draft)
 
 
 def utc_now() -> str:
@@ -115,6 +112,6 @@ def prepare_article(item: ArticleInput, settings: Settings, params: SignaturePar
     return sign(draft_article(item, settings), params, template)
 
 
-def latest(drafts: list[_D]) -> list[_D]:
+def latest(drafts: list[DraftT]) -> list[DraftT]:
     """The drafts with one per article id: the last version of a URL wins."""
     return list({d.id: d for d in drafts}.values())

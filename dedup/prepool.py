@@ -23,7 +23,7 @@ from typing import TypeVar
 from dedup.config import Settings
 from dedup.errors import InputError
 from dedup.lifeline import die_with_parent
-from dedup.models import ArticleInput, Draft, Prepared, Templates
+from dedup.models import ArticleInput, Draft, DraftT, Prepared, Templates
 from dedup.params import SignatureParams
 from dedup.prepare import draft_with_lines, latest, sign, utc_now
 
@@ -35,7 +35,6 @@ Errors = list[tuple[int, str]]  # (position, reason)
 Batch = tuple[list[Prepared], Errors]  # prepared articles, inputs that could not be
 Learn = Callable[[Sequence[Draft]], Templates]
 _T = TypeVar("_T")
-_D = TypeVar("_D", bound=Draft)
 
 
 def presign_batch(items: list[Numbered], settings: Settings, params: SignatureParams) -> Batch:
@@ -148,7 +147,7 @@ class _Stamp:
     def __init__(self) -> None:
         self.last = ""
 
-    def __call__(self, drafts: list[_D]) -> list[_D]:
+    def __call__(self, drafts: list[DraftT]) -> list[DraftT]:
         now = utc_now()
         if now <= self.last:
             later = datetime.fromisoformat(self.last.replace("Z", "+00:00"))

@@ -2,7 +2,8 @@
 
 ``REDIS_URL`` is ``redis://``, ``rediss://`` or ``unix://`` for one server, or
 ``redis+cluster://[:password@]host:port[,host:port...]`` for a Redis Cluster (database 0; any
-reachable node is enough to find the others), reached through redis-py's ``RedisCluster``.
+reachable node is enough to find the others), reached through redis-py's ``RedisCluster``
+(:mod:`dedup.clusterclient`).
 A password missing from the URL comes from ``REDIS_PASSWORD`` or ``REDIS_PASSWORD_FILE``.
 
 When ``REDIS_URL`` is unset wiretrace runs a real ``redis-server`` of its own with its data
@@ -24,11 +25,12 @@ from typing import Any, cast
 
 import redis
 from redis.backoff import ExponentialBackoff
-from redis.cluster import ClusterNode, RedisCluster
+from redis.cluster import RedisCluster
 from redis.exceptions import ClusterError, RedisClusterException
 from redis.retry import Retry
 
-from dedup.config import CLUSTER_SCHEME, Settings, cluster_nodes
+from dedup.clusterclient import cluster_client
+from dedup.config import CLUSTER_SCHEME, Settings
 from dedup.errors import StoreUnavailableError
 
 logger = logging.getLogger(__name__)
@@ -38,20 +40,18 @@ logger = logging.getLogger(__name__)
 UNAVAILABLE: tuple[type[Exception], ...] = (
     redis.ConnectionError, redis.TimeoutError, ClusterError, RedisClusterException)
 
-# A cluster client re-reads the topology and retries a command a node did not answer: enough
-# for a replica's promotion after a master died (cluster-node-timeout plus an election).
-CLUSTER_RETRIES = 6
 
-
-def client_from_url(url: str, timeout: float, password: str | None = None) -> redis.Redis:
+def client_from_url(url: str, timeout: float, password: str | None = None,
+                    failover_wait: float = 0.0) -> redis.Redis:
     """A client whose call fails within ``timeout`` seconds (twice that when the connection
-    drops and its one retry stalls too) instead of redis-py's long defaults.
+    drops and its one retry stalls too) instead of redis-py's long defaults; on a Redis
+    Cluster, a call that meets a failover waits for it ``failover_wait`` seconds at most.
 
     ``password`` is used when the URL has none. A cluster client answers the same commands
     (scripts and pipelines route by key slot, SCAN covers every master), hence the cast.
     """
     if url.startswith(CLUSTER_SCHEME):
-        return cast(redis.Redis, cluster_client(url, timeout, password))
+        return cast(redis.Redis, cluster_client(url, timeout, password, failover_wait))
     options: dict[str, Any] = {}
     if password and redis.connection.parse_url(url).get("password") is None:
         options["password"] = password
@@ -72,26 +72,6 @@ def client_from_url(url: str, timeout: float, password: str | None = None) -> re
                     supported_errors=(redis.ConnectionError,)),
         **options,
     )
-
-
-def cluster_client(url: str, timeout: float, password: str | None = None) -> RedisCluster:
-    """A ``RedisCluster`` on the nodes of a ``redis+cluster://`` URL; StoreUnavailableError
-    (one line) when none of them answers as a cluster node."""
-    nodes, url_password = cluster_nodes(url)
-    try:
-        return RedisCluster(
-            startup_nodes=[ClusterNode(host, port) for host, port in nodes],
-            password=url_password or password,
-            socket_timeout=timeout,
-            socket_connect_timeout=timeout,
-            health_check_interval=30,
-            retry=Retry(ExponentialBackoff(cap=timeout, base=0.1), CLUSTER_RETRIES),
-        )
-    except (redis.RedisError, RedisClusterException) as exc:
-        where = ",".join(f"{h}:{p}" for h, p in nodes)
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise StoreUnavailableError(
-            f"Redis is unavailable: no Redis Cluster answers at {where}: {first}") from exc
 
 
 def is_cluster(client: object) -> bool:
@@ -209,7 +189,8 @@ def server_url(settings: Settings) -> str:
 def connect(settings: Settings) -> redis.Redis:
     """The client for ``settings``: REDIS_URL if set, else the embedded server."""
     password = settings.password() if settings.redis_url else None  # the embedded has none
-    return client_from_url(server_url(settings), settings.redis_timeout, password)
+    return client_from_url(server_url(settings), settings.redis_timeout, password,
+                           settings.redis_failover_wait)
 
 
 class ScrapyRedisClient:
@@ -218,5 +199,5 @@ class ScrapyRedisClient:
 
     @staticmethod
     def from_url(url: str, socket_timeout: float = 2.0, password: str | None = None,
-                 **_: object) -> redis.Redis:
-        return client_from_url(url, socket_timeout, password)
+                 failover_wait: float = 0.0, **_: object) -> redis.Redis:
+        return client_from_url(url, socket_timeout, password, failover_wait)

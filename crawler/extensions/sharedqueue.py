@@ -21,9 +21,9 @@ import redis
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, NotConfigured
-from scrapy.utils.defer import deferred_from_coro
+from scrapy.statscollectors import StatsCollector
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from scrapy_redis.scheduler import Scheduler
-from twisted.internet.defer import Deferred
 from twisted.internet.task import LoopingCall
 from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
@@ -59,8 +59,22 @@ def scheduler_settings(base: str, settings: Settings) -> dict[str, object]:
         # queue and duplicate filter send touches one key
         "REDIS_PARAMS": {"redis_cls": "dedup.redisconn.ScrapyRedisClient",
                          "socket_timeout": settings.redis_timeout,
+                         "failover_wait": settings.redis_failover_wait,
                          **({"password": password} if password else {})},
     }
+
+
+class SpiderlessStats:
+    """The crawler's stats as scrapy-redis's scheduler counts on them, less the ``spider``
+    argument it passes (``inc_value(key, spider=...)``), which Scrapy's stats deprecate (one
+    crawler, one spider: the stats are the crawler's)."""
+
+    def __init__(self, stats: StatsCollector) -> None:
+        self.stats = stats
+
+    def inc_value(self, key: str, count: int = 1, start: int = 0,
+                  spider: object = None) -> None:
+        self.stats.inc_value(key, count, start)
 
 
 class BoundedScheduler(Scheduler):
@@ -84,6 +98,8 @@ class BoundedScheduler(Scheduler):
     def from_crawler(cls, crawler: Crawler) -> "BoundedScheduler":
         scheduler: BoundedScheduler = super().from_crawler(crawler)
         scheduler.crawler = crawler
+        if scheduler.stats is not None:
+            scheduler.stats = SpiderlessStats(scheduler.stats)
         workers = crawler.settings.getint("WIRETRACE_EXTRACT_WORKERS") or os.cpu_count() or 1
         scheduler.budget = crawler.settings.getint("WIRETRACE_SHARED_PREFETCH") or 4 * workers
         return scheduler
@@ -225,8 +241,10 @@ class SharedQueue:
     def _failed(self, failure: Failure, what: str) -> None:
         logger.error("%s: %s", what, failure.getErrorMessage())
 
-    def spider_closed(self) -> Deferred[None]:
-        return deferToThread(self._leave)
+    async def spider_closed(self) -> None:
+        """Leave the run, in a thread; Scrapy awaits a coroutine handler before the crawl
+        ends (Scrapy 2.19 warns that returning a Deferred is deprecated)."""
+        await maybe_deferred_to_future(deferToThread(self._leave))
 
     def _leave(self) -> None:
         pipe = self.client.pipeline(transaction=False)

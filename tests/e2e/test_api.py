@@ -26,7 +26,7 @@ from tests.conftest import wait_for_redis
 from wiretrace.api.app import create_app
 from wiretrace.api.config import ApiSettings
 from wiretrace_testing.loopback import Answer, serve_get
-from wiretrace_testing.stories import story, wrapped_copy
+from wiretrace_testing.stories import excerpt, light_edit, story, wrapped_copy
 
 ORIG = "https://origin.example/news/story"
 COPY = "https://farm.example/copy"
@@ -109,6 +109,44 @@ def test_endpoints(api: tuple[str, Engine]) -> None:
         big = b'{"text": "' + b"a" * (6 * 1024 * 1024) + b'"}'
         r = c.post("/v1/check", content=big, headers={"Content-Type": "application/json"})
         assert r.status_code == 413
+
+
+@pytest.mark.cluster
+def test_check_batch_gives_each_item_what_check_gives_it(api: tuple[str, Engine]) -> None:
+    """POST /v1/check/batch answers each item as POST /v1/check does (the answer, or the
+    error with its reason), in order; a URL is refused in its place; past
+    WIRETRACE_CHECK_BATCH_MAX the request gets 413 in one line."""
+    base, _ = api
+    text = story(61)
+    items: list[dict[str, str]] = [
+        {"text": wrapped_copy(text, "Via origin.example")}, {"text": excerpt(text)},
+        {"text": light_edit(text, 3)}, {"text": story(62)}, {"text": text},
+        {"html": f"<html><body><article><h1>T</h1><p>{wrapped_copy(text)}</p></article>"
+                 "</body></html>"},
+        {}, {"text": "x", "html": "<p>y</p>"}, {"text": "   "}, {"text": "too short"}]
+    with httpx.Client(base_url=base, timeout=30) as c:
+        one = [c.post("/v1/check", json=item) for item in items]
+        r = c.post("/v1/check/batch", json={"items": [*items, {"url": ORIG}]})
+        assert r.status_code == 200, r.text
+        batch = r.json()["results"]
+        assert len(batch) == len(items) + 1
+        answered = 0
+        for item, single, got in zip(items, one, batch, strict=False):
+            expected = single.json()
+            if single.status_code == 200:
+                answered += 1
+                expected.pop("first_seen"), got.pop("first_seen")  # when the check was made
+            else:
+                assert single.status_code == 400, (item, expected)
+            assert got == expected, item
+        assert answered == 6 and {x["role"] for x in batch[:5]} >= {"copy", "partial"}
+        assert batch[-1] == {"error": "a URL is fetched one at a time: POST /v1/check",
+                             "reason": "url_in_batch"}
+        assert c.post("/v1/check/batch", json={"items": []}).json() == {"results": []}
+        r = c.post("/v1/check/batch", json={"items": [{"text": "a"}] * 101})
+        assert r.status_code == 413
+        assert r.json() == {"error": "at most 100 items a request (WIRETRACE_CHECK_BATCH_MAX); "
+                                     "this one has 101", "reason": "too_many_items"}
 
 
 def test_page_escapes_and_sends_csp(api: tuple[str, Engine]) -> None:

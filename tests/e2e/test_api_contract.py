@@ -67,7 +67,7 @@ def test_every_json_route_has_a_response_model(served: tuple[httpx.Client, Engin
                     assert "$ref" in answer["content"]["application/json"]["schema"], (
                         method, path, code)
             routes += 1
-    assert routes == 12  # 7, and W2's /v1/watches (4) and /v1/sites/{site}
+    assert routes == 13  # 7, W2's /v1/watches (4) and /v1/sites/{site}, /v1/check/batch
     assert "X-API-Key" in json.dumps(spec["components"]["securitySchemes"])
 
 

@@ -1,5 +1,5 @@
 """The index on a Redis Cluster: the same answers as on one Redis for the same input, and a
-master killed mid-ingest (its replica promoted) costs at most a re-run."""
+master killed mid-ingest (its replica promoted) is waited for, and a re-run changes nothing."""
 
 import json
 import os
@@ -74,8 +74,9 @@ def test_same_answers_on_a_cluster_as_on_one_redis(single_redis_url: str,
 
 def test_a_master_killed_mid_ingest_costs_at_most_a_rerun(tmp_path: Path) -> None:
     """SIGKILL the master holding the index's slot while `wiretrace ingest` writes; its
-    replica takes over. The ingest finishes, or fails with one line; the same input again
-    leaves fsck clean and one original per story."""
+    replica takes over. The ingest waits for it and finishes (the client's failover wait,
+    tests/redis/test_cluster_retries.py); the same input again leaves fsck clean and one
+    original per story."""
     try:
         cluster = start_cluster()
     except FileNotFoundError as exc:
@@ -108,8 +109,7 @@ def test_a_master_killed_mid_ingest_costs_at_most_a_rerun(tmp_path: Path) -> Non
         assert killed.is_set(), "the ingest ended before the master could be killed"
         err = first.stderr.strip()
         assert "Traceback" not in err, err[-2000:]
-        if first.returncode != 0:  # a failure is one line
-            assert len(err.splitlines()) == 1 and err.startswith("wiretrace: error:"), err
+        assert first.returncode == 0, err[-2000:]
         cluster.wait_failover(victim)
 
         again = run(["ingest", "--jsonl", str(data)], cluster.url, ns, timeout=900)

@@ -45,8 +45,12 @@ def create_app(settings: Settings | None = None, api: ApiSettings | None = None,
         True
     """
     settings = settings or Settings()
-    # A lookup is one round trip: a stalled Redis must turn into a 503 well within 2 s.
-    settings = settings.model_copy(update={"redis_timeout": min(settings.redis_timeout, 1.0)})
+    # A lookup is one round trip: a stalled Redis must turn into a 503 well within 2 s, and
+    # a request that meets a cluster's failover waits 1 s for it at most (then 503s and the
+    # breaker's probes, until the replica serves).
+    settings = settings.model_copy(update={
+        "redis_timeout": min(settings.redis_timeout, 1.0),
+        "redis_failover_wait": min(settings.redis_failover_wait, 1.0)})
     api = api or ApiSettings()
     policy = fetch_policy or FetchPolicy(allow_private=api.fetch_allow_private,
                                          max_bytes=api.max_body)

@@ -25,6 +25,8 @@ class ApiSettings(BaseSettings):
     `X-API-Key`; unset: no key needed."""
     max_body: int = Field(default=5 << 20, ge=1)
     """Request bodies over this many bytes get 413 before they are read whole."""
+    check_batch_max: int = Field(default=100, ge=1, le=10000)
+    """Texts one `POST /v1/check/batch` may carry; more get 413."""
     fetch_per_minute: int = Field(default=30, ge=1)
     """Fetch-by-URL requests each client may make per minute (counted in Redis, so shared by
     every API process on it)."""

@@ -57,6 +57,10 @@ def _policy(request: Request) -> FetchPolicy:
     return services(request).policy
 
 
+def _api(request: Request) -> ApiSettings:
+    return services(request).api
+
+
 def _settings(request: Request) -> Settings:
     return services(request).settings
 
@@ -85,6 +89,7 @@ BackendDep = Annotated[Backend, Depends(_backend)]
 PolicyDep = Annotated[FetchPolicy, Depends(_policy)]
 MetricsDep = Annotated[Metrics, Depends(_metrics)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
+ApiDep = Annotated[ApiSettings, Depends(_api)]
 Authorised = Annotated[bool, Depends(_authorised)]
 
 

@@ -19,7 +19,7 @@ from wiretrace.api.schemas import ErrorOut
 
 # InputError reasons that are not 400
 STATUS = {"blocked_address": 403, "credentials": 403, "unauthorised": 401,
-          "url_too_long": 414}
+          "url_too_long": 414, "too_many_items": 413}
 
 
 PAGES = frozenset({"/", "/check", "/diff"})

@@ -40,6 +40,13 @@ class ErrorOut(BaseModel):
     reason: str | None = None
 
 
+class CheckBatchBody(BaseModel):
+    """Texts or HTML pages to check, each as the body of `POST /v1/check` would carry it
+    (``text`` or ``html``; a ``url`` is fetched one at a time, by `POST /v1/check`)."""
+
+    items: list[CheckBody]
+
+
 class OriginalOut(_Out):
     """The original a copy or partial reproduces."""
 
@@ -79,6 +86,13 @@ class LookupOut(_Out):
     title: str | None
     site: str | None
     published: str | None
+
+
+class CheckBatchOut(BaseModel):
+    """One answer per item, in order: what `POST /v1/check` answers for it, or the error it
+    would get (``error``, ``reason``)."""
+
+    results: list[LookupOut | ErrorOut]
 
 
 class ClusterOut(_Out):

@@ -58,7 +58,7 @@ def test_shared_run_settings_put_queue_and_filter_under_the_run_prefix() -> None
     assert s["SCHEDULER_PERSIST"] is True and s["SCHEDULER_IDLE_BEFORE_CLOSE"] == 0
     # our client (a RedisCluster for redis+cluster://) with the engine's timeout
     assert s["REDIS_PARAMS"] == {"redis_cls": "dedup.redisconn.ScrapyRedisClient",
-                                 "socket_timeout": 1.5}
+                                 "socket_timeout": 1.5, "failover_wait": 20.0}
 
 
 def test_meta_refresh_is_read_only_when_a_source_follows_it() -> None:
