@@ -16,7 +16,7 @@ from trafilatura.utils import load_html
 from dedup.attribution import attribution_lines, wire_bylines
 from dedup.errors import InputError
 from dedup.listing import listing_reason
-from dedup.markup import marked_up_times, page_attribution, page_signals
+from dedup.markup import page_attribution, page_signals
 from dedup.models import ArticleInput
 from dedup.pagemeta import page_metadata, timestamp
 
@@ -93,7 +93,7 @@ def extract(html: str | bytes, url: str, base: ArticleInput | None = None,
     if listing:
         raise InputError(f"not an article: {listing}", "not_article")
     page_lines, links = page_attribution(tree)
-    stated, shown = marked_up_times(tree)
+    stated, shown = signals["stated_time"], signals["shown_time"]
     published = timestamp(signals["published"]) or timestamp(stated)
     title, author, site_name, found = page_metadata(tree, url, need_date=published is None)
     if not published and found and (t := timestamp(shown)) and t[:10] == found[:10]:
