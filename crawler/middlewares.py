@@ -1,4 +1,5 @@
-"""Downloader middlewares: where a request may go, and robots.txt taken strictly."""
+"""Downloader middlewares: where a request may go, and robots.txt taken strictly; Scrapy
+middlewares left out of the chain when their settings leave them nothing to do."""
 
 import logging
 from collections.abc import Iterable
@@ -8,9 +9,11 @@ from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.robotstxt import RobotParser
+from scrapy.settings import BaseSettings
+from scrapy.spidermiddlewares.depth import DepthMiddleware
 
 from crawler.safety import SafeResolver, in_domains, installed_resolver, was_refused
 from crawler.sources import source_of
@@ -153,13 +156,27 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
 
 
 class FollowedMetaRefreshMiddleware(MetaRefreshMiddleware):
-    """Scrapy's meta-refresh redirects, without reading the page when none can be followed:
+    """Scrapy's meta-refresh redirects, left out of the chain when none can be followed:
     with ``METAREFRESH_MAXDELAY`` 0 (the default here) no refresh is followed, yet Scrapy's
     middleware decodes every whole page to look for one, in the crawl process, the one
     that feeds the extraction workers. A source that sets a delay gets Scrapy's behaviour."""
 
-    def process_response(self, request: Request, response: Response,
-                         spider: Spider | None = None) -> Request | Response:
+    def __init__(self, settings: BaseSettings) -> None:
+        super().__init__(settings)
         if self._maxdelay <= 0:
-            return response
-        return super().process_response(request, response)
+            raise NotConfigured
+
+
+class UsedDepthMiddleware(DepthMiddleware):
+    """Scrapy's depth middleware, left out of the chain when it has nothing to do: without a
+    ``DEPTH_LIMIT``, a ``DEPTH_PRIORITY`` or verbose depth stats (the defaults) it only
+    counts the deepest request, and every request and item of every page passed through it
+    (the spider follows links to its sources' ``max_depth`` itself)."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "UsedDepthMiddleware":
+        s = crawler.settings
+        if not (s.getint("DEPTH_LIMIT") or s.getint("DEPTH_PRIORITY")
+                or s.getbool("DEPTH_STATS_VERBOSE")):
+            raise NotConfigured
+        return super().from_crawler(crawler)

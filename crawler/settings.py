@@ -56,6 +56,8 @@ DOWNLOADER_MIDDLEWARES = {
 }
 SPIDER_MIDDLEWARES = {
     "crawler.freshness.FreshArticlesMiddleware": 800,
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    "crawler.middlewares.UsedDepthMiddleware": 900,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.IndexPipeline": 300,

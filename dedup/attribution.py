@@ -107,7 +107,7 @@ CUE_HINTS = ("original", "first ", "published", "syndicated", "reprinted", "cour
              "provided", "read", "source", "full ", "complete ", "appeared", "ran ",
              "reproduced", "reposted", "adapted", "excerpted", "partnership", "distributed",
              "via ", "content from", "more at", "see ", "view ")
-_CUE_HINT_RE = re.compile("|".join(map(re.escape, CUE_HINTS)))  # any of them, in one scan
+CUE_HINT_RE = re.compile("|".join(map(re.escape, CUE_HINTS)))  # any of them, in one scan
 
 
 def attribution_lines(text: str) -> list[str]:
@@ -119,7 +119,7 @@ def attribution_lines(text: str) -> list[str]:
     """
     found = []
     for line in _scan_lines(text):
-        if not _CUE_HINT_RE.search(line.lower()):
+        if not CUE_HINT_RE.search(line.lower()):
             continue
         for m in _LINE_RE.finditer(line):
             name = m.group("name").strip(" .:;,")

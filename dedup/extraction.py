@@ -11,12 +11,15 @@ from typing import Any
 
 import trafilatura
 from lxml import etree
+from trafilatura.core import trafilatura_sequence
+from trafilatura.settings import Document, Extractor
 from trafilatura.utils import load_html
+from trafilatura.xml import xmltotxt
 
 from dedup.attribution import attribution_lines, wire_bylines
 from dedup.errors import InputError
 from dedup.listing import listing_reason
-from dedup.markup import marked_up_times, page_attribution, page_signals
+from dedup.markup import page_attribution, page_signals
 from dedup.models import ArticleInput
 from dedup.pagemeta import page_metadata, timestamp
 
@@ -51,13 +54,36 @@ TEXT_OPTIONS = TextOptions(fast=True)
 
 
 def _text(tree: Any, url: str, options: TextOptions) -> Any:
-    doc = trafilatura.bare_extraction(tree, url=url, with_metadata=False,
-                                      include_comments=False, fast=options.fast)
-    short = not isinstance(doc, trafilatura.settings.Document) or \
-        len((doc.text or "").split()) < options.fallback_below_words
-    if options.fast and short and options.fallback_below_words:
+    """trafilatura's text of the page (a ``Document``, or None). The tree is read here for
+    the last time: trafilatura may change it (see :func:`_text_of`)."""
+    if options.fast and options.fallback_below_words:
+        # the tree may be read again: bare_extraction reads a copy of it
         doc = trafilatura.bare_extraction(tree, url=url, with_metadata=False,
-                                          include_comments=False, fast=False)
+                                          include_comments=False, fast=True)
+        if isinstance(doc, Document) and \
+                len((doc.text or "").split()) >= options.fallback_below_words:
+            return doc
+        return _text_of(tree, url, fast=False)
+    return _text_of(tree, url, fast=options.fast)
+
+
+def _text_of(tree: Any, url: str, fast: bool) -> Document | None:
+    """``bare_extraction(tree, url=url, with_metadata=False, include_comments=False,
+    fast=fast)`` without its copy of the tree (a deep copy of the page, 0.5 ms of the ~20 of
+    an extraction): what it does with these options once the tree is loaded, on the tree
+    itself, which trafilatura's cleaning then changes. Held equal to bare_extraction on the
+    real pages by tests/unit/test_extraction.py; with the default configuration (no tree
+    size limit) and no deduplication or language filter, the rest of it does nothing."""
+    options = Extractor(output_format="python", fast=fast, comments=False, url=url)
+    try:
+        body, text, _, comments = trafilatura_sequence(tree, options, url)
+    except (TypeError, ValueError):
+        return None
+    if len(text) < options.min_output_size and len(comments) < options.min_output_comm_size:
+        return None
+    doc = Document()
+    doc.text = doc.raw_text = xmltotxt(body, options.formatting)
+    doc.body = body
     return doc
 
 
@@ -93,7 +119,7 @@ def extract(html: str | bytes, url: str, base: ArticleInput | None = None,
     if listing:
         raise InputError(f"not an article: {listing}", "not_article")
     page_lines, links = page_attribution(tree)
-    stated, shown = marked_up_times(tree)
+    stated, shown = signals["stated_time"], signals["shown_time"]
     published = timestamp(signals["published"]) or timestamp(stated)
     title, author, site_name, found = page_metadata(tree, url, need_date=published is None)
     if not published and found and (t := timestamp(shown)) and t[:10] == found[:10]:
@@ -102,7 +128,7 @@ def extract(html: str | bytes, url: str, base: ArticleInput | None = None,
         found = t
     # metadata is read above, without what trafilatura adds that is not used here
     doc = _text(tree, url, options)
-    if not isinstance(doc, trafilatura.settings.Document) or not (doc.text or "").strip():
+    if not isinstance(doc, Document) or not (doc.text or "").strip():
         raise InputError("no article text could be extracted from the page", "no_text")
     text = re.sub(r"\n{3,}", "\n\n", doc.text or "")
     attribution = list(dict.fromkeys([*attribution_lines(text), *page_lines]))

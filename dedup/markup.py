@@ -7,7 +7,7 @@ from typing import Any
 
 from lxml import etree
 
-from dedup.attribution import CUE_HINTS, attribution_lines
+from dedup.attribution import CUE_HINT_RE, attribution_lines
 
 _BLOCKS = ("p", "div", "span", "em", "small", "strong", "i", "b", "footer", "li", "figcaption",
            "section", "aside", "cite")
@@ -61,39 +61,39 @@ _DATE_NAMES = {"pubdate", "publishdate", "publish-date", "publish_date", "public
                "date", "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.created",
                "article.published", "parsely-pub-date", "sailthru.date", "datepublished",
                "og:published_time", "article:published_time"}
-_ITEMPROP_DATE = etree.XPath("//*[@itemprop='datePublished']/@datetime|"
-                             "//*[@itemprop='datePublished' and not(self::meta)]/@content")
-_TIME_ELEMENTS = etree.XPath("//time[@datetime]/@datetime")
+# Every microdata property and every <time datetime>, in one walk of the tree (an XPath per
+# property walked it once each: a third of page_signals' time); a few a page, in document
+# order, each element's attributes in their order
+_ITEMPROPS_AND_TIMES = etree.XPath("//@itemprop|//time/@datetime")
+_BASED_ON = ("isBasedOn", "isBasedOnUrl")
+_CANONICAL = str.maketrans("CANOIL", "canoil")  # XPath translate(@rel,'CANONICAL',...)
+_ROBOTS = str.maketrans("ROBTS", "robts")
 
 
 def _with_time(value: str | None) -> bool:
     return value is not None and len(value.strip()) > 10 and ":" in value
 
 
-def marked_up_times(tree: Any) -> tuple[str | None, str | None]:
-    """A published timestamp from microdata or a news meta name (None without a time of
-    day), and the first ``<time datetime>`` with one: the latter is only a candidate (a
-    sidebar's story has times too), for the caller to check against the page's date."""
-    stated = next((v.strip() for v in _ITEMPROP_DATE(tree) if _with_time(v)), None)
-    if stated is None:
-        for el in tree.iter("meta"):
-            key = (el.get("itemprop") or el.get("name") or el.get("property") or "").lower()
-            content = el.get("content")
-            if (key in _DATE_NAMES or el.get("itemprop") == "datePublished") and \
-                    _with_time(content):
-                stated = content.strip() if content else None
-                break
-    shown = next((v.strip() for v in _TIME_ELEMENTS(tree) if _with_time(v)), None)
-    return stated, shown
-
-
-# page_signals reads meta, link and JSON-LD script elements in one walk (each XPath with //
-# walks the whole tree again), and isBasedOn microdata (rare) with XPath
-_IS_BASED_ON = etree.XPath("//*[@itemprop='isBasedOn' or @itemprop='isBasedOnUrl']")
-_BASED_ON_URLS = etree.XPath("//*[@itemprop='isBasedOn' or @itemprop='isBasedOnUrl']/@href|"
-                             "//*[@itemprop='isBasedOn' or @itemprop='isBasedOnUrl']/@content")
-_CANONICAL = str.maketrans("CANOIL", "canoil")  # XPath translate(@rel,'CANONICAL',...)
-_ROBOTS = str.maketrans("ROBTS", "robts")
+def _microdata(tree: Any) -> tuple[list[str | None], str | None, str | None]:
+    """The URLs of isBasedOn microdata (``href`` and ``content``), the first microdata
+    datePublished with a time of day (``datetime``, or ``content`` off a meta element), and
+    the first ``<time datetime>`` with one."""
+    based_on: list[str | None] = []
+    stated = shown = None
+    for value in _ITEMPROPS_AND_TIMES(tree):
+        if value.attrname == "datetime":  # of a <time>
+            if shown is None and _with_time(value):
+                shown = value.strip()
+            continue
+        el = value.getparent()
+        if value in _BASED_ON:
+            based_on += [v for k, v in el.items() if k in ("href", "content")]
+        elif value == "datePublished" and stated is None:
+            # a meta element's content is read with the meta names (page_signals)
+            keys = ("datetime",) if el.tag == "meta" else ("datetime", "content")
+            stated = next((v.strip() for k, v in el.items() if k in keys and _with_time(v)),
+                          None)
+    return based_on, stated, shown
 
 
 def _stripped(values: list[str | None]) -> list[str]:
@@ -102,13 +102,20 @@ def _stripped(values: list[str | None]) -> list[str]:
 
 def page_signals(tree: Any) -> dict[str, Any]:
     """Canonical and og:url, original- and syndication-source, isBasedOn, dates, robots and
-    JSON-LD's article type, dates and publisher, read in one pass over the page."""
+    JSON-LD's article type, dates and publisher, read in one pass over the page's meta, link
+    and script elements and one over its microdata.
+
+    Also the published time other markup states (``stated_time``: microdata, else a news
+    meta name; None without a time of day) and the first ``<time datetime>`` with a time
+    (``shown_time``): the latter only a candidate (a sidebar's story has times too), for the
+    caller to check against the page's date."""
     first: dict[str, str | None] = dict.fromkeys(
         ("canonical_url", "og_url", "site_name", "og_type", "published", "modified"))
     original: list[str | None] = []
     syndication: list[str | None] = []
     robots: list[str] = []
     scripts = []
+    meta_time = None
     for el in tree.iter("meta", "link", "script"):
         tag = el.tag
         if tag == "meta":
@@ -116,6 +123,11 @@ def page_signals(tree: Any) -> dict[str, Any]:
             field = _META_PROPERTIES.get(prop) if prop else None
             if field and not first[field] and content is not None and content.strip():
                 first[field] = content.strip()
+            if meta_time is None and _with_time(content):
+                itemprop = el.get("itemprop")
+                if itemprop == "datePublished" or \
+                        (itemprop or name or prop or "").lower() in _DATE_NAMES:
+                    meta_time = content.strip() if content else None
             if name == "original-source":
                 original.append(content)
             elif name == "syndication-source":
@@ -134,14 +146,15 @@ def page_signals(tree: Any) -> dict[str, Any]:
                 syndication.append(href)
         elif el.get("type") == "application/ld+json":
             scripts += el.xpath("text()")
+    based_on, stated, shown = _microdata(tree)
     sig: dict[str, Any] = {
         "canonical_url": first["canonical_url"], "og_url": first["og_url"],
         "site_name": first["site_name"], "og_type": first["og_type"], "article_type": None,
         "original_source": _stripped(original), "syndication_source": _stripped(syndication),
-        # in the order XPath gives attribute nodes
-        "is_based_on": _stripped(_BASED_ON_URLS(tree)) if _IS_BASED_ON(tree) else [],
+        "is_based_on": _stripped(based_on),
         "published": first["published"], "modified": first["modified"],
         "noindex": "noindex" in " ".join(robots).lower(),
+        "stated_time": stated or meta_time, "shown_time": shown,
     }
     for obj in _jsonld(scripts):
         types = obj.get("@type")
@@ -166,9 +179,11 @@ def page_attribution(tree: Any) -> tuple[list[str], list[str]]:
 
     A block's text is read only when no block inside it is already over 240 characters
     (then neither is it): blocks are read innermost first, so the page's large containers,
-    whose text is most of the page, are not read at all."""
+    whose text is most of the page, are not read at all; a text that held no attribution is
+    not scanned again when an element around it has the same text (a third of the blocks)."""
     found: list[tuple[list[str], list[str]]] = []
     long: set[Any] = set()  # elements that hold a block of more than 240 characters
+    plain: set[str] = set()  # texts read already, without an attribution line
     for el in reversed(list(tree.iter(*_BLOCKS))):  # a block after every block inside it
         if el in long:
             continue
@@ -179,17 +194,18 @@ def page_attribution(tree: Any) -> tuple[list[str], list[str]]:
                 long.add(parent)
                 parent = parent.getparent()
             continue
-        if len(text) < 8:
+        if len(text) < 8 or text in plain:
             continue
-        lowered = text.lower()
-        if not any(h in lowered for h in CUE_HINTS):
-            continue  # most blocks: no cue, no need to scan them
-        if lines := attribution_lines(text):
-            # an attribution block's links are what it credits ("Sources: <a>X</a>, <a>Y</a>";
-            # "Read the full story at CNN Business" linking to cnn.com); links to the page's
-            # own site are left out where claims are read
-            found.append((lines, [h for h in el.xpath(".//a/@href")
-                                  if h.startswith(("http://", "https://"))]))
+        # most blocks: no cue, no need to scan them
+        lines = attribution_lines(text) if CUE_HINT_RE.search(text.lower()) else []
+        if not lines:
+            plain.add(text)
+            continue
+        # an attribution block's links are what it credits ("Sources: <a>X</a>, <a>Y</a>";
+        # "Read the full story at CNN Business" linking to cnn.com); links to the page's own
+        # site are left out where claims are read
+        found.append((lines, [h for h in el.xpath(".//a/@href")
+                              if h.startswith(("http://", "https://"))]))
     found.reverse()  # document order
     return (list(dict.fromkeys(ln for lines, _ in found for ln in lines)),
             list(dict.fromkeys(h for _, links in found for h in links)))

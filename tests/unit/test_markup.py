@@ -47,7 +47,8 @@ def test_a_page_without_signals() -> None:
                                  "</head><body><p>Just text here.</p></body></html>"))
     assert sig == {"canonical_url": None, "og_url": None, "site_name": None, "og_type": None,
                    "article_type": None, "original_source": [], "syndication_source": [],
-                   "is_based_on": [], "published": None, "modified": None, "noindex": False}
+                   "is_based_on": [], "published": None, "modified": None, "noindex": False,
+                   "stated_time": None, "shown_time": None}
     assert page_signals(load_html(
         "<html><head><meta name='googlebot' content='NOINDEX'></head><body><p>x</p>"
         "</body></html>"))["noindex"] is True
@@ -70,3 +71,26 @@ def test_attribution_blocks_in_document_order_inside_long_containers() -> None:
     # a block over 240 characters is no attribution line, even with a cue in it
     assert page_attribution(load_html(
         f"<html><body><p>Source: Origin Daily. {filler}</p></body></html>")) == ([], [])
+
+
+def test_published_times_of_microdata_meta_names_and_time_elements() -> None:
+    sig = page_signals(load_html(
+        "<html><head><meta name='pubdate' content='2020-01-02T09:00:00'></head><body>"
+        "<time datetime='2020-01-02'>a day alone</time>"
+        "<div itemprop='datePublished' content='2020-01-02'>a day alone</div>"
+        "<div itemprop='datePublished' datetime='2020-01-03T11:00:00Z' "
+        "content='2020-01-02T10:00:00Z'>x</div>"
+        "<time itemprop='datePublished' datetime='2019-05-05T05:05:05'>y</time>"
+        "</body></html>"))
+    # microdata first (its attributes in their order), over a meta name; the first <time>
+    # with a time of day
+    assert sig["stated_time"] == "2020-01-03T11:00:00Z"
+    assert sig["shown_time"] == "2019-05-05T05:05:05"
+    sig = page_signals(load_html(
+        "<html><head><meta itemprop='datePublished' content='2021-01-02'>"
+        "<meta property='DC.date' content=' 2020-01-02T10:00:00 '></head><body>"
+        "<div itemprop='datePublished' content='2020-01-02'>a day alone</div>"
+        "<p>x</p></body></html>"))
+    # no microdata with a time: the first meta with a date name (any case) and a time
+    assert sig["stated_time"] == "2020-01-02T10:00:00"
+    assert sig["shown_time"] is None

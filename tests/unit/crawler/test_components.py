@@ -12,7 +12,7 @@ from scrapy.utils.test import get_crawler
 from crawler.extensions.index import IndexExtension
 from crawler.extensions.sharedqueue import SharedQueue, scheduler_settings
 from crawler.freshness import FreshArticlesMiddleware
-from crawler.middlewares import FollowedMetaRefreshMiddleware
+from crawler.middlewares import FollowedMetaRefreshMiddleware, UsedDepthMiddleware
 from crawler.pipelines import IndexPipeline
 from crawler.run import scrapy_settings
 from dedup.config import Settings
@@ -71,10 +71,27 @@ def test_meta_refresh_is_read_only_when_a_source_follows_it() -> None:
     mws = ours.getdict("DOWNLOADER_MIDDLEWARES")
     assert mws["scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware"] is None
     assert "crawler.middlewares.FollowedMetaRefreshMiddleware" in mws
-    mw = FollowedMetaRefreshMiddleware.from_crawler(
-        get_crawler(settings_dict={"METAREFRESH_MAXDELAY": 0}))
-    assert mw.process_response(request, response) is response
+    with pytest.raises(NotConfigured):  # left out of the chain: no page is read for one
+        FollowedMetaRefreshMiddleware.from_crawler(
+            get_crawler(settings_dict={"METAREFRESH_MAXDELAY": 0}))
     followed = FollowedMetaRefreshMiddleware.from_crawler(
         get_crawler(settings_dict={"METAREFRESH_MAXDELAY": 5}))  # a source that follows them
     redirected = followed.process_response(request, response)
     assert isinstance(redirected, Request) and redirected.url == "http://news.example/next"
+
+
+def test_the_depth_middleware_is_left_out_unless_a_setting_uses_it() -> None:
+    mws = scrapy_settings().getdict("SPIDER_MIDDLEWARES")
+    assert mws["scrapy.spidermiddlewares.depth.DepthMiddleware"] is None
+    assert "crawler.middlewares.UsedDepthMiddleware" in mws
+    with pytest.raises(NotConfigured):
+        UsedDepthMiddleware.from_crawler(get_crawler())
+    # a source that limits the depth gets Scrapy's middleware, which drops deeper requests
+    mw = UsedDepthMiddleware.from_crawler(get_crawler(settings_dict={"DEPTH_LIMIT": 1}))
+    request = Request("http://news.example/a")
+    response = HtmlResponse(request.url, body=b"<html></html>", request=request)
+    response.meta["depth"] = 1
+    assert list(mw.process_spider_output(response, [Request("http://news.example/b")])) == []
+    for setting in ({"DEPTH_PRIORITY": 1}, {"DEPTH_STATS_VERBOSE": True}):
+        assert isinstance(UsedDepthMiddleware.from_crawler(get_crawler(settings_dict=setting)),
+                          UsedDepthMiddleware)
