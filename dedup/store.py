@@ -125,6 +125,7 @@ class Store:
             kept, sigs = self._related(articles, ranked, min_equal)
             records, clusters = self._records([a[0] for a in articles] + list(sigs), sigs)
         else:  # one slot: the comparison reads on (dedup/onenode.py)
+            self.compared += sum(map(len, ranked))
             ids, call = follow_call(self.keys, articles, ranked, min_equal, sites)
             kept, rows, clusters, read = read_follow(ranked, ids, self._call(self._candidates,
                                                                              *call))
