@@ -130,6 +130,7 @@ class Verdict:
     # how the texts compare (dedup.passages.Shape), against the original, where measured
     left_out: float | None = None
     in_place: float | None = None
+    in_article: float | None = None
 
     def to_json(self) -> bytes:
         data = {
@@ -137,6 +138,7 @@ class Verdict:
             "containment": self.containment, "confidence": self.confidence,
             "evidence": self.evidence or None, "attributed_to": self.attributed_to,
             "left_out": self.left_out, "in_place": self.in_place,
+            "in_article": self.in_article,
         }
         return json.dumps({k: v for k, v in data.items() if v is not None},
                           separators=(",", ":"), ensure_ascii=False).encode()
@@ -147,7 +149,8 @@ class Verdict:
         return cls(role=d["role"], original=d.get("original"), similarity=d.get("similarity"),
                    containment=d.get("containment"), confidence=d.get("confidence"),
                    evidence=d.get("evidence") or [], attributed_to=d.get("attributed_to"),
-                   left_out=d.get("left_out"), in_place=d.get("in_place"))
+                   left_out=d.get("left_out"), in_place=d.get("in_place"),
+                   in_article=d.get("in_article"))
 
 
 @dataclass(slots=True)

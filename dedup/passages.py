@@ -14,7 +14,8 @@ in place, is still left out), else *reproduced*; it counts when it is a paragrap
 (``PASSAGE_WORDS`` words or more) and lies between lines the page reproduces: what
 originals carry before and after the article (a standfirst, "About <company>", a newsletter
 plug, a book plug) is furniture copies drop, and an excerpt's cut is measured by
-containment. Pure text work, no Redis.
+containment. For the same reason the share of words in place is also taken within the
+article alone: from the first line the page reproduces to the last. Pure text work, no Redis.
 """
 
 from dataclasses import dataclass
@@ -41,10 +42,14 @@ class Shape:
 
     left_out: float  # share of the reference's words in interior paragraphs the page lacks
     in_place: float  # share of the reference's words the page reproduces in place
+    # the same share within the article: the reference's lines from the first the page
+    # reproduces to the last (before and after them: the original's furniture, or a cut)
+    in_article: float
 
     def describe(self) -> str:
         return (f"passages: {self.left_out:.0%} of the original's words in paragraphs this "
-                f"page leaves out, {self.in_place:.0%} reproduced in place")
+                f"page leaves out, {self.in_place:.0%} reproduced in place "
+                f"({self.in_article:.0%} within the article)")
 
 
 def _line_tokens(text: str) -> list[list[bytes]] | None:
@@ -64,9 +69,19 @@ def _runs(tokens: list[bytes]) -> list[int]:
             for i in range(len(tokens) - RUN + 1)]
 
 
-def shape(reference: str, page: str) -> Shape | None:
-    """How ``page`` reproduces ``reference`` (both as stored: content lines are taken here),
-    or None when either is in a script without spaces or shorter than a run."""
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One content line of the reference, as the page reproduces it."""
+
+    words: int
+    out: int  # its words out of place on the page
+    inside: bool  # from the first line the page reproduces to the last
+    counts: bool  # a left-out interior passage (what ``Shape.left_out`` adds up)
+
+
+def aligned(reference: str, page: str) -> list[tuple[str, Line]] | None:
+    """The reference's content lines and how ``page`` reproduces each, or None when either
+    is in a script without spaces or shorter than a run."""
     ref_lines, page_lines = _line_tokens(reference), _line_tokens(page)
     if ref_lines is None or page_lines is None:
         return None
@@ -86,6 +101,21 @@ def shape(reference: str, page: str) -> Shape | None:
     kept = [n > 0 and out < LEFT_OUT_LINE * n for n, out in lines]
     first = kept.index(True) if True in kept else len(lines)
     last = len(kept) - 1 - kept[::-1].index(True) if True in kept else -1
-    left = sum(n for i, (n, out) in enumerate(lines)
-               if first < i < last and n >= PASSAGE_WORDS and out >= LEFT_OUT_LINE * n)
-    return Shape(round(left / len(ref), 3), round(sum(placed) / len(ref), 3))
+    texts = content_lines(reference) or [reference]
+    return [(texts[i], Line(n, out, first <= i <= last, first < i < last and
+                            n >= PASSAGE_WORDS and out >= LEFT_OUT_LINE * n))
+            for i, (n, out) in enumerate(lines)]
+
+
+def shape(reference: str, page: str) -> Shape | None:
+    """How ``page`` reproduces ``reference`` (both as stored: content lines are taken here),
+    or None when either is in a script without spaces or shorter than a run."""
+    lines = aligned(reference, page)
+    if lines is None:
+        return None
+    total = sum(ln.words for _, ln in lines)
+    left = sum(ln.words for _, ln in lines if ln.counts)
+    article = [ln for _, ln in lines if ln.inside]
+    words = sum(ln.words for ln in article)
+    return Shape(round(left / total, 3), round(1 - sum(ln.out for _, ln in lines) / total, 3),
+                 round(1 - sum(ln.out for ln in article) / words, 3) if words else 0.0)

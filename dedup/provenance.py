@@ -190,5 +190,6 @@ def assign_roles(
             containment=round(containment, 3), confidence=round(choice.confidence, 3),
             evidence=list(dict.fromkeys(evidence)), attributed_to=choice.attributed_to.get(m.id),
             left_out=shape.left_out if shape else None, in_place=shape.in_place if shape else None,
+            in_article=shape.in_article if shape else None,
         )
     return verdicts
