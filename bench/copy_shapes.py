@@ -22,22 +22,15 @@ from datetime import UTC, datetime
 from functools import partial
 
 from bench.heldout import parse_ranges
-from dedup.config import Settings
-from dedup.errors import InputError
-from dedup.extraction import extract
-from dedup.models import ArticleInput
-from dedup.passages import aligned, shape
-from dedup.prepare import draft_article
-from dedup.scoring import full_copy, in_shape_band, score
-from dedup.signature import Signature, signature
+from dedup.passages import aligned
+from dedup.scoring import full_copy
+from wiretrace_testing.copy_check import SETTINGS, UNDATED, compare, extracted
 from wiretrace_testing.corpus import PAGES
 from wiretrace_testing.webgen import copies, transplant
-from wiretrace_testing.webgen.dates import CopyDate
 from wiretrace_testing.webgen.layouts import LAYOUTS, Parts
 from wiretrace_testing.webgen.pools import held_out, real_pages
 from wiretrace_testing.webgen.web import generate
 
-SETTINGS = Settings(redis_url="redis://unused.invalid:1")
 FULL = ("verbatim", "light-edit", "licensed", "silent")
 
 
@@ -50,24 +43,10 @@ class Pair:
     text: str  # the copy's extracted text
 
 
-def _text(html: str | bytes, url: str) -> str | None:
-    """The page's extracted text, None when it is no article or too short to index."""
-    try:
-        text = extract(html, url).text
-        draft_article(ArticleInput(url=url, text=text), SETTINGS)
-    except InputError:
-        return None
-    return text
-
-
-def _sig(url: str, text: str) -> Signature:
-    return signature(draft_article(ArticleInput(url=url, text=text), SETTINGS).text)
-
-
 def webgen_pairs(seeds: list[int]) -> Iterator[Pair]:
     for seed in seeds:
         web = generate(seed, PAGES)
-        texts = {(p.host, p.path): _text(p.html, p.url(None)) for p in web.pages}
+        texts = {(p.host, p.path): extracted(p.html, p.url(None)) for p in web.pages}
         for p in web.pages:
             if p.kind not in (*FULL, "rewrite"):
                 continue
@@ -81,13 +60,12 @@ def webgen_pairs(seeds: list[int]) -> Iterator[Pair]:
 def real_pairs() -> Iterator[Pair]:
     pool = real_pages(PAGES)
     templates = [p for p in pool.tuned if transplant.usable(p)]
-    date = CopyDate("undated", None, None, ("UTC", 0.0), "meta", "")
     rng = random.Random(12)
     pages = [*pool.tuned, *pool.held_out]
     texts = [p.body for p in pages]
     for k, page in enumerate(pages):
         group = "tuned half" if page in pool.tuned else "held-out half"
-        ref = _text(page.html, page.url)
+        ref = extracted(page.html, page.url)
         if not ref:
             continue
         paras = copies.paragraphs(page.body)
@@ -102,8 +80,8 @@ def real_pairs() -> Iterator[Pair]:
             made += [("rewrite", copies.rewrite(paras, copies.filler(texts, rng), 0, rng))
                      for _ in range(2)]
             for kind, ps in made:
-                html = render(Parts("A copied story", ps, "Copier", date, "", "after"))
-                text = _text(html, "https://copier.example/a/1")
+                html = render(Parts("A copied story", ps, "Copier", UNDATED, "", "after"))
+                text = extracted(html, "https://copier.example/a/1")
                 if text:
                     yield Pair(group, f"{page.url} on {name}", kind, ref, text)
 
@@ -111,9 +89,7 @@ def real_pairs() -> Iterator[Pair]:
 def judge(pair: Pair) -> tuple[str, str, float, float | None]:
     """What full_copy answers (copy or partial) before this pass (within the article not
     measured) and now, the containment and the left-out share."""
-    s = score(_sig("https://copier.example/x", pair.text),
-              _sig("https://origin.example/x", pair.reference))
-    found = shape(pair.reference, pair.text) if in_shape_band(s.b_in_a) else None
+    s, found = compare(pair.reference, pair.text)
     before = full_copy(s, SETTINGS, found and replace(found, in_article=0.0))
     now = full_copy(s, SETTINGS, found)
     return (*(("copy" if c else "partial") for c in (before, now)), s.b_in_a,

@@ -9,35 +9,13 @@ itself, from the first line the copy reproduces to the last, it keeps whole."""
 
 import pytest
 
-from dedup.config import Settings
-from dedup.errors import InputError
-from dedup.extraction import extract
-from dedup.models import ArticleInput
-from dedup.passages import shape
-from dedup.prepare import draft_article
-from dedup.scoring import full_copy, in_shape_band, score
-from dedup.signature import Signature, signature
+from dedup.scoring import full_copy
+from wiretrace_testing.copy_check import SETTINGS, UNDATED, compare, extracted
 from wiretrace_testing.extraction_score import load_pages
 from wiretrace_testing.webgen import copies
-from wiretrace_testing.webgen.dates import CopyDate
 from wiretrace_testing.webgen.layouts import LAYOUTS, Parts
 
-SETTINGS = Settings(redis_url="redis://unused.invalid:1")
 pytestmark = pytest.mark.skipif(not load_pages(1), reason="the shared corpus is not present")
-UNDATED = CopyDate("undated", None, None, ("UTC", 0.0), "meta", "")
-
-
-def _text(html: str, url: str) -> str | None:
-    try:
-        text = extract(html, url).text
-        draft_article(ArticleInput(url=url, text=text), SETTINGS)
-    except InputError:
-        return None
-    return text
-
-
-def _sig(url: str, text: str) -> Signature:
-    return signature(draft_article(ArticleInput(url=url, text=text), SETTINGS).text)
 
 
 def test_the_article_put_on_a_copier_s_layout_is_a_copy_of_the_page() -> None:
@@ -46,18 +24,17 @@ def test_the_article_put_on_a_copier_s_layout_is_a_copy_of_the_page() -> None:
     (before this pass, 7 of them were partials: cbssports.com, ascom.com, inexhibit.com)."""
     checked, partials = 0, []
     for url, html, body in load_pages():
-        ref = _text(html, url)
+        ref = extracted(html, url)
         if ref is None:
             continue
         for name, layout in LAYOUTS.tuned:
             page = layout(Parts("A copied story", copies.paragraphs(body), "Copier", UNDATED,
                                 "", "after"))
-            text = _text(page, "https://copier.example/a/1")
+            text = extracted(page, "https://copier.example/a/1")
             if text is None:
                 continue
-            s = score(_sig("https://copier.example/a/1", text), _sig(url, ref))
-            found = shape(ref, text)
-            if not in_shape_band(s.b_in_a) or found is None or found.left_out > 0:
+            s, found = compare(ref, text)
+            if found is None or found.left_out > 0:
                 continue
             checked += 1
             if not full_copy(s, SETTINGS, found):
