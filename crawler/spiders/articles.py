@@ -9,7 +9,7 @@ to the item pipeline, which extracts them in worker processes and indexes the ar
 
 import logging
 import re
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -36,18 +36,21 @@ class ArticlesSpider(Spider):
     name = "articles"
 
     def __init__(self, source: str | None = None, sources: str | None = None,
-                 **kwargs: Any) -> None:
+                 loaded: Mapping[str, Source] | None = None, **kwargs: Any) -> None:
+        """``loaded``: the sources file as its caller read it (`wiretrace crawl` reads it once
+        for every source it crawls); else the spider reads ``sources``."""
         super().__init__(**kwargs)
         if not source:
             raise ValueError("give the source to crawl: scrapy crawl articles -a source=NAME")
         self.source_name = source
         self.sources_file = sources
+        self.loaded = loaded
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> "ArticlesSpider":
         spider: ArticlesSpider = super().from_crawler(crawler, *args, **kwargs)
         path = spider.sources_file or crawler.settings.get("WIRETRACE_SOURCES")
-        sources = load_sources(path)
+        sources = spider.loaded if spider.loaded is not None else load_sources(path)
         if spider.source_name not in sources:
             raise ValueError(f"no source {spider.source_name!r} in {path} (sources: "
                              f"{', '.join(sources) or 'none'})")
