@@ -26,7 +26,7 @@ ROUNDS = 2  # interleaved rounds of the soak comparison (one alone, two, three p
 # (2 cores shared by about 8 runnable threads). Measured at a load of 18 to 22: 0.17 (one
 # Redis: two and three processes faster than one) and 0.12 (the cluster: three slower)
 MIN_CORE_SHARE = 0.25
-DEPRECATIONS = ("returned a Deferred", "Passing a 'spider' argument")
+DEPRECATIONS = ("returned a Deferred", "Passing a 'spider' argument", "Spider.log()")
 NAV = "".join(f"<li><a href='/section/{i}'>Section {i}</a></li>" for i in range(8))
 
 
