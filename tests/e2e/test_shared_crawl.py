@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
 import warnings
 from collections import Counter
@@ -18,6 +17,7 @@ import pytest
 
 from wiretrace_testing.crawlsites import sitemap_xml
 from wiretrace_testing.localsites import SiteBuilder, free_port, start_server, write_hosts
+from wiretrace_testing.procs import CoreShare
 from wiretrace_testing.stories import story
 
 WIRETRACE = str(Path(sys.executable).with_name("wiretrace"))
@@ -102,31 +102,6 @@ def _children_cpu() -> float:
     """CPU seconds of this process's children that ended (and theirs, once waited for)."""
     t = os.times()
     return t.children_user + t.children_system
-
-
-class CoreShare:
-    """The share of a core a runnable thread gets on this machine now: a thread that, every
-    0.5 s, runs 10 ms of its own CPU time and notes the wall time that took (1: a core to
-    spare; 2 cores under a load of 17 give about 0.1). Its own cost: 2 % of a core."""
-
-    def __init__(self) -> None:
-        self.cpu = self.wall = 0.0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while not self._stop.wait(0.5):
-            wall, cpu = time.perf_counter(), time.thread_time()
-            while time.thread_time() - cpu < 0.01:
-                pass
-            self.wall += time.perf_counter() - wall
-            self.cpu += time.thread_time() - cpu
-
-    def stop(self) -> float:
-        self._stop.set()
-        self._thread.join(5)
-        return self.cpu / self.wall if self.wall else 1.0
 
 
 def _runs(out: str) -> list[dict[str, int]]:
