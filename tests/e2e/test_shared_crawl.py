@@ -89,7 +89,8 @@ def crawl(root: Path, redis_url: str, ns: str, processes: int) -> Crawl:
     for p, (_, err) in zip(procs, outs, strict=True):
         assert p.returncode == 0, err[-3000:]
         # Scrapy's deprecations of what the shared queue did: a spider_closed handler that
-        # returned a Deferred, and scrapy-redis's scheduler passing spider= to the stats
+        # returned a Deferred, scrapy-redis's scheduler passing spider= to the stats and
+        # logging "Resuming crawl" through Spider.log()
         deprecated = [line for line in err.splitlines() if "DeprecationWarning" in line
                       and any(w in line for w in DEPRECATIONS)]
         assert not deprecated, deprecated
