@@ -21,7 +21,7 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings as ScrapySettings
 from twisted.python.failure import Failure
 
-from crawler.sources import load_sources
+from crawler.sources import Source, load_sources
 from crawler.spiders.articles import ArticlesSpider
 
 if TYPE_CHECKING:
@@ -99,9 +99,12 @@ def scrapy_settings(overrides: Mapping[str, object] | None = None) -> ScrapySett
 
 def crawl(sources_file: str | Path | None, names: list[str] | None = None,
           overrides: Mapping[str, object] | None = None, progress: bool | None = None,
-          ) -> list[RunSummary]:
-    """Crawl the named sources (all when none) until done; return one summary per source."""
-    sources = load_sources(sources_file)
+          loaded: Mapping[str, Source] | None = None) -> list[RunSummary]:
+    """Crawl the named sources (all when none) until done; return one summary per source.
+
+    The file is read once, here (or by the caller, who passes what it read as ``loaded``),
+    and every source's spider gets its part of it."""
+    sources = load_sources(sources_file) if loaded is None else loaded
     unknown = [n for n in names or [] if n not in sources]
     if unknown:
         raise ValueError(f"no source named {', '.join(map(repr, unknown))} in "
@@ -116,7 +119,8 @@ def crawl(sources_file: str | Path | None, names: list[str] | None = None,
         crawler = process.create_crawler(ArticlesSpider)
         run = SourceRun(name, time.time())
         runs.append((run, crawler))
-        d = process.crawl(crawler, source=name, sources=str(sources_file or ""))
+        d = process.crawl(crawler, source=name, sources=str(sources_file or ""),
+                          loaded=sources)
         d.addErrback(_failed, run)
         d.addBoth(_finished, run, crawler)
     show = sys.stderr.isatty() if progress is None else progress

@@ -9,7 +9,9 @@ A password missing from the URL comes from ``REDIS_PASSWORD`` or ``REDIS_PASSWOR
 When ``REDIS_URL`` is unset wiretrace runs a real ``redis-server`` of its own with its data
 (append-only file) in the data directory, so a later run finds what an earlier one stored.
 Several wiretrace processes share it: each holds a shared lock on ``redis.lock`` while it uses
-the server, and the last one out shuts it down.
+the server, and the last one out shuts it down. Starting and stopping are serialised by an
+exclusive lock on ``redis.start.lock``: taken on ``redis.lock`` itself, it waited for every
+user to leave, so a lookup hung for as long as a `wiretrace serve` ran.
 """
 
 import atexit
@@ -20,6 +22,7 @@ import os
 import shutil
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
 
@@ -113,15 +116,24 @@ class EmbeddedRedis:
     def start(self) -> str:
         """Start the server unless another wiretrace process already runs it; return its URL."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        fd = self._lock_file = _open_lock(self.data_dir / "redis.lock")
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        try:
+        with self._starting():
+            # never waits: an exclusive lock on it is only tried by release(), under the guard
+            fd = self._lock_file = _open_lock(self.data_dir / "redis.lock")
+            fcntl.flock(fd, fcntl.LOCK_SH)
             if not self._alive():
                 self._spawn()
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_SH)
         atexit.register(self.release)
         return self.url
+
+    @contextlib.contextmanager
+    def _starting(self) -> Iterator[None]:
+        """One process at a time starts or stops the server (the others wait here)."""
+        guard = _open_lock(self.data_dir / "redis.start.lock")
+        try:
+            fcntl.flock(guard, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(guard)
 
     def _spawn(self) -> None:
         binary = shutil.which("redis-server")
@@ -153,16 +165,17 @@ class EmbeddedRedis:
         fd, self._lock_file = self._lock_file, None
         if fd is None:
             return
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            pass  # another process still uses it
-        else:
-            # shutdown closes the connection: an error is the expected way for it to end
-            with contextlib.suppress(redis.RedisError):
-                client_from_url(self.url, self.timeout).shutdown(nosave=True)
-        finally:
-            os.close(fd)
+        with self._starting():
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                pass  # another process still uses it
+            else:
+                # shutdown closes the connection: an error is the expected way for it to end
+                with contextlib.suppress(redis.RedisError):
+                    client_from_url(self.url, self.timeout).shutdown(nosave=True)
+            finally:
+                os.close(fd)
 
 
 def _open_lock(path: Path) -> int:

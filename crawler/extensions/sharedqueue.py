@@ -15,12 +15,13 @@ import logging
 import os
 import socket
 import time
+import warnings
 from typing import ClassVar
 
 import redis
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DontCloseSpider, NotConfigured
+from scrapy.exceptions import DontCloseSpider, NotConfigured, ScrapyDeprecationWarning
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from scrapy_redis.scheduler import Scheduler
@@ -105,6 +106,11 @@ class BoundedScheduler(Scheduler):
         return scheduler
 
     def open(self, spider: object) -> None:
+        # scrapy-redis 0.9.1 says "Resuming crawl" (a queue other processes filled) through
+        # Spider.log(), which Scrapy deprecates: that warning, from that module only, is
+        # not ours to act on (every other deprecation still shows)
+        warnings.filterwarnings("ignore", r"Spider\.log\(\) is deprecated",
+                                ScrapyDeprecationWarning, r"scrapy_redis\.scheduler")
         super().open(spider)
         BoundedScheduler._open.append(self)
         if BoundedScheduler._ticker is None:

@@ -9,7 +9,7 @@ to the item pipeline, which extracts them in worker processes and indexes the ar
 
 import logging
 import re
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -18,6 +18,7 @@ from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
+from scrapy.settings import Settings
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
@@ -32,22 +33,40 @@ _HTML_TYPES = (b"text/html", b"application/xhtml+xml", b"text/plain", b"")
 _ATOM = "{http://www.w3.org/2005/Atom}"
 
 
+# Under the asyncio reactor, Scrapy 2.19 counts a request against its slot's concurrency only
+# once its download task has started, and with no delay it hands the slot's whole queue on at
+# once: 25 requests in flight to one host at CONCURRENT_REQUESTS_PER_DOMAIN 8 (AutoThrottle
+# off, DOWNLOAD_DELAY 0). With any delay it hands on one request per delay, and the concurrency
+# holds; a millisecond costs nothing (a thousand requests a second per host at most).
+MIN_DELAY = 0.001
+
+
+def at_least_min_delay(settings: Settings) -> None:
+    """Raise ``DOWNLOAD_DELAY`` to ``MIN_DELAY``, at the priority it was set with."""
+    if not settings.frozen and settings.getfloat("DOWNLOAD_DELAY") < MIN_DELAY:
+        settings.set("DOWNLOAD_DELAY", MIN_DELAY,
+                     priority=settings.getpriority("DOWNLOAD_DELAY") or "project")
+
+
 class ArticlesSpider(Spider):
     name = "articles"
 
     def __init__(self, source: str | None = None, sources: str | None = None,
-                 **kwargs: Any) -> None:
+                 loaded: Mapping[str, Source] | None = None, **kwargs: Any) -> None:
+        """``loaded``: the sources file as its caller read it (`wiretrace crawl` reads it once
+        for every source it crawls); else the spider reads ``sources``."""
         super().__init__(**kwargs)
         if not source:
             raise ValueError("give the source to crawl: scrapy crawl articles -a source=NAME")
         self.source_name = source
         self.sources_file = sources
+        self.loaded = loaded
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> "ArticlesSpider":
         spider: ArticlesSpider = super().from_crawler(crawler, *args, **kwargs)
         path = spider.sources_file or crawler.settings.get("WIRETRACE_SOURCES")
-        sources = load_sources(path)
+        sources = spider.loaded if spider.loaded is not None else load_sources(path)
         if spider.source_name not in sources:
             raise ValueError(f"no source {spider.source_name!r} in {path} (sources: "
                              f"{', '.join(sources) or 'none'})")
@@ -59,6 +78,7 @@ class ArticlesSpider(Spider):
         self.allowed_domains = source.domains()
         if source.settings and not crawler.settings.frozen:
             crawler.settings.setdict(source.settings, priority="spider")
+        at_least_min_delay(crawler.settings)
         # a shared run (crawler.extensions.sharedqueue) fetches each start page once
         self.shared = bool(crawler.settings.get("WIRETRACE_SHARED_RUN"))
         follow = source.follow

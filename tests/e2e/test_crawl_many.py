@@ -65,3 +65,48 @@ def test_many_sources_share_one_pool_and_writer(settings: Settings, tmp_path: Pa
     assert Engine.from_settings(settings).stats().articles == N
     assert peak.processes <= (os.cpu_count() or 1) + 3, peak.processes
     assert peak.summed <= 2 << 20, peak.summed  # KiB: 2 GiB
+
+
+def test_the_sources_file_is_read_once_for_every_source(settings: Settings,
+                                                         tmp_path: Path) -> None:
+    """`wiretrace crawl` of three sources opens the file once (it was read once to check it,
+    once to crawl, and once more by each source's spider: five times). The crawl process
+    counts its opens of the file with an audit hook (Python's own "open" event)."""
+    port = free_port()
+    b = SiteBuilder()
+    names = [f"r{i}.test" for i in range(3)]
+    for host in names:
+        b.page(host, "/a", "<html><body><p>a short page</p></body></html>")
+    b.write(tmp_path / "sites")
+    write_hosts(tmp_path / "hosts", names)
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(
+        "defaults: {allow_private_addresses: true, settings: {ROBOTSTXT_OBEY: false}}\n"
+        "sources:\n" + "".join(f"  - {{name: src{i}, start_urls: ['http://{h}:{port}/a'], "
+                               "follow: {max_depth: 0}}\n" for i, h in enumerate(names)))
+    env = {**os.environ, "REDIS_URL": settings.redis_url or "",
+           "WIRETRACE_NAMESPACE": settings.namespace,
+           "WIRETRACE_HOSTS_FILE": str(tmp_path / "hosts")}
+    server = start_server(tmp_path / "sites", port)
+    try:
+        proc = subprocess.run([sys.executable, "-c", COUNT_OPENS, str(sources), "crawl",
+                               "--json", "--sources", str(sources)],
+                              env=env, capture_output=True, text=True, timeout=300)
+    finally:
+        server.stop()
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert sorted(json.loads(line)["source"] for line in proc.stdout.splitlines()) == [
+        "src0", "src1", "src2"]
+    assert proc.stderr.splitlines()[-1] == "opened 1", proc.stderr[-3000:]
+
+
+# `wiretrace ARGS...` that counts the opens of the file given first, and says so last
+COUNT_OPENS = """
+import atexit, sys
+watched, opens = sys.argv.pop(1), []
+sys.addaudithook(lambda event, args: event == "open" and str(args[0]) == watched
+                 and opens.append(1))
+atexit.register(lambda: print(f"opened {len(opens)}", file=sys.stderr))
+from wiretrace.cli import main
+sys.exit(main(sys.argv[1:]))
+"""

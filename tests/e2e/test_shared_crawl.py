@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
 import warnings
 from collections import Counter
@@ -18,6 +17,7 @@ import pytest
 
 from wiretrace_testing.crawlsites import sitemap_xml
 from wiretrace_testing.localsites import SiteBuilder, free_port, start_server, write_hosts
+from wiretrace_testing.procs import CoreShare
 from wiretrace_testing.stories import story
 
 WIRETRACE = str(Path(sys.executable).with_name("wiretrace"))
@@ -26,7 +26,7 @@ ROUNDS = 2  # interleaved rounds of the soak comparison (one alone, two, three p
 # (2 cores shared by about 8 runnable threads). Measured at a load of 18 to 22: 0.17 (one
 # Redis: two and three processes faster than one) and 0.12 (the cluster: three slower)
 MIN_CORE_SHARE = 0.25
-DEPRECATIONS = ("returned a Deferred", "Passing a 'spider' argument")
+DEPRECATIONS = ("returned a Deferred", "Passing a 'spider' argument", "Spider.log()")
 NAV = "".join(f"<li><a href='/section/{i}'>Section {i}</a></li>" for i in range(8))
 
 
@@ -89,7 +89,8 @@ def crawl(root: Path, redis_url: str, ns: str, processes: int) -> Crawl:
     for p, (_, err) in zip(procs, outs, strict=True):
         assert p.returncode == 0, err[-3000:]
         # Scrapy's deprecations of what the shared queue did: a spider_closed handler that
-        # returned a Deferred, and scrapy-redis's scheduler passing spider= to the stats
+        # returned a Deferred, scrapy-redis's scheduler passing spider= to the stats and
+        # logging "Resuming crawl" through Spider.log()
         deprecated = [line for line in err.splitlines() if "DeprecationWarning" in line
                       and any(w in line for w in DEPRECATIONS)]
         assert not deprecated, deprecated
@@ -102,31 +103,6 @@ def _children_cpu() -> float:
     """CPU seconds of this process's children that ended (and theirs, once waited for)."""
     t = os.times()
     return t.children_user + t.children_system
-
-
-class CoreShare:
-    """The share of a core a runnable thread gets on this machine now: a thread that, every
-    0.5 s, runs 10 ms of its own CPU time and notes the wall time that took (1: a core to
-    spare; 2 cores under a load of 17 give about 0.1). Its own cost: 2 % of a core."""
-
-    def __init__(self) -> None:
-        self.cpu = self.wall = 0.0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while not self._stop.wait(0.5):
-            wall, cpu = time.perf_counter(), time.thread_time()
-            while time.thread_time() - cpu < 0.01:
-                pass
-            self.wall += time.perf_counter() - wall
-            self.cpu += time.thread_time() - cpu
-
-    def stop(self) -> float:
-        self._stop.set()
-        self._thread.join(5)
-        return self.cpu / self.wall if self.wall else 1.0
 
 
 def _runs(out: str) -> list[dict[str, int]]:

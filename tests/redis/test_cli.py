@@ -99,6 +99,27 @@ def test_embedded_server_keeps_data_between_runs(tmp_path: Path) -> None:
     assert (tmp_path / "data" / "appendonlydir").is_dir()
 
 
+def test_a_second_process_uses_the_embedded_server_another_holds(tmp_path: Path) -> None:
+    """What a newcomer does: `wiretrace serve` in one terminal, `wiretrace lookup` in another
+    (the lookup waited for the server's holder to exit, forever)."""
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    env["WIRETRACE_DATA_DIR"] = str(tmp_path / "data")
+    hold = ("import sys; from dedup.config import Settings; from dedup.redisconn import "
+            "server_url; print(server_url(Settings()), flush=True); sys.stdin.read()")
+    holder = subprocess.Popen([sys.executable, "-c", hold], env=env, stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().startswith("unix://")
+        line = json.dumps({"url": "https://held.example/a", "text": story(7)})
+        assert run(["ingest", "--jsonl", "-"], env, line).returncode == 0
+        res = run(["lookup", "--json", "https://held.example/a"], env)
+        assert json.loads(res.stdout)["indexed"] is True
+        assert (tmp_path / "data" / "redis.sock").exists()  # still the holder's
+    finally:
+        holder.communicate("", timeout=60)
+    assert not (tmp_path / "data" / "redis.sock").exists()  # the last user shut it down
+
+
 def test_redis_down_gives_a_clear_error_fast(env: dict[str, str]) -> None:
     env = dict(env, REDIS_URL="redis://127.0.0.1:1/0")
     res = run(["lookup", "https://x.example/"], env)

@@ -27,7 +27,7 @@ def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
     logging.root.handlers.clear()  # Scrapy installs its own log handler (LOG_LEVEL)
     level = "DEBUG" if args.verbose else settings.log_level
     try:  # a sources file that cannot work is refused before anything starts
-        check_sources(args.sources, args.names)
+        sources = check_sources(args.sources, args.names)
     except SourcesError as exc:
         print(f"wiretrace: error: {exc}", file=sys.stderr)
         return 2
@@ -39,7 +39,7 @@ def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
                 raise ValueError("--shared-queue: a run name of letters, digits, '.', '_' "
                                  "and '-' (at most 64)")
             overrides["WIRETRACE_SHARED_RUN"] = args.shared_queue
-        summaries = crawl(args.sources, args.names or None, overrides)
+        summaries = crawl(args.sources, args.names or None, overrides, loaded=sources)
     except (SourcesError, ValueError) as exc:
         print(f"wiretrace: error: {exc}", file=sys.stderr)
         return 2
