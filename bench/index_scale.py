@@ -20,6 +20,7 @@ Results: bench/out/<out>.json and .md; --report-from writes the report of severa
 
 import argparse
 import collections
+import gc
 import itertools
 import json
 import os
@@ -33,7 +34,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import redis
 
@@ -90,6 +91,33 @@ class Counter:
         rc.AbstractConnection.send_packed_command = counted  # type: ignore[method-assign]
 
 
+class GcClock:
+    """CPU seconds the cyclic garbage collector ran in this process and its runs, by
+    generation (cumulative), and the objects it tracks."""
+
+    seconds: ClassVar[list[float]] = [0.0, 0.0, 0.0]
+    runs: ClassVar[list[int]] = [0, 0, 0]
+    _began = 0.0
+
+    @classmethod
+    def install(cls) -> None:
+        gc.callbacks.append(cls._callback)
+
+    @classmethod
+    def _callback(cls, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            cls._began = time.process_time()
+            return
+        g = info["generation"]
+        cls.seconds[g] += time.process_time() - cls._began
+        cls.runs[g] += 1
+
+    @classmethod
+    def snapshot(cls) -> dict[str, object]:
+        return {"seconds": list(cls.seconds), "runs": list(cls.runs),
+                "tracked": len(gc.get_objects())}
+
+
 def families(client: redis.Redis, prefix: str) -> dict[str, int]:
     """MEMORY USAGE summed by key family (the part after the prefix, up to ':')."""
     out: dict[str, int] = collections.Counter()
@@ -113,6 +141,7 @@ def _ds_family(key: bytes) -> str:
 def child(system: str, url: str, corpus: Path, n: int, chunk: int, queries: Path,
           snapshots: set[int]) -> None:
     Counter.install()
+    GcClock.install()
     client = redis.Redis.from_url(url)
     empty = int(client.info("memory")["used_memory"])
     lines = corpus.open(encoding="utf-8")
@@ -287,10 +316,18 @@ def _chunk(client: redis.Redis, n: int, start: tuple[int, float, float, float], 
            ) -> dict[str, Any]:
     seconds, cpu = time.perf_counter() - start[3], _cpu() - start[2]
     server_cpu = _server_cpu(client) - start[1]
+    stats = client.info("commandstats")
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(
+        resource.RUSAGE_CHILDREN)
     return {"articles": n, "seconds": seconds, "cpu_client": cpu, "cpu_server": server_cpu,
             "load": os.getloadavg()[0], "round_trips": Counter.sends - start[0],
             "batches": -(-n // batch), "used_memory": int(client.info("memory")["used_memory"]),
-            "commands": {k: v["calls"] for k, v in client.info("commandstats").items()}}
+            "commands": {k: v["calls"] for k, v in stats.items()},
+            # cumulative, like "commands": the server's microseconds in each command
+            "command_usec": {k: v["usec"] for k, v in stats.items()},
+            # cumulative too: this process (user, system), its ended children, its GC
+            "cpu_self": [me.ru_utime, me.ru_stime],
+            "cpu_children": kids.ru_utime + kids.ru_stime, "gc": GcClock.snapshot()}
 
 
 # -- the parent: server, corpus, interleaved runs, report -------------------------------------
