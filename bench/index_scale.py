@@ -4,7 +4,7 @@ redis-server of its own, interleaved, median of the repetitions.
 
     python -m bench.index_scale [--sizes 10000,20000,100000] [--reps 3] [--chunk 25000]
                                 [--ds-max 100000] [--corpus PATH] [--snapshots 100000]
-                                [--out index_scale]
+                                [--huge-pages] [--out index_scale]
     python -m bench.index_scale --report-from bench/out/a.json,bench/out/b.json
 
 The corpus (wiretrace_testing.newslike): distinct news-like articles generated from the real
@@ -365,6 +365,8 @@ def main() -> None:
     ap.add_argument("--snapshots", default="",
                     help="sizes inside a run at which to record the key families too")
     ap.add_argument("--out", default="index_scale", help="bench/out/<out>.json and .md")
+    ap.add_argument("--huge-pages", action="store_true",
+                    help="the server's heap in transparent huge pages (jemalloc thp:always)")
     ap.add_argument("--report-from", help="JSON files of runs (comma-separated): their report")
     ap.add_argument("--child")
     ap.add_argument("--url")
@@ -389,10 +391,9 @@ def main() -> None:
     reps += [reps[-1]] * (len(sizes) - len(reps))
     work = Path(tempfile.mkdtemp(prefix="wt-scale-"))
     port = _free_port()
-    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
-                               "--save", "", "--appendonly", "no", "--dir", str(work)],
-                              stdout=subprocess.DEVNULL)
-    print(f"redis-server pid {server.pid} port {port}", flush=True)
+    server = start_server(port, work, a.huge_pages)
+    print(f"redis-server pid {server.pid} port {port}"
+          f"{' (transparent huge pages)' if a.huge_pages else ''}", flush=True)
     try:
         url = f"redis://127.0.0.1:{port}/0"
         _wait(url)
@@ -413,7 +414,8 @@ def main() -> None:
         def save() -> None:  # kept as it goes: a late failure loses nothing
             OUT.mkdir(exist_ok=True)
             (OUT / f"{a.out}.json").write_text(json.dumps(
-                {"realism": real, "runs": runs, "cpus": os.cpu_count()}, indent=1))
+                {"realism": real, "runs": runs, "cpus": os.cpu_count(),
+                 "huge_pages": a.huge_pages}, indent=1))
 
         for n, r in zip(sizes, reps, strict=True):
             for rep in range(r):
@@ -425,6 +427,7 @@ def main() -> None:
                     res = run_child(system, url, corpus, n, min(a.chunk, n), queries,
                                     a.snapshots)
                     res["rep"] = rep
+                    res["huge_pages"] = a.huge_pages
                     runs.append(res)
                     save()
                     print(f"{system} n={n} rep={rep}: {res['process_seconds']:.0f} s",
@@ -437,6 +440,20 @@ def main() -> None:
         server.terminate()
         server.wait(30)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def start_server(port: int, work: Path, huge_pages: bool) -> subprocess.Popen[bytes]:
+    """The benchmark's redis-server, nothing persisted. ``huge_pages``: its heap in
+    transparent huge pages (jemalloc ``thp:always``; Redis turns them off for itself unless
+    ``disable-thp no``): at a few GB of index, most of a command's memory accesses miss the
+    TLB's 4 KB pages (README, "The index at scale")."""
+    cmd = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+           "--appendonly", "no", "--dir", str(work)]
+    env = dict(os.environ)
+    if huge_pages:
+        cmd += ["--disable-thp", "no"]
+        env["MALLOC_CONF"] = "thp:always"
+    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, env=env)
 
 
 def make_corpus(path: Path, n: int, seed: int = 1) -> bool:

@@ -133,6 +133,8 @@ def report(real: dict[str, float], runs: list[dict[str, Any]]) -> str:
               f"(leave-one-out), generated {real['generated_mean_at_real_size']:.3f} "
               f"(measured at 2,000: {real['generated_mean_at_2000']:.2f}, scaled); "
               f"ratio {ratio:.2f} (target within 2x).", ""]
+    if any(r.get("huge_pages") for r in runs):
+        lines += ["redis-server's heap in transparent huge pages (`--huge-pages`).", ""]
     lines += ["| articles | reps | ingest/s wt | ingest/s ds | ratio | checks/s wt | "
               "checks/s ds | ratio | B/article wt | index+sig wt | ds | index+sig : ds |",
               "|---|---|---|---|---|---|---|---|---|---|---|---|"]
