@@ -92,8 +92,9 @@ class Counter:
 
 
 class GcClock:
-    """CPU seconds the cyclic garbage collector ran in this process and its runs, by
-    generation (cumulative), and the objects it tracks."""
+    """CPU seconds of this process while its cyclic garbage collector ran (an upper bound:
+    threads outside the GIL count too) and its runs, by generation (cumulative), and the
+    objects it tracks."""
 
     seconds: ClassVar[list[float]] = [0.0, 0.0, 0.0]
     runs: ClassVar[list[int]] = [0, 0, 0]
