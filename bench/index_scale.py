@@ -4,7 +4,7 @@ redis-server of its own, interleaved, median of the repetitions.
 
     python -m bench.index_scale [--sizes 10000,20000,100000] [--reps 3] [--chunk 25000]
                                 [--ds-max 100000] [--corpus PATH] [--snapshots 100000]
-                                [--out index_scale]
+                                [--huge-pages] [--out index_scale]
     python -m bench.index_scale --report-from bench/out/a.json,bench/out/b.json
 
 The corpus (wiretrace_testing.newslike): distinct news-like articles generated from the real
@@ -20,6 +20,7 @@ Results: bench/out/<out>.json and .md; --report-from writes the report of severa
 
 import argparse
 import collections
+import gc
 import itertools
 import json
 import os
@@ -33,7 +34,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import redis
 
@@ -90,6 +91,34 @@ class Counter:
         rc.AbstractConnection.send_packed_command = counted  # type: ignore[method-assign]
 
 
+class GcClock:
+    """CPU seconds of this process while its cyclic garbage collector ran (an upper bound:
+    threads outside the GIL count too) and its runs, by generation (cumulative), and the
+    objects it tracks."""
+
+    seconds: ClassVar[list[float]] = [0.0, 0.0, 0.0]
+    runs: ClassVar[list[int]] = [0, 0, 0]
+    _began = 0.0
+
+    @classmethod
+    def install(cls) -> None:
+        gc.callbacks.append(cls._callback)
+
+    @classmethod
+    def _callback(cls, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            cls._began = time.process_time()
+            return
+        g = info["generation"]
+        cls.seconds[g] += time.process_time() - cls._began
+        cls.runs[g] += 1
+
+    @classmethod
+    def snapshot(cls) -> dict[str, object]:
+        return {"seconds": list(cls.seconds), "runs": list(cls.runs),
+                "tracked": len(gc.get_objects())}
+
+
 def families(client: redis.Redis, prefix: str) -> dict[str, int]:
     """MEMORY USAGE summed by key family (the part after the prefix, up to ':')."""
     out: dict[str, int] = collections.Counter()
@@ -113,6 +142,7 @@ def _ds_family(key: bytes) -> str:
 def child(system: str, url: str, corpus: Path, n: int, chunk: int, queries: Path,
           snapshots: set[int]) -> None:
     Counter.install()
+    GcClock.install()
     client = redis.Redis.from_url(url)
     empty = int(client.info("memory")["used_memory"])
     lines = corpus.open(encoding="utf-8")
@@ -287,10 +317,18 @@ def _chunk(client: redis.Redis, n: int, start: tuple[int, float, float, float], 
            ) -> dict[str, Any]:
     seconds, cpu = time.perf_counter() - start[3], _cpu() - start[2]
     server_cpu = _server_cpu(client) - start[1]
+    stats = client.info("commandstats")
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(
+        resource.RUSAGE_CHILDREN)
     return {"articles": n, "seconds": seconds, "cpu_client": cpu, "cpu_server": server_cpu,
             "load": os.getloadavg()[0], "round_trips": Counter.sends - start[0],
             "batches": -(-n // batch), "used_memory": int(client.info("memory")["used_memory"]),
-            "commands": {k: v["calls"] for k, v in client.info("commandstats").items()}}
+            "commands": {k: v["calls"] for k, v in stats.items()},
+            # cumulative, like "commands": the server's microseconds in each command
+            "command_usec": {k: v["usec"] for k, v in stats.items()},
+            # cumulative too: this process (user, system), its ended children, its GC
+            "cpu_self": [me.ru_utime, me.ru_stime],
+            "cpu_children": kids.ru_utime + kids.ru_stime, "gc": GcClock.snapshot()}
 
 
 # -- the parent: server, corpus, interleaved runs, report -------------------------------------
@@ -328,6 +366,8 @@ def main() -> None:
     ap.add_argument("--snapshots", default="",
                     help="sizes inside a run at which to record the key families too")
     ap.add_argument("--out", default="index_scale", help="bench/out/<out>.json and .md")
+    ap.add_argument("--huge-pages", action="store_true",
+                    help="the server's heap in transparent huge pages (jemalloc thp:always)")
     ap.add_argument("--report-from", help="JSON files of runs (comma-separated): their report")
     ap.add_argument("--child")
     ap.add_argument("--url")
@@ -352,10 +392,9 @@ def main() -> None:
     reps += [reps[-1]] * (len(sizes) - len(reps))
     work = Path(tempfile.mkdtemp(prefix="wt-scale-"))
     port = _free_port()
-    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
-                               "--save", "", "--appendonly", "no", "--dir", str(work)],
-                              stdout=subprocess.DEVNULL)
-    print(f"redis-server pid {server.pid} port {port}", flush=True)
+    server = start_server(port, work, a.huge_pages)
+    print(f"redis-server pid {server.pid} port {port}"
+          f"{' (transparent huge pages)' if a.huge_pages else ''}", flush=True)
     try:
         url = f"redis://127.0.0.1:{port}/0"
         _wait(url)
@@ -376,7 +415,8 @@ def main() -> None:
         def save() -> None:  # kept as it goes: a late failure loses nothing
             OUT.mkdir(exist_ok=True)
             (OUT / f"{a.out}.json").write_text(json.dumps(
-                {"realism": real, "runs": runs, "cpus": os.cpu_count()}, indent=1))
+                {"realism": real, "runs": runs, "cpus": os.cpu_count(),
+                 "huge_pages": a.huge_pages}, indent=1))
 
         for n, r in zip(sizes, reps, strict=True):
             for rep in range(r):
@@ -388,6 +428,7 @@ def main() -> None:
                     res = run_child(system, url, corpus, n, min(a.chunk, n), queries,
                                     a.snapshots)
                     res["rep"] = rep
+                    res["huge_pages"] = a.huge_pages
                     runs.append(res)
                     save()
                     print(f"{system} n={n} rep={rep}: {res['process_seconds']:.0f} s",
@@ -400,6 +441,20 @@ def main() -> None:
         server.terminate()
         server.wait(30)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def start_server(port: int, work: Path, huge_pages: bool) -> subprocess.Popen[bytes]:
+    """The benchmark's redis-server, nothing persisted. ``huge_pages``: its heap in
+    transparent huge pages (jemalloc ``thp:always``; Redis turns them off for itself unless
+    ``disable-thp no``): at a few GB of index, most of a command's memory accesses miss the
+    TLB's 4 KB pages (README, "The index at scale")."""
+    cmd = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+           "--appendonly", "no", "--dir", str(work)]
+    env = dict(os.environ)
+    if huge_pages:
+        cmd += ["--disable-thp", "no"]
+        env["MALLOC_CONF"] = "thp:always"
+    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, env=env)
 
 
 def make_corpus(path: Path, n: int, seed: int = 1) -> bool:

@@ -133,6 +133,8 @@ def report(real: dict[str, float], runs: list[dict[str, Any]]) -> str:
               f"(leave-one-out), generated {real['generated_mean_at_real_size']:.3f} "
               f"(measured at 2,000: {real['generated_mean_at_2000']:.2f}, scaled); "
               f"ratio {ratio:.2f} (target within 2x).", ""]
+    if any(r.get("huge_pages") for r in runs):
+        lines += ["redis-server's heap in transparent huge pages (`--huge-pages`).", ""]
     lines += ["| articles | reps | ingest/s wt | ingest/s ds | ratio | checks/s wt | "
               "checks/s ds | ratio | B/article wt | index+sig wt | ds | index+sig : ds |",
               "|---|---|---|---|---|---|---|---|---|---|---|---|"]
@@ -197,6 +199,8 @@ def report(real: dict[str, float], runs: list[dict[str, Any]]) -> str:
         lines += ["", *_tail(wt)]
     if wt and "compared" in wt[0]["chunks"][0]:
         lines += ["", *_counts(wt[0])]
+    if wt and "command_usec" in wt[0]["chunks"][0]:
+        lines += ["", *_costs(wt[0])]
     values = [b for _, b in flat]
     lines += ["", f"Bytes per article, wiretrace, max/min over "
               f"{', '.join(n for n, _ in flat)}: {max(values) / min(values):.3f}"]
@@ -245,4 +249,41 @@ def _counts(run: dict[str, Any]) -> list[str]:
         n = c["articles"]
         out.append(f"| {so_far:,} | {c['compared'] / n:.2f} | {d['get'] / n:.2f} | "
                    f"{d['hget'] / n:.2f} | {(d['get'] + d['hget']) / n:.2f} |")
+    return out
+
+
+COSTED = ("evalsha", "hget", "get", "getbit", "hset", "setbit")
+
+
+def _costs(run: dict[str, Any]) -> list[str]:
+    """Per chunk of one run: the server's microseconds a call of its busiest commands (the
+    script calls include the commands they run, which count again on their own line), and
+    the ingest process's CPU per article: its own user and system time, its preparation
+    workers', and the part of its own spent in the cyclic garbage collector."""
+    ch = run["chunks"]
+    out = [f"Cost per operation, chunk by chunk (the run of {run['n']:,}): server us a call, "
+           "client CPU ms an article (ingest process user / system, preparation workers, "
+           "cyclic GC within the process's; objects the GC tracks at the chunk's end):", "",
+           "| articles so far | " + " | ".join(f"us {c}" for c in COSTED)
+           + " | client user | sys | workers | GC | GC objects |",
+           "|---|" + "---|" * (len(COSTED) + 5)]
+    cum = [c.get("commands", run["commands"]) for c in ch]  # the last one's moved to the run
+    so_far = 0
+    for j, c in enumerate(ch):
+        so_far += c["articles"]
+        prev = ch[j - 1] if j else None
+        cells = []
+        for name in COSTED:
+            k = f"cmdstat_{name}"
+            calls = cum[j].get(k, 0) - (cum[j - 1].get(k, 0) if j else 0)
+            usec = c["command_usec"].get(k, 0) - (prev["command_usec"].get(k, 0) if prev
+                                                   else 0)
+            cells.append(f"{usec / calls:.2f}" if calls else "-")
+        n = c["articles"] / 1000  # ms an article from seconds a chunk
+        user, sys_ = (c["cpu_self"][i] - (prev["cpu_self"][i] if prev else 0) for i in (0, 1))
+        kids = c["cpu_children"] - (prev["cpu_children"] if prev else 0)
+        gc = sum(c["gc"]["seconds"]) - (sum(prev["gc"]["seconds"]) if prev else 0)
+        out.append(f"| {so_far:,} | " + " | ".join(cells) + f" | {user / n:.2f} | "
+                   f"{sys_ / n:.2f} | {kids / n:.2f} | {gc / n:.3f} | "
+                   f"{c['gc']['tracked']:,} |")
     return out
