@@ -123,7 +123,7 @@ class Store:
         counters = None
         if self.keys.sharded:
             kept, sigs = self._related(articles, ranked, min_equal)
-            records, clusters = self._records([a[0] for a in articles] + list(sigs), sigs)
+            records, clusters = self._records([a[0] for a in articles] + list(sigs))
         else:  # one slot: the comparison reads on (dedup/onenode.py)
             self.compared += sum(map(len, ranked))
             ids, call = follow_call(self.keys, articles, ranked, min_equal, sites)
@@ -170,7 +170,7 @@ class Store:
         parts, calls = candidate_calls(self.keys, ids, articles, ranked, min_equal)
         return merge_candidates(ranked, parts, self._calls(self._candidates, calls))
 
-    def _records(self, wanted: list[str], sigs: dict[str, bytes]
+    def _records(self, wanted: list[str]
                  ) -> tuple[dict[str, RawRecord], dict[str, dict[str, bytes]]]:
         """The records of ``wanted`` (those with a signature) and of their clusters' members,
         and those clusters' fields: two round trips, a third for members not yet read."""
