@@ -24,52 +24,23 @@ local out = {}
 
 -- what 'preview' changes stays in `ov` (fields: value or false when deleted; bits set; whether
 -- the bitmap was cleared); 'learn' writes through
--- An article's fields and bits are read in two commands when it comes (HMGET, BITFIELD_RO),
--- not one command a line (a third of the server's time of an ingest went to those calls);
--- what it writes is kept with them (`fields`, and `now` for bits: two lines may share one),
--- so each line reads what a command of its own would have.
-local function read_many(command, key, args, per)
-  local out = {}
-  for p = 1, #args, 240 * per do
-    local part = redis.call(command, key, unpack(args, p, math.min(p + 240 * per - 1, #args)))
-    for j = 1, #part do out[#out + 1] = part[j] end
-  end
-  return out
-end
-
 local function store(key, seen_key, ov)
   local s = {}
-  local fields, bits, now = {}, {}, {}
-  function s.read(names, offsets)
-    fields, bits, now = {}, {}, {}
-    if #names == 0 then return end
-    local got = read_many('HMGET', key, names, 1)
-    for j = 1, #names do fields[names[j]] = got[j] end
-    local ops = {}
-    for j = 1, #offsets do
-      ops[#ops + 1] = 'GET'; ops[#ops + 1] = 'u1'; ops[#ops + 1] = offsets[j]
-    end
-    got = read_many('BITFIELD_RO', seen_key, ops, 3)
-    for j = 1, #offsets do bits[offsets[j]] = got[j] end
-  end
   function s.hget(f)
     if ov and ov.fields[f] ~= nil then return ov.fields[f] end
-    return fields[f]
+    return redis.call('HGET', key, f)
   end
   function s.hset(f, v)
-    fields[f] = v
     if ov then ov.fields[f] = v else redis.call('HSET', key, f, v) end
   end
   function s.getbit(bit)
-    if now[bit] then return 1 end
     if ov then
       if ov.bits[bit] then return 1 end
       if ov.cleared then return 0 end
     end
-    return bits[bit]
+    return redis.call('GETBIT', seen_key, bit)
   end
   function s.setbit(bit)
-    now[bit] = true
     if ov then ov.bits[bit] = true else redis.call('SETBIT', seen_key, bit, 1) end
   end
   function s.prune()
@@ -124,23 +95,14 @@ for s = 1, n do
       i = i + 2
       if mode ~= 'read' then
         local t1, t2 = string.byte(tag, 1, 2)
-        local names, offsets, lows, firsts = {}, {}, {}, {}
         for p = 1, #lines - 7, 8 do
           local f = string.sub(lines, p, p + 7)
           local b1, b2, b3, b4 = string.byte(f, 1, 4)
-          names[#names + 1] = f
-          lows[#names] = (b1 % 128) * 256 + b2
-          firsts[#names] = 32768 + (bit.bxor(b3, t1) % 128) * 256 + bit.bxor(b4, t2)
-          offsets[#offsets + 1] = lows[#names]
-          offsets[#offsets + 1] = firsts[#names]
-        end
-        st.read(names, offsets)
-        for j = 1, #names do
-          local f, low, first = names[j], lows[j], firsts[j]
+          local first = 32768 + (bit.bxor(b3, t1) % 128) * 256 + bit.bxor(b4, t2)
           local v = st.hget(f)
           if not v then
-            if st.getbit(low) == 0 then
-              st.setbit(low)
+            if st.getbit((b1 % 128) * 256 + b2) == 0 then
+              st.setbit((b1 % 128) * 256 + b2)
               st.setbit(first)
             elseif size < cap and st.getbit(first) == 0 then
               v = tag
