@@ -31,7 +31,7 @@ def follow_call(keys: Keys, articles: list[tuple[str, bytes, bytes]], ranked: li
     """The candidates' ids (in the order of their positions in KEYS) and the candidates.lua
     call that compares them and reads on; with ``sites`` (else no counters), the counters of
     these sites and of every record's; with ``originals``, the stored texts of the clusters'
-    originals."""
+    originals (of an article alone, its own)."""
     ids = list(dict.fromkeys(c for cands in ranked for c in cands))
     _, [(sig_keys, args)] = candidate_calls(keys, ids, articles, ranked, min_equal)
     wanted = list(dict.fromkeys(a[0] for a in articles))

@@ -50,7 +50,8 @@ class RawState:
     buckets: int = codec.INITIAL_BUCKETS  # the band hash count the band entries were read at
     articles: int = 0  # the articles counter when this was read
     sites: Counters | None = None  # site counters read with the records (one Redis, asked)
-    # stored texts (zlib) of the clusters' originals, read with them (one Redis, a check)
+    # stored texts (zlib) of the clusters' originals (an article alone: its own), read with
+    # them (one Redis, a check)
     texts: dict[str, bytes] = field(default_factory=dict)
 
 

@@ -23,9 +23,9 @@
 --   records, clusters, counters}: records, per record with a signature, (id, signature,
 --   url, meta, cluster id) in the order read; clusters, per cluster, (id, its HGETALL);
 --   counters (unless the site prefix is ''), per site of a record or given, (site, its
---   SITE_COUNTERS); texts (when asked), per cluster with an original read, (id, its stored
---   text): what a check's passages rule compares the query with (dedup/shapes.py), most
---   often, so that it needs no round trip of its own.
+--   SITE_COUNTERS); texts (when asked), per cluster read, (id, stored text) of its original,
+--   or of its one article when it has no cluster hash: what a check's passages rule compares
+--   the query with (dedup/shapes.py), most often, so that it needs no round trip of its own.
 local min_equal, n = tonumber(ARGV[1]), tonumber(ARGV[2])
 local i = 3
 local kept, sigs, parsed = {}, {}, {}
@@ -141,14 +141,15 @@ if prefix.site ~= '' then
 end
 local texts = {}
 if originals then
+  local function text(id)
+    local keys = named[id] or {prefix.sig .. id, prefix.record .. id}
+    texts[#texts + 1] = {id, redis.call('HGET', keys[2], FIELD.TEXT) or ''}
+  end
   for _, c in ipairs(clusters) do
-    local flat = c[2]
+    local cid, flat = c[1], c[2]
+    if #flat == 0 and found[cid] then text(cid) end  -- an article alone: its own original
     for j = 1, #flat, 2 do
-      local id = flat[j + 1]
-      if flat[j] == CLUSTER.ORIGINAL and found[id] then
-        local keys = named[id] or {prefix.sig .. id, prefix.record .. id}
-        texts[#texts + 1] = {id, redis.call('HGET', keys[2], FIELD.TEXT) or ''}
-      end
+      if flat[j] == CLUSTER.ORIGINAL and found[flat[j + 1]] then text(flat[j + 1]) end
     end
   end
 end

@@ -408,6 +408,35 @@ def test_round_trips_per_check(engine: Engine, monkeypatch: pytest.MonkeyPatch) 
         assert len(sends) <= 14, sends  # 12 when written
 
 
+def test_check_against_an_article_alone_reads_its_text_in_the_same_call(
+        engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A light edit of an article no other joined yet: the passages rule compares it with
+    that article's stored text, which on one Redis comes with the article's record (two
+    round trips, not three)."""
+    text = story(22, paragraphs=6)
+    engine.ingest([art(ORIG, text, published="2024-01-01T00:00:00Z")])
+    probe = art("https://new.example/edit", light_edit(text, 2))
+    first = engine.check(probe)  # the parameters and the site's templates are read once
+    assert first.role == "copy" and first.original and first.original["url"] == ORIG
+    sends: list[object] = []
+    orig = rc.AbstractConnection.send_packed_command
+
+    def counted(conn: rc.AbstractConnection, *a: object, **kw: object) -> None:
+        sends.append(a[0])
+        orig(conn, *a, **kw)  # type: ignore[arg-type]
+    monkeypatch.setattr(rc.AbstractConnection, "send_packed_command", counted)
+    given: list[dict[str, str]] = []
+
+    def texts(*a: Any, **kw: Any) -> dict[str, str]:
+        given.append(read_texts(*a, **kw))
+        return given[-1]
+    monkeypatch.setattr(lookup, "read_texts", texts)
+    assert _timeless(engine.check(probe)) == _timeless(first)
+    assert [list(t) for t in given] == [[article_id(normalize_url(ORIG))]], given
+    if not engine.keys.sharded:
+        assert len(sends) == 2, sends
+
+
 def test_index_written_with_other_parameters_is_refused(settings: Settings,
                                                         engine: Engine) -> None:
     engine.ingest([art(ORIG, story(15))])
