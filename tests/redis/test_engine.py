@@ -367,6 +367,25 @@ def test_round_trips_per_batch_and_per_lookup(engine: Engine,
     assert len(calls) == 2, calls  # records, clusters (no other member to read)
 
 
+def _watch_check(monkeypatch: pytest.MonkeyPatch
+                 ) -> tuple[list[object], list[dict[str, str]]]:
+    """From now on: what redis-py sends, and the texts the passages rule is given."""
+    sends: list[object] = []
+    orig = rc.AbstractConnection.send_packed_command
+
+    def counted(conn: rc.AbstractConnection, *a: object, **kw: object) -> None:
+        sends.append(a[0])
+        orig(conn, *a, **kw)  # type: ignore[arg-type]
+    monkeypatch.setattr(rc.AbstractConnection, "send_packed_command", counted)
+    given: list[dict[str, str]] = []
+
+    def texts(*a: Any, **kw: Any) -> dict[str, str]:
+        given.append(read_texts(*a, **kw))
+        return given[-1]
+    monkeypatch.setattr(lookup, "read_texts", texts)
+    return sends, given
+
+
 def test_round_trips_per_check(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     """A check of a copy of a story with a cluster of three, whose decision asks for the
     republisher prior: on one Redis the band entries, then one script call that compares the
@@ -381,19 +400,7 @@ def test_round_trips_per_check(engine: Engine, monkeypatch: pytest.MonkeyPatch) 
     probe = art("https://new.example/copy", light_edit(text, 2))
     first = engine.check(probe)  # the parameters and the site's templates are read once
     assert first.role == "copy" and first.original and first.original["url"] == ORIG
-    sends: list[object] = []
-    orig = rc.AbstractConnection.send_packed_command
-
-    def counted(conn: rc.AbstractConnection, *a: object, **kw: object) -> None:
-        sends.append(a[0])
-        orig(conn, *a, **kw)  # type: ignore[arg-type]
-    monkeypatch.setattr(rc.AbstractConnection, "send_packed_command", counted)
-    given: list[dict[str, str]] = []  # the texts the shapes were given
-
-    def texts(*a: Any, **kw: Any) -> dict[str, str]:
-        given.append(read_texts(*a, **kw))
-        return given[-1]
-    monkeypatch.setattr(lookup, "read_texts", texts)
+    sends, given = _watch_check(monkeypatch)
     again = engine.check(probe)
     assert _timeless(again) == _timeless(first)
     if not engine.keys.sharded:  # a light edit: its shape is measured on the original's text
@@ -418,19 +425,7 @@ def test_check_against_an_article_alone_reads_its_text_in_the_same_call(
     probe = art("https://new.example/edit", light_edit(text, 2))
     first = engine.check(probe)  # the parameters and the site's templates are read once
     assert first.role == "copy" and first.original and first.original["url"] == ORIG
-    sends: list[object] = []
-    orig = rc.AbstractConnection.send_packed_command
-
-    def counted(conn: rc.AbstractConnection, *a: object, **kw: object) -> None:
-        sends.append(a[0])
-        orig(conn, *a, **kw)  # type: ignore[arg-type]
-    monkeypatch.setattr(rc.AbstractConnection, "send_packed_command", counted)
-    given: list[dict[str, str]] = []
-
-    def texts(*a: Any, **kw: Any) -> dict[str, str]:
-        given.append(read_texts(*a, **kw))
-        return given[-1]
-    monkeypatch.setattr(lookup, "read_texts", texts)
+    sends, given = _watch_check(monkeypatch)
     assert _timeless(engine.check(probe)) == _timeless(first)
     assert [list(t) for t in given] == [[article_id(normalize_url(ORIG))]], given
     if not engine.keys.sharded:
