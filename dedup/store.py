@@ -50,9 +50,7 @@ class RawState:
     buckets: int = codec.INITIAL_BUCKETS  # the band hash count the band entries were read at
     articles: int = 0  # the articles counter when this was read
     sites: Counters | None = None  # site counters read with the records (one Redis, asked)
-    # stored texts (zlib) of the clusters' originals (an article alone: its own), read with
-    # them (one Redis, a check)
-    texts: dict[str, bytes] = field(default_factory=dict)
+    texts: dict[str, bytes] = field(default_factory=dict)  # originals' stored texts: checks
 
 
 __all__ = ["Guard", "LeaseHeldError", "Op", "RawRecord", "RawState", "Store", "band_digest"]
@@ -113,8 +111,8 @@ class Store:
         of all of them and of their clusters' members. On one Redis, two round trips; with
         ``sites``, also the counters of those sites and of every record's
         (``RawState.sites``). Not ``guarded`` (a read for no write): no band digests (b""),
-        and on one Redis the stored texts of the clusters' originals (``RawState.texts``),
-        which a check's passages rule most often compares the query with."""
+        and on one Redis the stored texts (zlib) of the clusters' originals, or of an article
+        alone (``RawState.texts``): what a check's passages rule most often compares with."""
         epoch, indexed, values = self._band_values([a[2] for a in articles])
         digests: list[bytes] = []
         ranked: list[list[str]] = []
