@@ -79,6 +79,7 @@ def lua_prelude() -> str:
         return f"local {name} = {{{items}}}\n"
 
     return (table("OP", OpName) + table("GUARD", GuardName) + table("FIELD", ArticleField)
+            + table("CLUSTER", ClusterField)
             + f"local BAND_FIELD, ID_BYTES = {BAND_FIELD}, {ID_BYTES}\n"
             + f"local BAND_IDS, FULL = {BAND_IDS}, string.rep('\\255', {ID_BYTES})\n"
             + f"local INITIAL_BUCKETS, BUCKETS = {INITIAL_BUCKETS}, '{BUCKETS}'\n"

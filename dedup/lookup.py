@@ -103,7 +103,7 @@ class Lookup:
         plans = [Plan(read_alone(raw, k, a.id), self.keys, self.settings)
                  for k, (_, a) in enumerate(arts)]
         for p in plans:
-            p.shapes.read_texts = partial(read_texts, self.store)
+            p.shapes.read_texts = partial(read_texts, self.store, known=raw.texts)
         if prior is not None:  # one read for every plan's sites, when the first asks
             batch = _Priors(prior, sites.union(
                 *({m.meta.site for m in p.members.values()} for p in plans)))

@@ -26,17 +26,20 @@ def id_prefixes(keys: Keys) -> tuple[str, str, str, str]:
 
 
 def follow_call(keys: Keys, articles: list[tuple[str, bytes, bytes]], ranked: list[list[str]],
-                min_equal: int, sites: set[str] | None) -> tuple[list[str], Call]:
+                min_equal: int, sites: set[str] | None, originals: bool = False
+                ) -> tuple[list[str], Call]:
     """The candidates' ids (in the order of their positions in KEYS) and the candidates.lua
     call that compares them and reads on; with ``sites`` (else no counters), the counters of
-    these sites and of every record's."""
+    these sites and of every record's; with ``originals``, the stored texts of the clusters'
+    originals (of an article alone, its own)."""
     ids = list(dict.fromkeys(c for cands in ranked for c in cands))
     _, [(sig_keys, args)] = candidate_calls(keys, ids, articles, ranked, min_equal)
     wanted = list(dict.fromkeys(a[0] for a in articles))
     named = sorted(sites or ())
     sig, record, cluster, site = id_prefixes(keys)
     args += [len(ids), len(wanted), len(named), sig, record, cluster,
-             site if sites is not None else "", *ids, *wanted, *named]
+             site if sites is not None else "", "1" if originals else "", *ids, *wanted,
+             *named]
     call_keys = [*sig_keys, *map(keys.article, ids)]
     for aid in wanted:
         call_keys += [keys.sig(aid), keys.article(aid)]
@@ -46,14 +49,15 @@ def follow_call(keys: Keys, articles: list[tuple[str, bytes, bytes]], ranked: li
 
 def read_follow(ranked: list[list[str]], ids: list[str], res: list[Any]
                 ) -> tuple[list[list[str]], Records, dict[str, dict[str, bytes]],
-                           Counters]:
+                           Counters, dict[str, bytes]]:
     """What the call of :func:`follow_call` answered: per article its candidates kept (in
-    ranked order), the records read, the clusters (fields decoded) and the counters read
-    (none when not asked)."""
-    kept_pos, records, clusters, counters = res
+    ranked order), the records read, the clusters (fields decoded), the counters read (none
+    when not asked) and the originals' stored texts (zlib; none when not asked)."""
+    kept_pos, records, clusters, counters, texts = res
     kept, _ = merge_candidates(ranked, [ids], [(kept_pos, [])])
     return (kept,
             [(r[0].decode(), r[1], r[2].decode(), r[3], r[4].decode()) for r in records],
             {c[0].decode(): {c[1][j].decode(): c[1][j + 1] for j in range(0, len(c[1]), 2)}
              for c in clusters},
-            {c[0].decode(): c[1] for c in counters})
+            {c[0].decode(): c[1] for c in counters},
+            {t[0].decode(): t[1] for t in texts if t[1]})

@@ -89,13 +89,20 @@ def read_alone(raw: RawState, k: int, aid: str) -> RawState:
                 new_clusters.append(r.cluster)
         todo = list(dict.fromkeys(m for cid in new_clusters
                                   for m in codec.members(clusters[cid]) if m not in records))
-    return RawState([raw.bands[k]], records, clusters, raw.epoch, raw.buckets, raw.articles)
+    return RawState([raw.bands[k]], records, clusters, raw.epoch, raw.buckets, raw.articles,
+                    texts=raw.texts)
 
 
-def read_texts(store: Store, ids: list[str]) -> dict[str, str]:
-    """The stored texts of these articles (those that have one), in one round trip."""
-    pipe = store.client.pipeline(transaction=False)
-    for aid in ids:
-        pipe.hget(store.keys.article(aid), F.TEXT)
-    return {aid: zlib.decompress(raw).decode()
-            for aid, raw in zip(ids, store.execute(pipe), strict=True) if raw}
+def read_texts(store: Store, ids: list[str], known: dict[str, bytes] | None = None
+               ) -> dict[str, str]:
+    """The stored texts of these articles (those that have one): from ``known`` (zlib, read
+    before), the others in one round trip (none when all are known)."""
+    known = known or {}
+    missing = [aid for aid in ids if aid not in known]
+    got = dict(known)
+    if missing:
+        pipe = store.client.pipeline(transaction=False)
+        for aid in missing:
+            pipe.hget(store.keys.article(aid), F.TEXT)
+        got.update(zip(missing, store.execute(pipe), strict=True))
+    return {aid: zlib.decompress(raw).decode() for aid in ids if (raw := got.get(aid))}

@@ -8,7 +8,7 @@ read back is unpickled: values are packed binary, JSON or zlib text.
 """
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
@@ -50,6 +50,7 @@ class RawState:
     buckets: int = codec.INITIAL_BUCKETS  # the band hash count the band entries were read at
     articles: int = 0  # the articles counter when this was read
     sites: Counters | None = None  # site counters read with the records (one Redis, asked)
+    texts: dict[str, bytes] = field(default_factory=dict)  # originals' stored texts: checks
 
 
 __all__ = ["Guard", "LeaseHeldError", "Op", "RawRecord", "RawState", "Store", "band_digest"]
@@ -109,7 +110,9 @@ class Store:
         rarest values: :func:`dedup.ranking.ranked_candidates`); and the records and clusters
         of all of them and of their clusters' members. On one Redis, two round trips; with
         ``sites``, also the counters of those sites and of every record's
-        (``RawState.sites``). Not ``guarded`` (a read for no write): no band digests (b"")."""
+        (``RawState.sites``). Not ``guarded`` (a read for no write): no band digests (b""),
+        and on one Redis the stored texts (zlib) of the clusters' originals, or of an article
+        alone (``RawState.texts``): what a check's passages rule most often compares with."""
         epoch, indexed, values = self._band_values([a[2] for a in articles])
         digests: list[bytes] = []
         ranked: list[list[str]] = []
@@ -120,20 +123,23 @@ class Store:
             pos += n
             digests.append(band_digest(mine) if guarded else b"")
             ranked.append(ranked_candidates(mine, aid, cap))
-        counters = None
+        counters: Counters | None = None
+        texts: dict[str, bytes] = {}
         if self.keys.sharded:
             kept, sigs = self._related(articles, ranked, min_equal)
-            records, clusters = self._records([a[0] for a in articles] + list(sigs), sigs)
+            records, clusters = self._records([a[0] for a in articles] + list(sigs))
         else:  # one slot: the comparison reads on (dedup/onenode.py)
             self.compared += sum(map(len, ranked))
-            ids, call = follow_call(self.keys, articles, ranked, min_equal, sites)
-            kept, rows, clusters, read = read_follow(ranked, ids, self._call(self._candidates,
-                                                                             *call))
+            ids, call = follow_call(self.keys, articles, ranked, min_equal, sites,
+                                    originals=not guarded)
+            kept, rows, clusters, read, texts = read_follow(
+                ranked, ids, self._call(self._candidates, *call))
             records = {r[0]: RawRecord(*r) for r in rows}
             counters = read if sites is not None else None
         bands = [(d, [c for c in chosen if c in records])
                  for d, chosen in zip(digests, kept, strict=True)]
-        return RawState(bands, records, clusters, epoch, self.buckets, indexed, counters)
+        return RawState(bands, records, clusters, epoch, self.buckets, indexed, counters,
+                        texts)
 
     def layout(self) -> tuple[int, int]:
         """The band hash count and the articles counter (one round trip)."""
@@ -170,7 +176,7 @@ class Store:
         parts, calls = candidate_calls(self.keys, ids, articles, ranked, min_equal)
         return merge_candidates(ranked, parts, self._calls(self._candidates, calls))
 
-    def _records(self, wanted: list[str], sigs: dict[str, bytes]
+    def _records(self, wanted: list[str]
                  ) -> tuple[dict[str, RawRecord], dict[str, dict[str, bytes]]]:
         """The records of ``wanted`` (those with a signature) and of their clusters' members,
         and those clusters' fields: two round trips, a third for members not yet read."""

@@ -13,7 +13,8 @@
 -- On one Redis (the whole index one slot) ARGV may go on with what to read next, so that a
 --   check is two round trips (band entries, then this): m, nw, ns, then the signature,
 --   record, cluster and site counter keys' prefixes (dedup/onenode.py id_prefixes; '' for the
---   site's: no counters), the candidates' m ids, nw ids wanted (the queries'), ns sites.
+--   site's: no counters), '1' to read the texts of the clusters' originals (else ''), the
+--   candidates' m ids, nw ids wanted (the queries'), ns sites.
 --   KEYS then holds the m signature keys, the candidates' m record keys, each wanted id's
 --   signature and record keys, each site's counter key. The records of the wanted ids and of
 --   the candidates kept are read, their clusters, the other members of those clusters and
@@ -22,7 +23,9 @@
 --   records, clusters, counters}: records, per record with a signature, (id, signature,
 --   url, meta, cluster id) in the order read; clusters, per cluster, (id, its HGETALL);
 --   counters (unless the site prefix is ''), per site of a record or given, (site, its
---   SITE_COUNTERS).
+--   SITE_COUNTERS); texts (when asked), per cluster read, (id, stored text) of its original,
+--   or of its one article when it has no cluster hash: what a check's passages rule compares
+--   the query with (dedup/shapes.py), most often, so that it needs no round trip of its own.
 local min_equal, n = tonumber(ARGV[1]), tonumber(ARGV[2])
 local i = 3
 local kept, sigs, parsed = {}, {}, {}
@@ -60,7 +63,8 @@ if i > #ARGV then return {kept, sigs} end
 local m, nw, ns = tonumber(ARGV[i]), tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2])
 local prefix = {sig = ARGV[i + 3], record = ARGV[i + 4], cluster = ARGV[i + 5],
                 site = ARGV[i + 6]}
-i = i + 7
+local originals = ARGV[i + 7] == '1'
+i = i + 8
 local ids, named, sig_of = {}, {}, {}  -- candidates; id -> {signature key, record key}
 for k = 1, m do
   ids[k] = ARGV[i + k - 1]
@@ -135,4 +139,18 @@ if prefix.site ~= '' then
     counters[#counters + 1] = {site, redis.call('HMGET', key, unpack(SITE_COUNTERS))}
   end
 end
-return {kept, records, clusters, counters}
+local texts = {}
+if originals then
+  local function text(id)
+    local keys = named[id] or {prefix.sig .. id, prefix.record .. id}
+    texts[#texts + 1] = {id, redis.call('HGET', keys[2], FIELD.TEXT) or ''}
+  end
+  for _, c in ipairs(clusters) do
+    local cid, flat = c[1], c[2]
+    if #flat == 0 and found[cid] then text(cid) end  -- an article alone: its own original
+    for j = 1, #flat, 2 do
+      if flat[j] == CLUSTER.ORIGINAL and found[flat[j + 1]] then text(flat[j + 1]) end
+    end
+  end
+end
+return {kept, records, clusters, counters, texts}

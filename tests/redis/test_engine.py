@@ -2,18 +2,22 @@
 
 import json
 import re
+from typing import Any
 
 import pytest
 import redis
 import redis.connection as rc
 
+from dedup import lookup
 from dedup.config import Settings
 from dedup.engine import Engine
 from dedup.errors import IndexMismatchError, InputError, StoreUnavailableError
 from dedup.keys import SHARDS
 from dedup.models import ArticleInput
 from dedup.params import SignatureParams
+from dedup.reads import read_texts
 from dedup.results import IndexStats, LookupResult
+from dedup.urls import article_id, normalize_url
 from wiretrace_testing.stories import excerpt, light_edit, story, wrapped_copy
 
 pytestmark = pytest.mark.cluster  # each test runs on one Redis and on a cluster
@@ -363,19 +367,9 @@ def test_round_trips_per_batch_and_per_lookup(engine: Engine,
     assert len(calls) == 2, calls  # records, clusters (no other member to read)
 
 
-def test_round_trips_per_check(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A check of a copy of a story with a cluster of three, whose decision asks for the
-    republisher prior: on one Redis the band entries, then one script call that compares the
-    candidates and reads their records, clusters and site counters (before: band entries,
-    candidates, records, clusters, site counters; 4.3 round trips a check at 20k); one more
-    when the copy's shape is measured on the original's stored text (dedup/shapes.py)."""
-    text = story(21, paragraphs=6)
-    engine.ingest([art(ORIG, text, published="2024-01-01T00:00:00Z")])
-    engine.ingest([art(COPY, wrapped_copy(text))])
-    engine.ingest([art(EXC, excerpt(text))])
-    probe = art("https://new.example/copy", light_edit(text, 2))
-    first = engine.check(probe)  # the parameters and the site's templates are read once
-    assert first.role == "copy" and first.original and first.original["url"] == ORIG
+def _watch_check(monkeypatch: pytest.MonkeyPatch
+                 ) -> tuple[list[object], list[dict[str, str]]]:
+    """From now on: what redis-py sends, and the texts the passages rule is given."""
     sends: list[object] = []
     orig = rc.AbstractConnection.send_packed_command
 
@@ -383,10 +377,35 @@ def test_round_trips_per_check(engine: Engine, monkeypatch: pytest.MonkeyPatch) 
         sends.append(a[0])
         orig(conn, *a, **kw)  # type: ignore[arg-type]
     monkeypatch.setattr(rc.AbstractConnection, "send_packed_command", counted)
+    given: list[dict[str, str]] = []
+
+    def texts(*a: Any, **kw: Any) -> dict[str, str]:
+        given.append(read_texts(*a, **kw))
+        return given[-1]
+    monkeypatch.setattr(lookup, "read_texts", texts)
+    return sends, given
+
+
+def test_round_trips_per_check(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A check of a copy of a story with a cluster of three, whose decision asks for the
+    republisher prior: on one Redis the band entries, then one script call that compares the
+    candidates and reads their records, clusters and site counters (before: band entries,
+    candidates, records, clusters, site counters; 4.3 round trips a check at 20k), the
+    original's stored text included, on which the copy's shape is measured (dedup/shapes.py;
+    before, one more round trip)."""
+    text = story(21, paragraphs=6)
+    engine.ingest([art(ORIG, text, published="2024-01-01T00:00:00Z")])
+    engine.ingest([art(COPY, wrapped_copy(text))])
+    engine.ingest([art(EXC, excerpt(text))])
+    probe = art("https://new.example/copy", light_edit(text, 2))
+    first = engine.check(probe)  # the parameters and the site's templates are read once
+    assert first.role == "copy" and first.original and first.original["url"] == ORIG
+    sends, given = _watch_check(monkeypatch)
     again = engine.check(probe)
     assert _timeless(again) == _timeless(first)
-    if not engine.keys.sharded:  # a light edit: its shape asks for the original's text
-        assert len(sends) == 3, sends
+    if not engine.keys.sharded:  # a light edit: its shape is measured on the original's text
+        assert len(sends) == 2, sends
+        assert [list(t) for t in given] == [[article_id(normalize_url(ORIG))]], given
         verbatim = art("https://new.example/verbatim", wrapped_copy(text))
         engine.check(verbatim)
         sends.clear()
@@ -394,6 +413,23 @@ def test_round_trips_per_check(engine: Engine, monkeypatch: pytest.MonkeyPatch) 
         assert len(sends) == 2, sends
     else:  # counters, band entries, a candidates call per master, records, clusters, prior
         assert len(sends) <= 14, sends  # 12 when written
+
+
+def test_check_against_an_article_alone_reads_its_text_in_the_same_call(
+        engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A light edit of an article no other joined yet: the passages rule compares it with
+    that article's stored text, which on one Redis comes with the article's record (two
+    round trips, not three)."""
+    text = story(22, paragraphs=6)
+    engine.ingest([art(ORIG, text, published="2024-01-01T00:00:00Z")])
+    probe = art("https://new.example/edit", light_edit(text, 2))
+    first = engine.check(probe)  # the parameters and the site's templates are read once
+    assert first.role == "copy" and first.original and first.original["url"] == ORIG
+    sends, given = _watch_check(monkeypatch)
+    assert _timeless(engine.check(probe)) == _timeless(first)
+    assert [list(t) for t in given] == [[article_id(normalize_url(ORIG))]], given
+    if not engine.keys.sharded:
+        assert len(sends) == 2, sends
 
 
 def test_index_written_with_other_parameters_is_refused(settings: Settings,
