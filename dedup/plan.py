@@ -14,7 +14,7 @@ from dedup.codec import ClusterField, GuardName
 from dedup.config import Settings
 from dedup.keys import Keys
 from dedup.models import ArticleMeta, Outcome, Prepared, Verdict
-from dedup.provenance import Member, assign_roles, choose_original
+from dedup.provenance import Member, assign_roles, choose_original, dated_before_credited
 from dedup.publishers import same_site
 from dedup.scoring import PairScore, related, score
 from dedup.shapes import Shapes
@@ -64,6 +64,7 @@ class Plan:
                 self.clusters[cid] = ClusterModel(int(fields.get(ClusterField.VERSION, b"0")),
                                                   list(verdicts), original, verdicts)
         self.initial_roles = {i: self.role_of(i) for i in self.members}
+        self.initial_backdated = {i for i in self.members if self.dated_before_credited(i)}
         # First guard: the write counter. When no write happened since the read, the band
         # guards hold without re-reading band entries (the common, uncontended case).
         self.guards: dict[tuple[str, str, str | bytes], bytes] = {
@@ -86,6 +87,18 @@ class Plan:
         if cm is None or article_id not in cm.verdicts:
             return "unique"
         return cm.verdicts[article_id].role
+
+    def dated_before_credited(self, article_id: str) -> bool:
+        """Whether the article is dated surely before the original that attribution chose
+        in its cluster (:func:`dedup.provenance.dated_before_credited`)."""
+        cm = self.clusters.get(self.cluster_of.get(article_id, ""))
+        if article_id not in self.members or cm is None or cm.original is None or \
+                cm.original == article_id or cm.original not in self.members or \
+                cm.original not in cm.verdicts:
+            return False
+        conf = cm.verdicts[cm.original].confidence or 0.0
+        return dated_before_credited(self.members[article_id].meta,
+                                     self.members[cm.original].meta, conf, self.settings)
 
     def pair(self, a: Member, b: Member) -> PairScore:
         key = (a.id, b.id)

@@ -116,8 +116,9 @@ def _role_changes(plan: Plan) -> list[tuple[Member, str | None, str | None]]:
 
 
 def site_deltas(plan: Plan) -> dict[tuple[str, str], int]:
-    """Per site: articles, copies (copy or partial: the site republished it) and articles
-    that credit another publication."""
+    """Per site: articles, copies (copy or partial: the site republished it), articles
+    that credit another publication, and articles dated before the original their cluster
+    credits (:meth:`dedup.plan.Plan.dated_before_credited`)."""
     deltas: dict[tuple[str, str], int] = {}
     for m, before, after in _role_changes(plan):
         a = int(after is not None) - int(before is not None)
@@ -127,6 +128,12 @@ def site_deltas(plan: Plan) -> dict[tuple[str, str], int]:
                 deltas[(m.meta.site, name)] = deltas.get((m.meta.site, name), 0) + d
     for site, d in plan.credit_deltas.items():
         deltas[(site, "credited")] = d
+    now = {i for i in plan.members if plan.dated_before_credited(i)}
+    for aid in now ^ plan.initial_backdated:
+        art = plan.members.get(aid) or plan.removed.get(aid)
+        if art is not None:
+            key = (art.meta.site, "backdated")
+            deltas[key] = deltas.get(key, 0) + (1 if aid in now else -1)
     return deltas
 
 

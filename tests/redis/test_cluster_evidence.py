@@ -108,3 +108,33 @@ def test_backdater_loses_to_the_article_read_more_lines_link(engine: Engine) -> 
     assert answers[0].role == "original", answers[0].evidence
     assert all(a.original and a.original["url"] == orig for a in answers[1:]), \
         [(a.url, a.original, a.evidence) for a in answers[1:]]
+
+
+def test_a_site_dated_before_credited_originals_does_not_lead_on_its_date(
+        engine: Engine) -> None:
+    """A republisher dates its copies two days before their originals. In two stories other
+    copies credit the original, which wins there; in a third nobody credits anyone and the
+    republisher's early timestamp led every other date. Its dates before credited originals
+    make its date a republisher's: the third story's original is the page that published
+    first among the others. (Fails on the rules of main 51cdcaf: dates decided for the
+    backdater.)"""
+    for i in (0, 1):
+        text = body(20 + i)
+        orig = f"https://paper{i}.example/news/{i}"
+        engine.ingest([ArticleInput(url=orig, text=text, published="2024-05-02T09:00:00Z")])
+        engine.ingest([ArticleInput(url=f"https://early.example/a/{i}", text=text,
+                                    published="2024-04-30T07:00:00Z")])
+        engine.ingest([ArticleInput(
+            url=f"https://wire{i}.example/s/{i}", published="2024-05-02T11:00:00Z",
+            text=text + f"\nThis article originally appeared on paper{i}.example.")])
+    text = body(22)
+    orig = "https://paper2.example/news/2"
+    engine.ingest([ArticleInput(url="https://early.example/a/2", text=text,
+                                published="2024-04-30T07:00:00Z")])
+    engine.ingest([ArticleInput(url="https://farm.example/p/2", text=text,
+                                published="2024-05-02T15:00:00Z")])
+    engine.ingest([ArticleInput(url=orig, text=text, published="2024-05-02T09:00:00Z")])
+    answers = engine.lookup([orig, "https://early.example/a/2", "https://farm.example/p/2"])
+    assert answers[0].role == "original", answers[0].evidence
+    assert all(a.original and a.original["url"] == orig for a in answers[1:]), \
+        [(a.url, a.original, a.evidence) for a in answers[1:]]
