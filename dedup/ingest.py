@@ -186,6 +186,7 @@ class Ingest:
         local = earlier_band_neighbours([p.bands for p in batch])
         outcomes = [plan.add(p, digest, [*cands, *(batch[j].id for j in near)])
                     for p, (digest, cands), near in zip(batch, raw.bands, local, strict=True)]
+        plan.settle()
         # Roles can change as later articles of the batch join a cluster: report the final.
         final = {o.id: plan.role_of(o.id) or o.role for o in outcomes}
         for o in outcomes:

@@ -5,6 +5,7 @@ decision to that model (so later articles of the batch see earlier ones), and re
 it read (guards) so that the single atomic write can refuse a stale plan.
 """
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -14,7 +15,14 @@ from dedup.codec import ClusterField, GuardName
 from dedup.config import Settings
 from dedup.keys import Keys
 from dedup.models import ArticleMeta, Outcome, Prepared, Verdict
-from dedup.provenance import Member, assign_roles, choose_original, dated_before_credited
+from dedup.provenance import (
+    ATTRIBUTED,
+    BACKDATED,
+    Member,
+    assign_roles,
+    choose_original,
+    dated_before_credited,
+)
 from dedup.publishers import same_site
 from dedup.scoring import PairScore, related, score
 from dedup.shapes import Shapes
@@ -77,6 +85,7 @@ class Plan:
         self.band_ops: list[Op] = []
         self._scores: dict[tuple[str, str], PairScore] = {}
         self._priors: dict[str, bool] = {}
+        self._backdating: set[str] = set()  # sites this batch found dating copies early
         self._expected: set[str] = set()
 
     # -- model queries ------------------------------------------------------------------
@@ -128,7 +137,8 @@ class Plan:
             self._priors.update(self.republisher(
                 ({m.meta.site for m in [*members, *self.members.values()]} | self._expected)
                 - self._priors.keys()))
-        return frozenset(s for m in members if self._priors[s := m.meta.site])
+        return frozenset(s for m in members
+                         if self._priors[s := m.meta.site] or s in self._backdating)
 
     def expect_sites(self, sites: set[str]) -> None:
         """Sites of articles still to be added: their priors are read with the first."""
@@ -195,6 +205,25 @@ class Plan:
                 self._drop_cluster(other)
         self._set_cluster(target, ids)
         return Outcome(art.id, art.meta.url, status, self.role_of(art.id) or "", target)
+
+    def settle(self) -> None:
+        """Decide again, once, this batch's clusters that no attribution decided and that
+        hold an article of a site the batch found dating its copies before the originals
+        other pages credit (:data:`dedup.provenance.BACKDATED` articles): had the site's
+        prior been known when they were decided, its date would not have led."""
+        found = Counter(self.members[i].meta.site for i in self.members
+                        if i not in self.initial_backdated and self.dated_before_credited(i))
+        sites = {s for s, n in found.items() if n >= BACKDATED and not self._priors.get(s)}
+        if not sites:
+            return
+        self._backdating |= sites
+        for cid in sorted(self.dirty_clusters):
+            cm = self.clusters.get(cid)
+            if cm is None or cm.original is None or \
+                    (cm.verdicts[cm.original].confidence or 0.0) >= ATTRIBUTED:
+                continue
+            if any(self.members[i].meta.site in sites for i in cm.members):
+                self._set_cluster(cid, list(cm.members))
 
     def _joins_story(self, member: Member, via: str, linked: set[str]) -> bool:
         """Whether relating to ``via`` makes this article part of via's story: it is inside

@@ -12,12 +12,9 @@ from dedup.codec import SITE_COUNTERS
 from dedup.config import Settings
 from dedup.keys import Keys
 from dedup.models import Draft, Templates
+from dedup.provenance import BACKDATED
 from dedup.store import Store
 
-# A site with this many articles dated surely before the original their cluster credits
-# (dedup.provenance.dated_before_credited) dates its copies early: its date is a
-# republisher's, weak where no page credits anyone. Chosen on tuned seeds 0-59.
-BACKDATED = 2
 _MAX_PENDING = 64  # batches answered and not written: past it the oldest is forgotten
 Articles = dict[str, list[tuple[bytes, bytes]]]  # per site: (tag, line keys) of each article
 
