@@ -5,7 +5,6 @@ decision to that model (so later articles of the batch see earlier ones), and re
 it read (guards) so that the single atomic write can refuse a stale plan.
 """
 
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -15,14 +14,7 @@ from dedup.codec import ClusterField, GuardName
 from dedup.config import Settings
 from dedup.keys import Keys
 from dedup.models import ArticleMeta, Outcome, Prepared, Verdict
-from dedup.provenance import (
-    ATTRIBUTED,
-    BACKDATED,
-    Member,
-    assign_roles,
-    choose_original,
-    dated_before_credited,
-)
+from dedup.provenance import Member, assign_roles, choose_original
 from dedup.publishers import same_site
 from dedup.scoring import PairScore, related, score
 from dedup.shapes import Shapes
@@ -72,7 +64,6 @@ class Plan:
                 self.clusters[cid] = ClusterModel(int(fields.get(ClusterField.VERSION, b"0")),
                                                   list(verdicts), original, verdicts)
         self.initial_roles = {i: self.role_of(i) for i in self.members}
-        self.initial_backdated = {i for i in self.members if self.dated_before_credited(i)}
         # First guard: the write counter. When no write happened since the read, the band
         # guards hold without re-reading band entries (the common, uncontended case).
         self.guards: dict[tuple[str, str, str | bytes], bytes] = {
@@ -85,7 +76,6 @@ class Plan:
         self.band_ops: list[Op] = []
         self._scores: dict[tuple[str, str], PairScore] = {}
         self._priors: dict[str, bool] = {}
-        self._backdating: set[str] = set()  # sites this batch found dating copies early
         self._expected: set[str] = set()
 
     # -- model queries ------------------------------------------------------------------
@@ -96,18 +86,6 @@ class Plan:
         if cm is None or article_id not in cm.verdicts:
             return "unique"
         return cm.verdicts[article_id].role
-
-    def dated_before_credited(self, article_id: str) -> bool:
-        """Whether the article is dated surely before the original that attribution chose
-        in its cluster (:func:`dedup.provenance.dated_before_credited`)."""
-        cm = self.clusters.get(self.cluster_of.get(article_id, ""))
-        if article_id not in self.members or cm is None or cm.original is None or \
-                cm.original == article_id or cm.original not in self.members or \
-                cm.original not in cm.verdicts:
-            return False
-        conf = cm.verdicts[cm.original].confidence or 0.0
-        return dated_before_credited(self.members[article_id].meta,
-                                     self.members[cm.original].meta, conf, self.settings)
 
     def pair(self, a: Member, b: Member) -> PairScore:
         key = (a.id, b.id)
@@ -137,8 +115,7 @@ class Plan:
             self._priors.update(self.republisher(
                 ({m.meta.site for m in [*members, *self.members.values()]} | self._expected)
                 - self._priors.keys()))
-        return frozenset(s for m in members
-                         if self._priors[s := m.meta.site] or s in self._backdating)
+        return frozenset(s for m in members if self._priors[s := m.meta.site])
 
     def expect_sites(self, sites: set[str]) -> None:
         """Sites of articles still to be added: their priors are read with the first."""
@@ -205,25 +182,6 @@ class Plan:
                 self._drop_cluster(other)
         self._set_cluster(target, ids)
         return Outcome(art.id, art.meta.url, status, self.role_of(art.id) or "", target)
-
-    def settle(self) -> None:
-        """Decide again, once, this batch's clusters that no attribution decided and that
-        hold an article of a site the batch found dating its copies before the originals
-        other pages credit (:data:`dedup.provenance.BACKDATED` articles): had the site's
-        prior been known when they were decided, its date would not have led."""
-        found = Counter(self.members[i].meta.site for i in self.members
-                        if i not in self.initial_backdated and self.dated_before_credited(i))
-        sites = {s for s, n in found.items() if n >= BACKDATED and not self._priors.get(s)}
-        if not sites:
-            return
-        self._backdating |= sites
-        for cid in sorted(self.dirty_clusters):
-            cm = self.clusters.get(cid)
-            if cm is None or cm.original is None or \
-                    (cm.verdicts[cm.original].confidence or 0.0) >= ATTRIBUTED:
-                continue
-            if any(self.members[i].meta.site in sites for i in cm.members):
-                self._set_cluster(cid, list(cm.members))
 
     def _joins_story(self, member: Member, via: str, linked: set[str]) -> bool:
         """Whether relating to ``via`` makes this article part of via's story: it is inside

@@ -147,8 +147,8 @@ ATTRIBUTED = 0.9
 BACKDATED = 2
 
 
-def dated_before_credited(member: ArticleMeta, original: ArticleMeta, confidence: float,
-                          settings: Settings) -> bool:
+def dates_before(member: ArticleMeta, original: ArticleMeta, confidence: float,
+                 settings: Settings) -> bool:
     """Whether a member's published date surely precedes its cluster's original, where
     explicit attribution (other pages crediting it) chose that original: the member's date
     is not when its text appeared. A site doing so in other stories backdates its copies
