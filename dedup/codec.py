@@ -59,7 +59,7 @@ FULL = b"\xff" * ID_BYTES
 LEASE_REFUSED = "lease"  # apply.lua's answer when another process holds the write lease
 LAYOUT_CHANGED = "layout"  # ... when the band hashes grew since the write's read
 # A site's counters hash (keys.site): what the republisher prior reads (dedup/sites.py)
-SITE_COUNTERS = ("articles", "copies", "credited")
+SITE_COUNTERS = ("articles", "copies", "credited", "backdated")
 
 
 def member_field(article_id: str) -> str:

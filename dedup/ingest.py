@@ -17,6 +17,7 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from functools import partial
 
+from dedup.backdating import settle
 from dedup.codec import GuardName
 from dedup.config import Settings
 from dedup.errors import ConflictError, IndexBusyError
@@ -186,6 +187,7 @@ class Ingest:
         local = earlier_band_neighbours([p.bands for p in batch])
         outcomes = [plan.add(p, digest, [*cands, *(batch[j].id for j in near)])
                     for p, (digest, cands), near in zip(batch, raw.bands, local, strict=True)]
+        settle(plan)
         # Roles can change as later articles of the batch join a cluster: report the final.
         final = {o.id: plan.role_of(o.id) or o.role for o in outcomes}
         for o in outcomes:

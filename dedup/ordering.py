@@ -92,7 +92,8 @@ def by_date_and_structure(eligible: "list[Member]", dates: dict[str, Dated | Non
     later_ids = {m.id for d, m in dated_ if any(leads(o, d) for o, _ in dated_)}
     pool = [m for m in trusted if m.id not in later_ids] or trusted
     if farms:
-        lead.append(f"prior: {', '.join(farms)} mostly republishes other sites' articles")
+        lead.append(f"prior: {', '.join(farms)} republishes other sites' articles (copies, "
+                    "credits or dates before the credited original)")
         fullest = sorted(trusted, key=lambda m: (-m.sig.size, m.id))[:4]
     # An excerpt of another member is not the original of it. The fullest members are the
     # only ones worth comparing with (bounded work in big clusters).

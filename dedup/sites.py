@@ -12,6 +12,7 @@ from dedup.codec import SITE_COUNTERS
 from dedup.config import Settings
 from dedup.keys import Keys
 from dedup.models import Draft, Templates
+from dedup.provenance import BACKDATED
 from dedup.store import Store
 
 _MAX_PENDING = 64  # batches answered and not written: past it the oldest is forgotten
@@ -124,7 +125,9 @@ class SiteMemory:
     def republishes(self, values: list[bytes | None]) -> bool:
         """Whether a site with these counters (:data:`dedup.codec.SITE_COUNTERS`, as read)
         mostly republishes."""
-        articles, copies, credited = (int(v or 0) for v in values)
+        articles, copies, credited, backdated = (int(v or 0) for v in values)
+        if backdated >= BACKDATED:
+            return True
         republished = max(copies, credited)
         return republished >= self.settings.republisher_min_copies and \
             republished >= self.settings.republisher_share * max(1, articles)

@@ -108,3 +108,40 @@ def test_backdater_loses_to_the_article_read_more_lines_link(engine: Engine) -> 
     assert answers[0].role == "original", answers[0].evidence
     assert all(a.original and a.original["url"] == orig for a in answers[1:]), \
         [(a.url, a.original, a.evidence) for a in answers[1:]]
+
+
+@pytest.mark.parametrize("batched", [False, True], ids=["one-by-one", "one-batch"])
+def test_a_site_dated_before_credited_originals_does_not_lead_on_its_date(
+        engine: Engine, batched: bool) -> None:
+    """A republisher dates its copies two days before their originals. In two stories other
+    copies credit the original, which wins there; in a third nobody credits anyone and the
+    republisher's early timestamp led every other date. Its dates before credited originals
+    make its date a republisher's: the third story's original is the page that published
+    first among the others, whether the index learned that before (one article at a time)
+    or in the same batch, the third story decided first. (Fails on the rules of main
+    51cdcaf: dates decided for the backdater.)"""
+    text = body(22)
+    orig = "https://paper2.example/news/2"
+    items = [ArticleInput(url="https://early.example/a/2", text=text,
+                          published="2024-04-30T07:00:00Z"),
+             ArticleInput(url="https://farm.example/p/2", text=text,
+                          published="2024-05-02T15:00:00Z"),
+             ArticleInput(url=orig, text=text, published="2024-05-02T09:00:00Z")]
+    for i in (0, 1):
+        text = body(20 + i)
+        items[:0] = [
+            ArticleInput(url=f"https://paper{i}.example/news/{i}", text=text,
+                         published="2024-05-02T09:00:00Z"),
+            ArticleInput(url=f"https://early.example/a/{i}", text=text,
+                         published="2024-04-30T07:00:00Z"),
+            ArticleInput(url=f"https://wire{i}.example/s/{i}", published="2024-05-02T11:00:00Z",
+                         text=text + f"\nThis article originally appeared on paper{i}.example.")]
+    if batched:  # the unattributed story first: decided before the site is known
+        engine.ingest(items[-3:] + items[:-3])
+    else:
+        for item in items:
+            engine.ingest([item])
+    answers = engine.lookup([orig, "https://early.example/a/2", "https://farm.example/p/2"])
+    assert answers[0].role == "original", answers[0].evidence
+    assert all(a.original and a.original["url"] == orig for a in answers[1:]), \
+        [(a.url, a.original, a.evidence) for a in answers[1:]]
