@@ -139,9 +139,11 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         item = ArticleInput(url=url, html=content) if args.html or looks_like_html(content) \
             else ArticleInput(url=url, text=content)
         try:
+            if "\0" in content[:4096]:  # a binary file read as text made a "unique" answer
+                raise InputError(f"{args.file} is binary, not a text or an HTML page")
             results.append(engine.check(item))
         except InputError as exc:
-            print(f"error: {exc}", file=sys.stderr)
+            print(f"wiretrace: error: {exc}", file=sys.stderr)
             status = 2
     print_results(results, args.json)
     return status
@@ -211,7 +213,7 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     try:
         art = extract(raw, args.url or NO_URL)
     except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"wiretrace: error: {exc}", file=sys.stderr)
         return 2
     data = {k: v for k, v in asdict(art).items() if k != "html"}
     if args.json:
