@@ -81,3 +81,11 @@ def test_lookup_of_a_url_that_does_not_parse_is_not_indexed(asked: str, engine: 
     res = run(["lookup", "--json", asked], env)
     assert res.returncode == 0 and "Traceback" not in res.stderr, res.stderr
     assert json.loads(res.stdout)["indexed"] is False
+
+
+def test_watch_list_without_watches_says_so(env: dict[str, str]) -> None:
+    """It printed nothing at all; JSON lines stay empty (no watch, no line)."""
+    res = run(["watch", "list"], env)
+    assert res.returncode == 0 and res.stdout == "" and "no watches" in res.stderr, res
+    res = run(["watch", "list", "--json"], env)
+    assert res.returncode == 0 and res.stdout == "" and res.stderr == "", res
