@@ -72,3 +72,32 @@ def _verdicts(engine: Engine) -> dict[str, tuple[object, ...]]:
             shapes[mid] = (v.get("left_out"), v.get("in_place"))
     return {str(r["url"]): (r["role"], r["original"], r["similarity"], r["containment"],
                             shapes.get(str(r["id"]), (None,))[0]) for r in engine.export()}
+
+
+def test_a_record_names_its_cluster_only_when_another(engine: Engine) -> None:
+    """An article alone (or the one a cluster is named after) stores no cluster field; a
+    copy names the original's cluster; re-ingested, the same; rebuilt, still so."""
+    items = corpus(6)
+    engine.ingest(items, workers=1)
+
+    def fields() -> dict[str, set[str]]:
+        out = {}
+        for row in engine.export():
+            h = engine.client.hgetall(engine.keys.article(str(row["id"])))
+            out[str(row["url"])] = {f.decode() for f in h}
+            assert (h.get(b"cluster", b"").decode() or str(row["id"])) == row["cluster"]
+        return out
+
+    first = fields()
+    alone = {u for u, f in first.items() if "cluster" not in f}
+    assert {"https://orig.example/1", "https://orig.example/2"} <= alone
+    assert "https://copies.example/0" not in alone
+    assert all(f - {"cluster"} == {"url", "meta", "text"} for f in first.values())
+    engine.ingest(items, workers=1)
+    assert fields() == first
+    before = roles(engine)
+    engine.reindex()  # may name a cluster after another member: the fields follow
+    again = fields()
+    assert roles(engine) == before and engine.fsck() == {}
+    assert all(f - {"cluster"} == {"url", "meta", "text"} for f in again.values())
+    assert any("cluster" not in f for f in again.values())
