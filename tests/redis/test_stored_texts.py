@@ -11,7 +11,7 @@ from dedup.codec import ArticleField
 from dedup.config import Settings
 from dedup.engine import Engine
 from dedup.models import ArticleInput
-from dedup.texts import BROTLI, unpack_text
+from dedup.texts import ZSTD, unpack_text
 from tests.redis.test_reindex import corpus, roles
 from wiretrace_testing.stories import story
 
@@ -24,7 +24,7 @@ def _as_before(engine: Engine) -> int:
     for row in engine.export():
         key = engine.keys.article(str(row["id"]))
         raw = engine.client.hget(key, ArticleField.TEXT)
-        assert raw and raw[:1] == BROTLI
+        assert raw and raw[:1] == ZSTD
         engine.client.hset(key, ArticleField.TEXT, zlib.compress(unpack_text(raw).encode(), 6))
         n += 1
     return n
