@@ -2,7 +2,6 @@
 
 import json
 import time
-import zlib
 from collections import Counter
 from collections.abc import Iterator, Mapping
 
@@ -19,6 +18,7 @@ from dedup.params import SignatureParams
 from dedup.redisconn import data_memory
 from dedup.reindex import Reindex
 from dedup.results import IndexStats, JsonObject
+from dedup.texts import unpack_text
 
 COUNTERS = ("articles", "clusters", "copies", "partials", "originals")
 # What Redis spends per article on the index beyond the signature's bytes, measured with
@@ -105,7 +105,7 @@ class Admin:
                 pipe.hmget(self.keys.article(aid), [ArticleField.TEXT, ArticleField.META])
             for aid, (t, m) in zip(chunk, pipe.execute(), strict=True):
                 if t and m:
-                    yield aid, zlib.decompress(t).decode(), ArticleMeta.from_json(m)
+                    yield aid, unpack_text(t), ArticleMeta.from_json(m)
 
     def reindex(self) -> int:
         """Rebuild signatures, bands, clusters, site templates and counters from the stored

@@ -35,7 +35,7 @@ class ArticleField(StrEnum):
 
     URL = "url"
     META = "meta"
-    TEXT = "text"  # zlib
+    TEXT = "text"  # compressed, marked (dedup/texts.py)
     CLUSTER = "cluster"
 
 

@@ -2,7 +2,6 @@
 indexed (``check``, which writes nothing). Typed results (:mod:`dedup.results`) in one or
 two round trips."""
 
-import zlib
 from collections.abc import Callable, Sequence
 from functools import partial
 
@@ -22,6 +21,7 @@ from dedup.reads import RawLookup, read_alone, read_lookup, read_texts
 from dedup.results import ClusterResult, CopyRef, LookupResult, OriginalRef
 from dedup.sites import SiteMemory
 from dedup.store import Store
+from dedup.texts import unpack_text
 from dedup.urls import article_id, normalize_url
 
 
@@ -128,7 +128,7 @@ class Lookup:
     def text_of(self, article_id: str) -> str | None:
         """The stored text of an article (the lookup service diffs texts)."""
         raw = self.client.hget(self.keys.article(article_id), ArticleField.TEXT)
-        return zlib.decompress(raw).decode() if raw else None
+        return unpack_text(raw) if raw else None
 
 
 class _Priors:

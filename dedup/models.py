@@ -161,7 +161,7 @@ class Draft:
     meta: ArticleMeta
     text: str
     aliases: list[str]  # ids of other URLs of the same article
-    ztext: bytes  # the text, zlib-compressed where the article is prepared (a worker)
+    ztext: bytes  # the text as stored (dedup.texts), compressed where it is prepared (a worker)
     line_keys: bytes = b""  # its distinct content lines' keys, 8 bytes each (site templates)
 
 

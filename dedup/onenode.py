@@ -52,7 +52,7 @@ def read_follow(ranked: list[list[str]], ids: list[str], res: list[Any]
                            Counters, dict[str, bytes]]:
     """What the call of :func:`follow_call` answered: per article its candidates kept (in
     ranked order), the records read, the clusters (fields decoded), the counters read (none
-    when not asked) and the originals' stored texts (zlib; none when not asked)."""
+    when not asked) and the originals' stored texts (as stored; none when not asked)."""
     kept_pos, records, clusters, counters, texts = res
     kept, _ = merge_candidates(ranked, [ids], [(kept_pos, [])])
     return (kept,

@@ -8,7 +8,6 @@ A text is signed here, never on the thread that writes to Redis; bulk ingests pr
 batches in worker processes (:mod:`dedup.prepool`). Nothing here reads Redis or the network.
 """
 
-import zlib
 from collections.abc import Collection
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -24,6 +23,7 @@ from dedup.params import SignatureParams
 from dedup.publishers import identity_url, site_host
 from dedup.sanitize import clean_article
 from dedup.signature import packed_bands, signature
+from dedup.texts import pack_text
 from dedup.urls import article_id, normalize_url
 
 
@@ -93,7 +93,7 @@ def draft_with_lines(item: ArticleInput, settings: Settings,
     aliases = [article_id(page)] if page != url else []
     lines = content_lines(text)
     return Draft(article_id(url), meta, text, aliases,
-                 zlib.compress(text.encode(), 6) if compress else b"",
+                 pack_text(text) if compress else b"",
                  b"".join(dict.fromkeys(line_key(ln) for ln in lines))), lines
 
 

@@ -2,12 +2,12 @@
 pipelined round trips (no script: nothing here needs to be atomic); and the part of a
 snapshot read for many checks that one of them reads alone."""
 
-import zlib
 from dataclasses import dataclass
 
 from dedup import codec
 from dedup.codec import ArticleField as F
 from dedup.store import RawRecord, RawState, Store
+from dedup.texts import unpack_text
 
 
 @dataclass(slots=True)
@@ -95,7 +95,7 @@ def read_alone(raw: RawState, k: int, aid: str) -> RawState:
 
 def read_texts(store: Store, ids: list[str], known: dict[str, bytes] | None = None
                ) -> dict[str, str]:
-    """The stored texts of these articles (those that have one): from ``known`` (zlib, read
+    """The stored texts of these articles (those that have one): from ``known`` (as stored, read
     before), the others in one round trip (none when all are known)."""
     known = known or {}
     missing = [aid for aid in ids if aid not in known]
@@ -105,4 +105,4 @@ def read_texts(store: Store, ids: list[str], known: dict[str, bytes] | None = No
         for aid in missing:
             pipe.hget(store.keys.article(aid), F.TEXT)
         got.update(zip(missing, store.execute(pipe), strict=True))
-    return {aid: zlib.decompress(raw).decode() for aid in ids if (raw := got.get(aid))}
+    return {aid: unpack_text(raw) for aid in ids if (raw := got.get(aid))}

@@ -12,7 +12,6 @@ import os
 import socket
 import time
 import uuid
-import zlib
 
 import redis
 
@@ -23,6 +22,7 @@ from dedup.ingest import Ingest
 from dedup.keys import Keys, LegacyKeys
 from dedup.models import ArticleInput, ArticleMeta
 from dedup.prepare import draft_article
+from dedup.texts import unpack_text
 
 logger = logging.getLogger(__name__)
 
@@ -117,7 +117,7 @@ class Reindex:
                     logger.warning("article %s has no stored text; left out", aid)
                     continue
                 m = ArticleMeta.from_json(meta)
-                item = ArticleInput.of(m, url=m.url, text=_unzip(text), site=m.site)
+                item = ArticleInput.of(m, url=m.url, text=unpack_text(text), site=m.site)
                 try:
                     draft = draft_article(item, self.settings)
                 except InputError as exc:
@@ -164,7 +164,3 @@ class Reindex:
             if key.decode() != old.ids:
                 self.client.unlink(key)
         self.client.unlink(old.ids)
-
-
-def _unzip(raw: bytes) -> str:
-    return zlib.decompress(raw).decode()

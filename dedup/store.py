@@ -4,7 +4,7 @@ Every key comes from :class:`dedup.keys.Keys` and every script gets its keys in 
 call's in one slot. An ingest reads in a few pipelined round trips (band entries, candidates
 compared with the query on the server, records, clusters) and writes with one atomic, guarded
 script (on a Redis Cluster, one journaled write applied slot by slot: dedup.journal). Nothing
-read back is unpickled: values are packed binary, JSON or zlib text.
+read back is unpickled: values are packed binary, JSON or compressed text.
 """
 
 import itertools
@@ -111,7 +111,7 @@ class Store:
         of all of them and of their clusters' members. On one Redis, two round trips; with
         ``sites``, also the counters of those sites and of every record's
         (``RawState.sites``). Not ``guarded`` (a read for no write): no band digests (b""),
-        and on one Redis the stored texts (zlib) of the clusters' originals, or of an article
+        and on one Redis the stored texts (as stored) of the clusters' originals, or of an article
         alone (``RawState.texts``): what a check's passages rule most often compares with."""
         epoch, indexed, values = self._band_values([a[2] for a in articles])
         digests: list[bytes] = []

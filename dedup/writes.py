@@ -47,7 +47,10 @@ def ops(plan: Plan, old_bands: dict[str, bytes]) -> list[Op]:
                     (OpName.ZREM, k.ids, "", rid)]
     for aid, art in plan.written.items():
         ops.append((OpName.SET, k.sig(aid), "", art.sig.to_bytes()))
-        ops += [(OpName.HSET, k.article(aid), F.URL, art.meta.url),
+        # the record afresh: no cluster field while the article is its own cluster (what
+        # every reader takes a missing one for), ~60 bytes less for most articles
+        ops += [(OpName.DEL, k.article(aid), "", ""),
+                (OpName.HSET, k.article(aid), F.URL, art.meta.url),
                 (OpName.HSET, k.article(aid), F.META, art.meta.to_json()),
                 (OpName.HSET, k.article(aid), F.TEXT, art.ztext)]
         ops.append((OpName.ZADD_NX, k.ids, str(now), aid))
@@ -55,7 +58,9 @@ def ops(plan: Plan, old_bands: dict[str, bytes]) -> list[Op]:
         for alias in art.aliases:
             ops.append((OpName.SET, k.alias(alias), "", aid))
     for aid in plan.members:
-        if aid in plan.written or plan.cluster_of.get(aid) != _raw_cluster(plan, aid):
+        # a record written above reads as its own cluster; any other, as it was read
+        before = aid if aid in plan.written else _raw_cluster(plan, aid)
+        if plan.cluster_of[aid] != before:
             ops.append((OpName.HSET, k.article(aid), F.CLUSTER, plan.cluster_of[aid]))
     for cid in sorted(plan.dirty_clusters):
         key = k.cluster(cid)

@@ -4,11 +4,13 @@ v1's names (``a:``, ``s:``, ``b:<bucket>``, ``c:{cid}``, ``u:``, single-letter f
 verdict keys). Kept here, for tests only; nothing in the engine writes v1."""
 
 import json
+import zlib
 
 import redis
 
 from dedup import codec
 from dedup.keys import Keys
+from dedup.texts import unpack_text
 
 _VERDICT = {"role": "r", "original": "o", "similarity": "j", "containment": "k",
             "confidence": "f", "evidence": "e", "attributed_to": "a"}
@@ -26,6 +28,7 @@ def write_v1(client: redis.Redis, scratch: Keys, ns: str) -> int:
         kind = client.type(key).decode()
         if family == "article":
             h = client.hgetall(key)
+            h[b"text"] = zlib.compress(unpack_text(h[b"text"]).encode(), 6)  # v1's texts: zlib
             client.hset(v1 + "a:" + rest, mapping={_ARTICLE[f.decode()]: v for f, v in h.items()})
         elif family == "cluster":
             h = {f.decode(): v for f, v in client.hgetall(key).items()}
