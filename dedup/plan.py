@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from dedup import codec
+from dedup.backdating import backdated_articles
 from dedup.claims import credits_another_site
 from dedup.codec import ClusterField, GuardName
 from dedup.config import Settings
@@ -77,6 +78,7 @@ class Plan:
         self._scores: dict[tuple[str, str], PairScore] = {}
         self._priors: dict[str, bool] = {}
         self._expected: set[str] = set()
+        self.initially_backdated = backdated_articles(self)  # the model as read
 
     # -- model queries ------------------------------------------------------------------
     def role_of(self, article_id: str) -> str | None:
@@ -116,6 +118,17 @@ class Plan:
                 ({m.meta.site for m in [*members, *self.members.values()]} | self._expected)
                 - self._priors.keys()))
         return frozenset(s for m in members if self._priors[s := m.meta.site])
+
+    def mark_republishers(self, sites: set[str]) -> None:
+        """From now on, this plan's decisions take these sites to republish others' articles
+        (what its batch found of them, before its write counts it)."""
+        self._priors.update(dict.fromkeys(sites, True))
+
+    def decide_again(self, cid: str) -> None:
+        """Decide a cluster of the model again, as its members and the priors now stand."""
+        cm = self.clusters.get(cid)
+        if cm is not None:
+            self._set_cluster(cid, list(cm.members))
 
     def expect_sites(self, sites: set[str]) -> None:
         """Sites of articles still to be added: their priors are read with the first."""
