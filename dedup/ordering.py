@@ -4,6 +4,7 @@ else decides, the time wiretrace first saw each article. Pure: no Redis, no cloc
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING
 
 from dedup.dates import Dated, leads
@@ -100,9 +101,15 @@ def by_date_and_structure(eligible: "list[Member]", dates: dict[str, Dated | Non
     full = [m for m in pool
             if not any(o.id != m.id and is_partial_of(pair(m, o)) for o in fullest)]
     chosen = full or pool
-    # Undated members and dates that do not surely lead: first seen breaks the tie.
-    first = min(chosen, key=lambda m: (m.meta.first_seen, m.meta.published or "~", m.id))
+    # Dates that do not surely lead still say which day, and a page that gives a date claims
+    # one an undated page does not: the earliest day leads, a dated page an undated one;
+    # only the same day (or no date at all) leaves it to the order pages were found in.
+    first = min(chosen, key=lambda m: _day_then_seen(m, dates))
+    seen = min(chosen, key=lambda m: _day_then_seen(m, {}))
     ev = [*lead, f"first_seen: {first.meta.first_seen} is the earliest"]
+    if seen.id != first.id and (d := dates[first.id]):
+        ev[len(lead):] = [f"published: {d.text} is the earliest day, though not surely first",
+                          f"first_seen: {seen.meta.site}'s page was found first"]
     if len(full) < len(pool):
         ev.insert(len(lead), "structure: the others are excerpts of it")
     if len(pool) < len(trusted):
@@ -110,6 +117,14 @@ def by_date_and_structure(eligible: "list[Member]", dates: dict[str, Dated | Non
     conf = CONF_PRIOR if lead else CONF_STRUCTURE if len(full) < len(pool) else \
         CONF_DATES if len(pool) < len(trusted) else CONF_FIRST_SEEN
     return Choice(first.id, conf, ev)
+
+
+def _day_then_seen(m: "Member", dates: dict[str, Dated | None]) -> tuple[object, ...]:
+    """Order of members no date surely orders: by day as printed (undated last), then
+    first seen."""
+    d = dates.get(m.id)
+    return (d is None, d.when.date() if d else date.max, m.meta.first_seen,
+            m.meta.published or "~", m.id)
 
 
 def _set_aside(first: "Member", d0: Dated, seen: "Member", eligible: "list[Member]",
