@@ -1,6 +1,8 @@
 """Sites that date their copies before the originals other pages credit: which articles of a
-plan are dated so (the per-site ``backdated`` counter, :func:`dedup.writes.site_deltas`), and
-the clusters a batch decides again once it finds such a site (:func:`settle`)."""
+plan are dated so (the per-site ``backdated`` counter, :func:`dedup.writes.site_deltas`), the
+clusters a batch decides again once it finds such a site (:func:`settle`), and the sites whose
+counter a batch brings to :data:`dedup.provenance.BACKDATED` (:func:`crossed`): the clusters
+earlier writes decided by their dates are decided again (:meth:`dedup.ingest.Ingest.write`)."""
 
 from collections import Counter
 from typing import TYPE_CHECKING
@@ -28,6 +30,36 @@ def backdated_articles(plan: "Plan") -> set[str]:
     """The plan's articles so dated, as its model now stands (:meth:`dedup.plan.Plan.__init__`
     keeps those of the model it read: the site counters change by the difference)."""
     return {i for i in plan.members if dated_before_credited(plan, i)}
+
+
+def added_per_site(plan: "Plan") -> Counter[str]:
+    """Per site, the articles this plan adds to its ``backdated`` counter (net)."""
+    now = backdated_articles(plan)
+    out: Counter[str] = Counter()
+    for aid in now ^ plan.initially_backdated:
+        art = plan.members.get(aid) or plan.removed.get(aid)
+        if art is not None:
+            out[art.meta.site] += 1 if aid in now else -1
+    return out
+
+
+def crossed(added: Counter[str], counters: dict[str, int]) -> list[str]:
+    """The sites whose ``backdated`` counter, now ``counters`` after a write that added
+    ``added``, reached :data:`dedup.provenance.BACKDATED` with that write."""
+    return sorted(s for s, n in added.items()
+                  if n > 0 and counters.get(s, 0) >= BACKDATED > counters.get(s, 0) - n)
+
+
+def led_by_dates(plan: "Plan", site: str) -> list[str]:
+    """The plan's clusters whose original is an article of ``site`` that no attribution
+    chose: its date (or the order pages were found in) led."""
+    out = []
+    for cid, cm in sorted(plan.clusters.items()):
+        if cm.original is not None and cm.original in plan.members and \
+                plan.members[cm.original].meta.site == site and \
+                (cm.verdicts[cm.original].confidence or 0.0) < ATTRIBUTED:
+            out.append(cid)
+    return out
 
 
 def settle(plan: "Plan") -> None:
