@@ -56,6 +56,7 @@ def led_by_dates(plan: "Plan", site: str) -> list[str]:
     out = []
     for cid, cm in sorted(plan.clusters.items()):
         if cm.original is not None and cm.original in plan.members and \
+                cm.original in cm.verdicts and \
                 plan.members[cm.original].meta.site == site and \
                 (cm.verdicts[cm.original].confidence or 0.0) < ATTRIBUTED:
             out.append(cid)
