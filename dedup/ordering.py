@@ -1,6 +1,7 @@
 """The original among members that make no claim against one another: by published date
-(each date's precision allowed for), then text structure, then, only to break what nothing
-else decides, the time wiretrace first saw each article. Pure: no Redis, no clock."""
+(each date's precision allowed for), then text structure, then the day dates print where
+none surely leads, then, only to break what nothing else decides, the time wiretrace first
+saw each article. Pure: no Redis, no clock."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -48,7 +49,8 @@ def by_date_and_structure(eligible: "list[Member]", dates: dict[str, Dated | Non
                           republishers: set[str], doubted: bool = False) -> Choice:
     """The earliest published member when its date surely leads every other dated one (a
     republisher's unattributed date counts only when no other site carries the story);
-    else, leaving out sites that mostly republish, the fullest text, first seen.
+    else, leaving out sites that mostly republish, the fullest text, earliest day as printed
+    (dated before undated), first seen.
 
     A day-precision date that the order of discovery contradicts between two full texts
     (the earliest dated, found after a copy of the same text dated less than twice the
