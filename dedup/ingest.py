@@ -145,7 +145,9 @@ class Ingest:
         attribution are decided again, as if the site had been known then (its copy index
         lists them: the newest 256 copies of its articles)."""
         grown = {s for s, n in added.items() if n > 0}
-        for site in crossed(added, self.sites.backdated(grown)) if grown else []:
+        if not grown or self.sites.prior() is None:  # no prior: nothing decides otherwise
+            return
+        for site in crossed(added, self.sites.backdated(grown)):
             ids = self.sites.copied_articles(site)
             for _ in range(self.settings.write_retries if ids else 0):
                 raw = self.store.read_state([(i, b"", b"") for i in ids])
