@@ -1,13 +1,12 @@
 """Sites that date their copies before the originals other pages credit: which articles of a
-plan are dated so (the per-site ``backdated`` counter, :func:`dedup.writes.site_deltas`), and
-the clusters a batch decides again once it finds such a site (:func:`settle`)."""
+plan are dated so (the per-site ``backdated`` counter, :func:`dedup.writes.site_deltas`), the
+clusters a batch decides again once it finds such a site (:func:`settle`), and the sites whose
+counter a batch brings to :data:`dedup.provenance.BACKDATED` (:func:`crossed`): the clusters
+earlier writes decided by their dates are decided again (:meth:`dedup.ingest.Ingest.write`)."""
 
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from dedup import codec
-from dedup.codec import ClusterField
-from dedup.models import ArticleMeta, Verdict
 from dedup.provenance import ATTRIBUTED, BACKDATED, dates_before
 
 if TYPE_CHECKING:
@@ -27,20 +26,40 @@ def dated_before_credited(plan: "Plan", article_id: str) -> bool:
                         plan.settings)
 
 
-def initially_backdated(plan: "Plan") -> set[str]:
-    """The articles so dated in the clusters as the plan read them."""
-    out: set[str] = set()
-    for fields in plan.raw.clusters.values():
-        original = (fields.get(ClusterField.ORIGINAL) or b"").decode()
-        raw = codec.members(fields)
-        if not original or original not in raw or original not in plan.raw.records:
-            continue
-        conf = Verdict.from_json(raw[original]).confidence or 0.0
-        if conf < ATTRIBUTED:
-            continue
-        first = ArticleMeta.from_json(plan.raw.records[original].meta)
-        out |= {i for i in raw if i != original and i in plan.raw.records and dates_before(
-            ArticleMeta.from_json(plan.raw.records[i].meta), first, conf, plan.settings)}
+def backdated_articles(plan: "Plan") -> set[str]:
+    """The plan's articles so dated, as its model now stands (:meth:`dedup.plan.Plan.__init__`
+    keeps those of the model it read: the site counters change by the difference)."""
+    return {i for i in plan.members if dated_before_credited(plan, i)}
+
+
+def added_per_site(plan: "Plan") -> Counter[str]:
+    """Per site, the articles this plan adds to its ``backdated`` counter (net)."""
+    now = backdated_articles(plan)
+    out: Counter[str] = Counter()
+    for aid in now ^ plan.initially_backdated:
+        art = plan.members.get(aid) or plan.removed.get(aid)
+        if art is not None:
+            out[art.meta.site] += 1 if aid in now else -1
+    return out
+
+
+def crossed(added: Counter[str], counters: dict[str, int]) -> list[str]:
+    """The sites whose ``backdated`` counter, now ``counters`` after a write that added
+    ``added``, reached :data:`dedup.provenance.BACKDATED` with that write."""
+    return sorted(s for s, n in added.items()
+                  if n > 0 and counters.get(s, 0) >= BACKDATED > counters.get(s, 0) - n)
+
+
+def led_by_dates(plan: "Plan", site: str) -> list[str]:
+    """The plan's clusters whose original is an article of ``site`` that no attribution
+    chose: its date (or the order pages were found in) led."""
+    out = []
+    for cid, cm in sorted(plan.clusters.items()):
+        if cm.original is not None and cm.original in plan.members and \
+                cm.original in cm.verdicts and \
+                plan.members[cm.original].meta.site == site and \
+                (cm.verdicts[cm.original].confidence or 0.0) < ATTRIBUTED:
+            out.append(cid)
     return out
 
 
@@ -49,18 +68,16 @@ def settle(plan: "Plan") -> None:
     article of a site the batch found dated before :data:`dedup.provenance.BACKDATED`
     credited originals: had the site's prior been known when they were decided, its date
     would not have led."""
-    before = initially_backdated(plan)
-    found = Counter(plan.members[i].meta.site for i in plan.members
-                    if i not in before and dated_before_credited(plan, i))
+    found = Counter(plan.members[i].meta.site
+                    for i in backdated_articles(plan) - plan.initially_backdated)
     sites = {s for s, n in found.items() if n >= BACKDATED}
     if not sites:
         return
-    # the plan's priors, as its decisions read them: these sites now republish
-    plan._priors.update(dict.fromkeys(sites, True))
+    plan.mark_republishers(sites)
     for cid in sorted(plan.dirty_clusters):
         cm = plan.clusters.get(cid)
         if cm is None or cm.original is None or \
                 (cm.verdicts[cm.original].confidence or 0.0) >= ATTRIBUTED:
             continue
         if any(plan.members[i].meta.site in sites for i in cm.members):
-            plan._set_cluster(cid, list(cm.members))
+            plan.decide_again(cid)

@@ -11,13 +11,14 @@ Example:
 import logging
 import random
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
 from functools import partial
 
-from dedup.backdating import settle
+from dedup.backdating import added_per_site, crossed, led_by_dates, settle
 from dedup.codec import GuardName
 from dedup.config import Settings
 from dedup.errors import ConflictError, IndexBusyError
@@ -130,12 +131,37 @@ class Ingest:
             if failed is None:
                 if self.after_write is not None:
                     self.after_write(plan, outcomes)
+                self._decide_again(added_per_site(plan))
                 return outcomes
             logger.debug("batch of %d: guard %d changed, retry %d", len(batch), failed, attempt)
             time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
             attempt += 1
         raise ConflictError(f"gave up after {self.settings.write_retries} retries: other "
                             "writers kept changing the same clusters")
+
+    def _decide_again(self, added: Counter[str]) -> None:
+        """Once a write brings a site to the ``backdated`` count that makes its dates a
+        republisher's, the clusters earlier writes decided that its article leads without
+        attribution are decided again, as if the site had been known then (its copy index
+        lists them: the newest 256 copies of its articles)."""
+        grown = {s for s, n in added.items() if n > 0}
+        if not grown or self.sites.prior() is None:  # no prior: nothing decides otherwise
+            return
+        for site in crossed(added, self.sites.backdated(grown)):
+            ids = self.sites.copied_articles(site)
+            for _ in range(self.settings.write_retries if ids else 0):
+                raw = self.store.read_state([(i, b"", b"") for i in ids])
+                plan = Plan(raw, self.keys, self.settings, self.sites.prior())
+                plan.shapes.read_texts = partial(read_texts, self.store)
+                led = led_by_dates(plan, site)
+                for cid in led:
+                    plan.decide_again(cid)
+                if not led or self.apply(guards(plan), ops(plan, {}), raw.buckets) is None:
+                    if led and self.after_write is not None:
+                        self.after_write(plan, [])
+                    break
+            logger.debug("%s dates its copies early: %d clusters decided again", site,
+                         len(ids))
 
     def apply(self, guards: list[Guard], ops: list[Op], buckets: int | None = None
               ) -> int | None:

@@ -1,6 +1,7 @@
 """The original among members that make no claim against one another: by published date
 (each date's precision allowed for), then text structure, then, only to break what nothing
-else decides, the time wiretrace first saw each article. Pure: no Redis, no clock."""
+else decides, the time wiretrace first saw each article (a page that gives its time before
+an undated one). Pure: no Redis, no clock."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -47,7 +48,8 @@ def by_date_and_structure(eligible: "list[Member]", dates: dict[str, Dated | Non
                           republishers: set[str], doubted: bool = False) -> Choice:
     """The earliest published member when its date surely leads every other dated one (a
     republisher's unattributed date counts only when no other site carries the story);
-    else, leaving out sites that mostly republish, the fullest text, first seen.
+    else, leaving out sites that mostly republish, the fullest text, first seen (an
+    undated page after one that gives its time).
 
     A day-precision date that the order of discovery contradicts between two full texts
     (the earliest dated, found after a copy of the same text dated less than twice the
@@ -100,9 +102,18 @@ def by_date_and_structure(eligible: "list[Member]", dates: dict[str, Dated | Non
     full = [m for m in pool
             if not any(o.id != m.id and is_partial_of(pair(m, o)) for o in fullest)]
     chosen = full or pool
-    # Undated members and dates that do not surely lead: first seen breaks the tie.
-    first = min(chosen, key=lambda m: (m.meta.first_seen, m.meta.published or "~", m.id))
+    # A page that gives its time claims when it appeared, and no date surely contradicts it;
+    # an undated page claims nothing: it does not lead such a page on the order pages were
+    # found in (a day without a time does not lead either way: the day of a backdated copy
+    # may be that of the original's time).
+    timed = any((d := dates[m.id]) and d.precise for m in chosen)
+    first = min(chosen, key=lambda m: (timed and not dates[m.id], *_seen(m)))
+    seen = min(chosen, key=_seen)
     ev = [*lead, f"first_seen: {first.meta.first_seen} is the earliest"]
+    if seen.id != first.id and (d := dates[first.id]):
+        ev[len(lead):] = [f"published: {d.text}, no date surely earlier; "
+                          f"{seen.meta.site}'s page, found first, gives none",
+                          f"first_seen: {first.meta.first_seen} is the earliest of the dated"]
     if len(full) < len(pool):
         ev.insert(len(lead), "structure: the others are excerpts of it")
     if len(pool) < len(trusted):
@@ -110,6 +121,11 @@ def by_date_and_structure(eligible: "list[Member]", dates: dict[str, Dated | Non
     conf = CONF_PRIOR if lead else CONF_STRUCTURE if len(full) < len(pool) else \
         CONF_DATES if len(pool) < len(trusted) else CONF_FIRST_SEEN
     return Choice(first.id, conf, ev)
+
+
+def _seen(m: "Member") -> tuple[str, str, str]:
+    """First seen, then the published value and the id: a total order."""
+    return (m.meta.first_seen, m.meta.published or "~", m.id)
 
 
 def _set_aside(first: "Member", d0: Dated, seen: "Member", eligible: "list[Member]",

@@ -9,9 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from dedup import codec
+from dedup.backdating import backdated_articles
 from dedup.claims import credits_another_site
 from dedup.codec import ClusterField, GuardName
 from dedup.config import Settings
+from dedup.joining import holds_other_story_of_site, joins_story
 from dedup.keys import Keys
 from dedup.models import ArticleMeta, Outcome, Prepared, Verdict
 from dedup.provenance import Member, assign_roles, choose_original
@@ -77,6 +79,7 @@ class Plan:
         self._scores: dict[tuple[str, str], PairScore] = {}
         self._priors: dict[str, bool] = {}
         self._expected: set[str] = set()
+        self.initially_backdated = backdated_articles(self)  # the model as read
 
     # -- model queries ------------------------------------------------------------------
     def role_of(self, article_id: str) -> str | None:
@@ -117,6 +120,17 @@ class Plan:
                 - self._priors.keys()))
         return frozenset(s for m in members if self._priors[s := m.meta.site])
 
+    def mark_republishers(self, sites: set[str]) -> None:
+        """From now on, this plan's decisions take these sites to republish others' articles
+        (what its batch found of them, before its write counts it)."""
+        self._priors.update(dict.fromkeys(sites, True))
+
+    def decide_again(self, cid: str) -> None:
+        """Decide a cluster of the model again, as its members and the priors now stand."""
+        cm = self.clusters.get(cid)
+        if cm is not None:
+            self._set_cluster(cid, list(cm.members))
+
     def expect_sites(self, sites: set[str]) -> None:
         """Sites of articles still to be added: their priors are read with the first."""
         self._expected |= sites
@@ -156,9 +170,9 @@ class Plan:
         # of this site that this one is not a near-repeat of is a different story (two press
         # releases sharing an "About us" block, linked through a copy of one of them).
         rel = [(shared, cid) for shared, cid in rel
-               if not self._holds_other_story_of_site(member, self.cluster_of[cid])]
+               if not holds_other_story_of_site(self, member, self.cluster_of[cid])]
         linked = {cid for _, cid in rel}
-        rel = [(shared, cid) for shared, cid in rel if self._joins_story(member, cid, linked)]
+        rel = [(shared, cid) for shared, cid in rel if joins_story(self, member, cid, linked)]
         self.members[art.id] = member
         self.written[art.id] = art
         self.shapes.add_text(art.id, art.text)
@@ -182,25 +196,6 @@ class Plan:
                 self._drop_cluster(other)
         self._set_cluster(target, ids)
         return Outcome(art.id, art.meta.url, status, self.role_of(art.id) or "", target)
-
-    def _joins_story(self, member: Member, via: str, linked: set[str]) -> bool:
-        """Whether relating to ``via`` makes this article part of via's story: it is inside
-        via, or via inside it, or it also relates to another member of via's cluster. What a
-        page that mixes two stories (a roundup, a digest) shares with an article may be the
-        other story: through it alone, the article does not join."""
-        cm = self.clusters.get(self.cluster_of[via])
-        if cm is None or len(cm.members) < 2 or linked & (set(cm.members) - {via}):
-            return True
-        s = self.pair(member, self.members[via])
-        return max(s.a_in_b, s.b_in_a) >= 0.85
-
-    def _holds_other_story_of_site(self, member: Member, cid: str) -> bool:
-        for mid in self.members_of(cid):
-            other = self.members[mid]
-            if mid != member.id and same_site(member.meta.site, other.meta.site) and not \
-                    related(self.pair(member, other), True, self.settings):
-                return True
-        return False
 
     def _set_cluster(self, cid: str, ids: list[str]) -> None:
         ids = list(dict.fromkeys(ids))

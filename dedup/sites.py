@@ -1,6 +1,7 @@
 """What the index knows of each site: the template lines it repeats on its pages, and whether
 it mostly republishes others' articles. Read from Redis, cached briefly per site."""
 
+import json
 import threading
 import time
 from collections import deque
@@ -121,6 +122,23 @@ class SiteMemory:
             pipe.hmget(self.keys.site(site), SITE_COUNTERS)
         return {site: self.republishes(v)
                 for site, v in zip(sites, self.store.execute(pipe), strict=True)}
+
+    def backdated(self, sites: set[str]) -> dict[str, int]:
+        """Each site's ``backdated`` counter (:data:`dedup.codec.SITE_COUNTERS`), in one
+        round trip."""
+        pipe = self.client.pipeline(transaction=False)
+        for site in sorted(sites):
+            pipe.hget(self.keys.site(site), "backdated")
+        return {s: int(v or 0) for s, v in zip(sorted(sites), self.store.execute(pipe),
+                                                strict=True)}
+
+    def copied_articles(self, site: str, newest: int = 256) -> list[str]:
+        """The site's articles that the ``newest`` copies of its copy index reproduce (rows
+        :mod:`dedup.notices` writes after each write: some may be stale)."""
+        rows, by_time, _, _ = self.keys.site_copies(site)
+        copies = self.client.zrevrange(by_time, 0, newest - 1)
+        found = self.client.hmget(rows, copies) if copies else []
+        return sorted({json.loads(v)["o"] for v in found if v})
 
     def republishes(self, values: list[bytes | None]) -> bool:
         """Whether a site with these counters (:data:`dedup.codec.SITE_COUNTERS`, as read)

@@ -4,7 +4,7 @@ Redis hold its model, counters included (see :mod:`dedup.lua` apply.lua)."""
 import time
 
 from dedup import codec
-from dedup.backdating import dated_before_credited, initially_backdated
+from dedup.backdating import added_per_site
 from dedup.codec import ArticleField as F
 from dedup.codec import ClusterField, GuardName, OpName
 from dedup.keys import Keys, split_range
@@ -124,7 +124,7 @@ def _role_changes(plan: Plan) -> list[tuple[Member, str | None, str | None]]:
 def site_deltas(plan: Plan) -> dict[tuple[str, str], int]:
     """Per site: articles, copies (copy or partial: the site republished it), articles
     that credit another publication, and articles dated before the original their cluster
-    credits (:func:`dedup.backdating.dated_before_credited`)."""
+    credits (:func:`dedup.backdating.added_per_site`)."""
     deltas: dict[tuple[str, str], int] = {}
     for m, before, after in _role_changes(plan):
         a = int(after is not None) - int(before is not None)
@@ -134,12 +134,8 @@ def site_deltas(plan: Plan) -> dict[tuple[str, str], int]:
                 deltas[(m.meta.site, name)] = deltas.get((m.meta.site, name), 0) + d
     for site, d in plan.credit_deltas.items():
         deltas[(site, "credited")] = d
-    now = {i for i in plan.members if dated_before_credited(plan, i)}
-    for aid in now ^ initially_backdated(plan):
-        art = plan.members.get(aid) or plan.removed.get(aid)
-        if art is not None:
-            key = (art.meta.site, "backdated")
-            deltas[key] = deltas.get(key, 0) + (1 if aid in now else -1)
+    for site, d in added_per_site(plan).items():
+        deltas[(site, "backdated")] = d
     return deltas
 
 

@@ -110,16 +110,18 @@ def test_backdater_loses_to_the_article_read_more_lines_link(engine: Engine) -> 
         [(a.url, a.original, a.evidence) for a in answers[1:]]
 
 
-@pytest.mark.parametrize("batched", [False, True], ids=["one-by-one", "one-batch"])
+@pytest.mark.parametrize("order", ["one-by-one", "one-batch", "unattributed-first"])
 def test_a_site_dated_before_credited_originals_does_not_lead_on_its_date(
-        engine: Engine, batched: bool) -> None:
+        engine: Engine, order: str) -> None:
     """A republisher dates its copies two days before their originals. In two stories other
     copies credit the original, which wins there; in a third nobody credits anyone and the
     republisher's early timestamp led every other date. Its dates before credited originals
     make its date a republisher's: the third story's original is the page that published
-    first among the others, whether the index learned that before (one article at a time)
-    or in the same batch, the third story decided first. (Fails on the rules of main
-    51cdcaf: dates decided for the backdater.)"""
+    first among the others, whether the index learned that before (one article at a time),
+    in the same batch, the third story decided first, or after, the third story written
+    whole in earlier batches. (Fails on the rules of main 51cdcaf: dates decided for the
+    backdater; unattributed-first fails on aae4ce8: a cluster written before the site was
+    known stayed as written.)"""
     text = body(22)
     orig = "https://paper2.example/news/2"
     items = [ArticleInput(url="https://early.example/a/2", text=text,
@@ -136,8 +138,11 @@ def test_a_site_dated_before_credited_originals_does_not_lead_on_its_date(
                          published="2024-04-30T07:00:00Z"),
             ArticleInput(url=f"https://wire{i}.example/s/{i}", published="2024-05-02T11:00:00Z",
                          text=text + f"\nThis article originally appeared on paper{i}.example.")]
-    if batched:  # the unattributed story first: decided before the site is known
+    if order == "one-batch":  # the unattributed story first: decided before the site is known
         engine.ingest(items[-3:] + items[:-3])
+    elif order == "unattributed-first":  # written whole before the site is known
+        for item in items[-3:] + items[:-3]:
+            engine.ingest([item])
     else:
         for item in items:
             engine.ingest([item])
@@ -145,3 +150,17 @@ def test_a_site_dated_before_credited_originals_does_not_lead_on_its_date(
     assert answers[0].role == "original", answers[0].evidence
     assert all(a.original and a.original["url"] == orig for a in answers[1:]), \
         [(a.url, a.original, a.evidence) for a in answers[1:]]
+
+
+def test_an_undated_copy_found_first_does_not_lead_a_timed_original(engine: Engine) -> None:
+    """A farm's undated copy is found before the original, which gives its time to the
+    minute. No page credits another and no date surely orders them: the page that says when
+    it appeared leads the one that says nothing, whatever the order pages were found in.
+    (Fails on the rules of aae4ce8: first_seen decided for the copy.)"""
+    text = body(6)
+    orig = "https://paper.example/news/2024/05/02/story"
+    engine.ingest([ArticleInput(url="https://farm.example/p/story", text=text)])
+    engine.ingest([ArticleInput(url=orig, text=text, published="2024-05-02T09:00:00Z")])
+    original, copy = engine.lookup([orig, "https://farm.example/p/story"])
+    assert original.role == "original", original.evidence
+    assert copy.original and copy.original["url"] == orig, copy.evidence
