@@ -95,6 +95,9 @@ class Ingest:
                         on_batch(outcomes)
 
             for prepared, errors in batches:
+                # each batch checks the index (once it passed, without asking Redis again),
+                # also when none of its inputs could be indexed: Redis down fails the ingest
+                self.check_index()
                 report.errors.extend(errors)
                 collect()
                 pending = writer.submit(self.write_presigned, prepared) if prepared else None
