@@ -26,7 +26,7 @@ from dedup.models import ArticleInput, Draft, Outcome, Prepared
 from dedup.params import SignatureParams
 from dedup.plan import Plan
 from dedup.prepare import latest, sign
-from dedup.prepool import prepared_batches
+from dedup.prepool import prepared_batches, resign_touched
 from dedup.reads import read_texts
 from dedup.signature import earlier_band_neighbours, packed_bands
 from dedup.sites import SiteMemory
@@ -80,7 +80,7 @@ class Ingest:
         """
         report = IngestReport()
         n_workers = self.settings.ingest_workers if workers is None else workers
-        batches = prepared_batches(items, self.settings, self.params, self.learn, n_workers)
+        batches = prepared_batches(items, self.settings, self.params, n_workers)
         # closing: the preparation pool stops here, whatever fails (a write, Redis), not when
         # the suspended generator is collected, maybe at interpreter exit, where
         # Pool.terminate can wait for good on threads that no longer run
@@ -96,16 +96,19 @@ class Ingest:
                         on_batch(outcomes)
 
             for prepared, errors in batches:
+                # each batch checks the index (once it passed, without asking Redis again),
+                # also when none of its inputs could be indexed: Redis down fails the ingest
+                self.check_index()
                 report.errors.extend(errors)
                 collect()
-                pending = writer.submit(self.write, prepared) if prepared else None
+                pending = writer.submit(self.write_presigned, prepared) if prepared else None
             collect()
         return report
 
     def learn(self, drafts: Sequence[Draft]) -> dict[str, set[bytes]]:
-        """The template lines to leave out of the drafts' signatures, as if the batches
-        given before had been learned (see :meth:`SiteMemory.learn_templates`); :meth:`write`
-        learns them for good. Checks the index first."""
+        """The template lines to leave out of the drafts' signatures, the drafts' lines
+        learned (:meth:`SiteMemory.learn_templates`): call it just before the drafts' batch is
+        written. Checks the index first."""
         self.check_index()
         return self.sites.learn_templates(drafts)
 
@@ -116,12 +119,18 @@ class Ingest:
         templates = self.learn(drafts)
         return [sign(d, self.params, templates.get(d.meta.site, ())) for d in drafts]
 
+    def write_presigned(self, batch: list[Prepared]) -> list[Outcome]:
+        """:meth:`write` a batch signed as if no site had template lines: its templates are
+        learned here, just before the write (a process killed after has learned at most the
+        batch in flight, which its re-run learns again, adding nothing, and answers the same),
+        and the articles they touch are signed again."""
+        return self.write(resign_touched(batch, self.learn(batch), self.params))
+
     def write(self, batch: list[Prepared]) -> list[Outcome]:
         """Two round trips: read the snapshot, then one guarded atomic write; retried when
         another writer changed what was read. Nothing is signed here."""
         self.check_index()
         batch = list({p.id: p for p in batch}.values())  # the last version of a URL wins
-        self.sites.commit([p.id for p in batch])  # its template lines, learned just before
         attempt = 0
         while attempt < self.settings.write_retries:
             plan, outcomes, old_bands = self._plan(batch)

@@ -18,9 +18,10 @@ containment. For the same reason the share of words in place is also taken withi
 article alone: from the first line the page reproduces to the last. Pure text work, no Redis.
 """
 
+import functools
+import operator
+from collections.abc import Iterator
 from dataclasses import dataclass
-
-import xxhash
 
 from dedup.boilerplate import content_lines
 from dedup.normalize import token_bytes
@@ -52,11 +53,11 @@ class Shape:
                 f"({self.in_article:.0%} within the article)")
 
 
-def _line_tokens(text: str) -> list[list[bytes]] | None:
-    """The content lines' tokens, or None for a script written without spaces (its tokens
-    are characters: a line's length says nothing of a paragraph there)."""
+def _line_tokens(lines: list[str]) -> list[list[bytes]] | None:
+    """The lines' tokens, or None for a script written without spaces (its tokens are
+    characters: a line's length says nothing of a paragraph there)."""
     out = []
-    for line in content_lines(text) or [text]:
+    for line in lines:
         toks, nospace = token_bytes(line)
         if nospace:
             return None
@@ -64,9 +65,11 @@ def _line_tokens(text: str) -> list[list[bytes]] | None:
     return out
 
 
-def _runs(tokens: list[bytes]) -> list[int]:
-    return [xxhash.xxh3_64_intdigest(b" ".join(tokens[i:i + RUN]))
-            for i in range(len(tokens) - RUN + 1)]
+def _runs(tokens: list[bytes]) -> Iterator[tuple[bytes, ...]]:
+    """The text's runs of ``RUN`` words, in order: tuples, built and hashed in C (a set of
+    them compares runs exactly, ~3x faster than hashing each run's joined bytes)."""
+    # not strict: the shifted lists are shorter, and the runs end with the last whole one
+    return zip(*(tokens[j:] for j in range(RUN)), strict=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,26 +85,27 @@ class Line:
 def aligned(reference: str, page: str) -> list[tuple[str, Line]] | None:
     """The reference's content lines and how ``page`` reproduces each, or None when either
     is in a script without spaces or shorter than a run."""
-    ref_lines, page_lines = _line_tokens(reference), _line_tokens(page)
+    texts = content_lines(reference) or [reference]
+    ref_lines, page_lines = _line_tokens(texts), _line_tokens(content_lines(page) or [page])
     if ref_lines is None or page_lines is None:
         return None
     ref = [t for ln in ref_lines for t in ln]
     page_runs = set(_runs([t for ln in page_lines for t in ln]))
     if len(ref) < RUN or not page_runs:
         return None
-    placed = bytearray(len(ref))
-    for i, h in enumerate(_runs(ref)):
-        if h in page_runs:
-            placed[i:i + RUN] = b"\x01" * RUN
+    # byte i: whether the run from word i is on the page; a word is in place when one of the
+    # RUN runs holding it is: the OR of the bytes shifted by 0..RUN-1 (0/1 bytes never carry)
+    hits = int.from_bytes(bytes(run in page_runs for run in _runs(ref)), "little")
+    placed = functools.reduce(operator.or_, (hits << 8 * k for k in range(RUN))).to_bytes(
+        len(ref), "little")
     # per line: its word count and how many of its words are out of place
     lines, at = [], 0
     for ln in ref_lines:
-        lines.append((len(ln), len(ln) - sum(placed[at:at + len(ln)])))
+        lines.append((len(ln), len(ln) - placed.count(1, at, at + len(ln))))
         at += len(ln)
     kept = [n > 0 and out < LEFT_OUT_LINE * n for n, out in lines]
     first = kept.index(True) if True in kept else len(lines)
     last = len(kept) - 1 - kept[::-1].index(True) if True in kept else -1
-    texts = content_lines(reference) or [reference]
     return [(texts[i], Line(n, out, first <= i <= last, first < i < last and
                             n >= PASSAGE_WORDS and out >= LEFT_OUT_LINE * n))
             for i, (n, out) in enumerate(lines)]

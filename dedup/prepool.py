@@ -1,9 +1,9 @@
 """Bulk preparation in worker processes: :func:`prepared_batches`.
 
 Each article is drafted and signed in one step as if its site had no template lines, the
-signature most articles keep; the caller's ``learn`` then reads the sites' templates (in
-input order: nothing here reads Redis or the network) and only the articles whose lines a
-template names are signed again, in the calling process. A bounded window of batches is in
+signature most articles keep (nothing here reads Redis or the network); the writer learns a
+batch's site templates just before writing it, and only the articles whose lines a template
+names are signed again, there (:func:`resign_touched`). A bounded window of batches is in
 flight at each step, so a stream of any length is prepared with bounded memory, in input
 order. Worker processes receive inputs and return prepared articles through
 multiprocessing's own channel.
@@ -15,7 +15,7 @@ import multiprocessing
 import os
 import threading
 from collections import deque
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator
 from datetime import datetime, timedelta
 from multiprocessing.pool import AsyncResult, Pool
 from typing import TypeVar
@@ -23,7 +23,7 @@ from typing import TypeVar
 from dedup.config import Settings
 from dedup.errors import InputError
 from dedup.lifeline import die_with_parent
-from dedup.models import ArticleInput, Draft, DraftT, Prepared, Templates
+from dedup.models import ArticleInput, DraftT, Prepared, Templates
 from dedup.params import SignatureParams
 from dedup.prepare import draft_with_lines, latest, sign, utc_now
 
@@ -33,7 +33,6 @@ POOL_STOP_WAIT = 10.0  # seconds a stopping preparation pool may take before it 
 Numbered = tuple[int, ArticleInput]
 Errors = list[tuple[int, str]]  # (position, reason)
 Batch = tuple[list[Prepared], Errors]  # prepared articles, inputs that could not be
-Learn = Callable[[Sequence[Draft]], Templates]
 _T = TypeVar("_T")
 
 
@@ -69,29 +68,26 @@ def resign(articles: list[Prepared], templates: Templates, params: SignaturePara
     return [sign(a, params, templates.get(a.meta.site, ())) for a in articles]
 
 
-def _signed(batch: Batch, templates: Templates, params: SignatureParams) -> Batch:
-    """A batch signed without templates, its articles that one touches signed again, here:
-    a few a batch (6% of a news-like corpus), and waiting for them in the pool would keep
-    more batches learned and not yet written, each of which every later batch's template
-    preview counts again in Redis (:meth:`dedup.sites.SiteMemory.learn_templates`)."""
-    prepared, errors = batch
+def resign_touched(prepared: list[Prepared], templates: Templates, params: SignatureParams
+                   ) -> list[Prepared]:
+    """The batch with the articles a site template touches signed again, each without its
+    site's template lines: a few a batch (6% of a news-like corpus)."""
     redo = [j for j, a in enumerate(prepared) if _touched(a, templates)]
     if redo:
         again = resign([prepared[j] for j in redo], templates, params)
         for j, article in zip(redo, again, strict=True):
             prepared[j] = article
-    return prepared, errors
+    return prepared
 
 
 def prepared_batches(items: Iterable[Numbered], settings: Settings, params: SignatureParams,
-                     learn: Learn, workers: int = 0) -> Generator[Batch, None, None]:
+                     workers: int = 0) -> Generator[Batch, None, None]:
     """Prepared batches of ``settings.batch_size`` inputs, in input order, one article per
-    id in each (the last version wins).
+    id in each (the last version wins), each stamped with its first-seen time.
 
-    ``learn(drafts)``: the site template lines to leave out of the drafts' signatures, called
-    once per batch, in input order, in the calling thread, when the batch is next to be
-    given out. Articles are drafted and signed in one step (in the workers), as if no site
-    had template lines; those whose lines ``learn`` then names are signed again here.
+    Articles are drafted and signed in one step (in the workers), as if no site had template
+    lines; the writer learns a batch's templates just before writing it and signs again the
+    articles they touch (:func:`resign_touched`).
     ``workers``: 0 = one process per CPU, 1 = in this process. The pool starts only once the
     input is known to hold more than one batch (small ingests stay in process), and is
     started before the caller's writer thread touches anything of it.
@@ -112,8 +108,7 @@ def prepared_batches(items: Iterable[Numbered], settings: Settings, params: Sign
                                                     itertools.chain(head, chunks)), 2 * n)
     try:
         for prepared, errors in presigned:
-            prepared = stamp(latest(prepared))
-            yield _signed((prepared, errors), learn(prepared), params)
+            yield stamp(latest(prepared)), errors
     finally:
         if pool is not None:
             _stop(pool)

@@ -2,10 +2,8 @@
 it mostly republishes others' articles. Read from Redis, cached briefly per site."""
 
 import json
-import threading
 import time
-from collections import deque
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 
 import redis
 
@@ -16,7 +14,6 @@ from dedup.models import Draft, Templates
 from dedup.provenance import BACKDATED
 from dedup.store import Store
 
-_MAX_PENDING = 64  # batches answered and not written: past it the oldest is forgotten
 Articles = dict[str, list[tuple[bytes, bytes]]]  # per site: (tag, line keys) of each article
 
 
@@ -30,50 +27,19 @@ class SiteMemory:
         self.keys = keys
         self.settings = settings
         self._templates: dict[str, tuple[float, set[bytes]]] = {}  # site -> (read at, lines)
-        # batches whose templates were answered and that are not written yet, in input order
-        self._pending: deque[tuple[frozenset[str], Articles, bool]] = deque()  # + learned
-        self._lock = threading.Lock()
 
     def learn_templates(self, drafts: Sequence[Draft]) -> Templates:
-        """Each site's template lines among the drafts' lines: the lines
-        ``template_min_pages`` distinct articles of the site carry after their first sighting,
-        counting what the index learned, then the batches given here before and not yet
-        written, then these drafts. While such batches wait, writes nothing (:meth:`commit`
-        learns the batch just before it is written), so a process killed with batches
-        prepared ahead leaves no trace of them and its re-run signs as one clean run would;
-        when none waits, learns at once (one round trip, not two). Call once per batch, in
-        input order."""
+        """Learn each site's lines among the drafts' lines (one round trip), and answer its
+        template lines among them: the lines ``template_min_pages`` distinct articles of the
+        site carry after their first sighting, these drafts included. Learning an article
+        again adds nothing, so call it just before the drafts' batch is written (batches in
+        input order): a process killed between the two has learned only the batch in flight,
+        and its re-run, learning it again, is answered the same."""
         if not self.settings.template_min_pages or not drafts:
             return {}
-        batch = self._by_site(drafts)
-        with self._lock:
-            ahead = bool(self._pending)
-            groups = {site: [*(p[site] for _, p, learned in self._pending
-                               if site in p and not learned), articles]
-                      for site, articles in batch.items()}
-            found = self.store.site_templates(groups, self.settings.template_min_pages,
-                                              self.settings.template_cap,
-                                              "preview" if ahead else "learn")
-            if len(self._pending) >= _MAX_PENDING:  # batches given and never written
-                self._pending.popleft()
-            self._pending.append((frozenset(d.id for d in drafts), batch, not ahead))
-        return found
-
-    def commit(self, ids: Collection[str]) -> None:
-        """Learn what the batch of these article ids (given to :meth:`learn_templates`)
-        teaches, unless it was learned then; called just before it is written. Learning an
-        article again adds nothing, so a batch learned and lost with its process is learned
-        once when its re-run comes."""
-        key = frozenset(ids)
-        with self._lock:
-            for j, (held, batch, learned) in enumerate(self._pending):
-                if held == key:
-                    del self._pending[j]
-                    if not learned:
-                        self.store.site_templates({s: [a] for s, a in batch.items()},
-                                                  self.settings.template_min_pages,
-                                                  self.settings.template_cap, "learn")
-                    return
+        return self.store.site_templates({s: [a] for s, a in self._by_site(drafts).items()},
+                                         self.settings.template_min_pages,
+                                         self.settings.template_cap, "learn")
 
     def known_templates(self, drafts: list[Draft], ttl: float = 60.0) -> Templates:
         """The template lines of the drafts' sites, learning nothing (for answers that write

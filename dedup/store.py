@@ -236,8 +236,8 @@ class Store:
                        cap: int, mode: str) -> dict[str, set[bytes]]:
         """Per site, the template line keys of the last group (a batch of the site's articles,
         each a 4-byte tag and its 8-byte line keys), the groups counted first (``mode``
-        'learn'), or as if ('preview'); 'read': all the site's (templates.lua). One call a
-        slot (one in all on a single node)."""
+        'learn'); 'read': all the site's (templates.lua). One call a slot (one in all on a
+        single node)."""
         names = list(sites)
         slots = list(by_slot([self.keys.template(s) for s in names]).values())
         calls = []

@@ -7,8 +7,7 @@
 -- ARGV: min_pages, cap, mode, n_sites, then per site: n_groups, then per group (one batch of
 --   the site's articles, in input order): n_articles, then per article: tag (4 bytes of its
 --   id), its line keys (8 bytes each)
--- mode 'learn': count the groups' lines; 'preview': count them in a copy (write nothing) and
---   answer as 'learn' would once the groups before the last are learned; 'read': learn nothing
+-- mode 'learn': count the groups' lines; 'read': learn nothing
 -- A line becomes a field only when seen a second time, so the lines of one article (nearly
 -- all of them) cost a bit each. Learning is idempotent: an article counted again (a re-crawl,
 -- a re-run after a crash) adds nothing, not even as the second sighting of its own line.
@@ -22,46 +21,25 @@ local full = need * 4
 local i = 5
 local out = {}
 
--- what 'preview' changes stays in `ov` (fields: value or false when deleted; bits set; whether
--- the bitmap was cleared); 'learn' writes through
-local function store(key, seen_key, ov)
-  local s = {}
-  function s.hget(f)
-    if ov and ov.fields[f] ~= nil then return ov.fields[f] end
-    return redis.call('HGET', key, f)
+-- Bit offsets go to redis.call as strings: Redis 7.0 formats a Lua number with "%.17g"
+-- (printf's float path), several times the cost of '%d'.
+local function getbit(seen_key, offset)
+  return redis.call('GETBIT', seen_key, string.format("%d", offset))
+end
+
+local function setbit(seen_key, offset)
+  redis.call('SETBIT', seen_key, string.format("%d", offset), '1')
+end
+
+-- Drop the fields with one tag and clear the bitmap; returns the fields left.
+local function prune(key, seen_key)
+  local all = redis.call('HGETALL', key)
+  local size = 0
+  for j = 1, #all, 2 do
+    if #all[j + 1] <= 4 then redis.call('HDEL', key, all[j]) else size = size + 1 end
   end
-  function s.hset(f, v)
-    if ov then ov.fields[f] = v else redis.call('HSET', key, f, v) end
-  end
-  function s.getbit(bit)
-    if ov then
-      if ov.bits[bit] then return 1 end
-      if ov.cleared then return 0 end
-    end
-    return redis.call('GETBIT', seen_key, bit)
-  end
-  function s.setbit(bit)
-    if ov then ov.bits[bit] = true else redis.call('SETBIT', seen_key, bit, 1) end
-  end
-  function s.prune()
-    local all = redis.call('HGETALL', key)
-    local merged = {}
-    for j = 1, #all, 2 do merged[all[j]] = all[j + 1] end
-    if ov then
-      for f, v in pairs(ov.fields) do merged[f] = v end
-    end
-    local size = 0
-    for f, v in pairs(merged) do
-      if v and #v <= 4 then
-        if ov then ov.fields[f] = false else redis.call('HDEL', key, f) end
-      elseif v then
-        size = size + 1
-      end
-    end
-    if ov then ov.bits, ov.cleared = {}, true else redis.call('DEL', seen_key) end
-    return size
-  end
-  return s
+  redis.call('DEL', seen_key)
+  return size
 end
 
 local function has_tag(v, tag)
@@ -73,9 +51,6 @@ end
 
 for s = 1, n do
   local key, seen_key = KEYS[2 * s - 1], KEYS[2 * s]
-  local ov = nil
-  if mode == 'preview' then ov = {fields = {}, bits = {}, cleared = false, size = nil} end
-  local st = store(key, seen_key, ov)
   local n_groups = tonumber(ARGV[i])
   i = i + 1
   local found, named = {}, {}
@@ -89,7 +64,7 @@ for s = 1, n do
   for g = 1, n_groups do
     local n_articles = tonumber(ARGV[i])
     i = i + 1
-    if mode ~= 'read' and size >= cap then size = st.prune() end
+    if mode ~= 'read' and size >= cap then size = prune(key, seen_key) end
     for _ = 1, n_articles do
       local tag, lines = ARGV[i], ARGV[i + 1]
       i = i + 2
@@ -99,19 +74,19 @@ for s = 1, n do
           local f = string.sub(lines, p, p + 7)
           local b1, b2, b3, b4 = string.byte(f, 1, 4)
           local first = 32768 + (bit.bxor(b3, t1) % 128) * 256 + bit.bxor(b4, t2)
-          local v = st.hget(f)
+          local v = redis.call('HGET', key, f)
           if not v then
-            if st.getbit((b1 % 128) * 256 + b2) == 0 then
-              st.setbit((b1 % 128) * 256 + b2)
-              st.setbit(first)
-            elseif size < cap and st.getbit(first) == 0 then
+            if getbit(seen_key, (b1 % 128) * 256 + b2) == 0 then
+              setbit(seen_key, (b1 % 128) * 256 + b2)
+              setbit(seen_key, first)
+            elseif size < cap and getbit(seen_key, first) == 0 then
               v = tag
               size = size + 1
-              st.hset(f, v)
+              redis.call('HSET', key, f, v)
             end
-          elseif #v < full and not has_tag(v, tag) and st.getbit(first) == 0 then
+          elseif #v < full and not has_tag(v, tag) and getbit(seen_key, first) == 0 then
             v = v .. tag
-            st.hset(f, v)
+            redis.call('HSET', key, f, v)
           end
           if g == n_groups and v and #v >= full and not named[f] then
             named[f] = true
