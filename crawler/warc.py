@@ -79,9 +79,17 @@ def records(path: str) -> Iterator[Page | Skipped]:
             start = _next_record(fh, resume[0]) if resume else None
 
 
+class _QuietIterator(ArchiveIterator):
+    """warcio writes a record whose Content-Length ends before its blank line to stderr: three
+    lines, the last the stray bytes (a whole line of a binary file); the record is read all the
+    same, and a damaged one is said in one line by ``_read``."""
+
+    INC_RECORD = ""
+
+
 def _read(fh: BinaryIO, base: int, seekable: bool,
           resume: list[int] | None = None) -> Iterator[Page | Skipped]:
-    it = ArchiveIterator(fh, no_record_parse=False, check_digests=False)
+    it = _QuietIterator(fh, no_record_parse=False, check_digests=False)
     offset = base
     try:
         for record in it:

@@ -8,6 +8,7 @@ classes of their own; the README's settings table is generated from all of them
 import os
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -152,6 +153,11 @@ class Settings(BaseSettings):
             raise ValueError("not a Redis URL: give redis://host:6379/0, rediss://…, "
                              "unix:///path/redis.sock or redis+cluster://host:port[,host:port] "
                              "(unset: an embedded redis-server)")
+        elif value:
+            try:  # what redis-py would raise at the first command (`redis://h:notaport`)
+                urlsplit(value).port  # noqa: B018
+            except ValueError as exc:
+                raise ValueError(f"not a valid Redis URL: {exc}") from None
         return value or None
 
     def password(self) -> str | None:

@@ -163,7 +163,7 @@ def _answer(art: Prepared, plan: Plan) -> LookupResult:
 def _variants(url: str) -> list[str]:
     try:
         return identity_variants(url)
-    except InputError:  # not an http(s) URL: nothing else to try
+    except (InputError, ValueError):  # not an http(s) URL (`http://[::1`): nothing else to try
         return []
 
 

@@ -25,13 +25,14 @@ def extracted(html: str | bytes, url: str) -> str | None:
     return text
 
 
-def _signed(url: str, text: str) -> Signature:
+def signed(url: str, text: str) -> Signature:
+    """The signature the index gives ``text`` at ``url``."""
     return signature(draft_article(ArticleInput(url=url, text=text), SETTINGS).text)
 
 
 def compare(reference: str, text: str) -> tuple[PairScore, Shape | None]:
     """How ``text`` (a page's) holds ``reference`` (its original's), and its shape where
     the role needs it (:func:`dedup.scoring.in_shape_band`)."""
-    s = score(_signed("https://copier.example/x", text),
-              _signed("https://origin.example/x", reference))
+    s = score(signed("https://copier.example/x", text),
+              signed("https://origin.example/x", reference))
     return s, shape(reference, text) if in_shape_band(s.b_in_a) else None

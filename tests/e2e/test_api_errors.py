@@ -26,3 +26,18 @@ def test_redis_down_the_page_answers_html_and_the_api_json_each_said_once() -> N
         assert api.json()["error"].count("Redis is unavailable") == 1, api.json()
     finally:
         served.stop()
+
+
+def test_after_a_readiness_probe_the_503s_still_say_redis_is_unavailable() -> None:
+    """/readyz recorded redis-py's words alone ("Error 111 connecting…"), and the requests the
+    breaker then answered at once said just that."""
+    served = Served(create_app(Settings(redis_url=DOWN, namespace="wtdown"),
+                               ApiSettings(api_key=None)))
+    try:
+        assert httpx.get(served.url + "/readyz", timeout=10).status_code == 503
+        for path in ("/v1/watches", "/v1/stats", "/v1/lookup?url=https://x.example/a"):
+            r = httpx.get(served.url + path, timeout=10)
+            assert r.status_code == 503, (path, r.text)
+            assert r.json()["error"].startswith("Redis is unavailable: "), (path, r.text)
+    finally:
+        served.stop()

@@ -76,6 +76,25 @@ def test_long_lookup_urls_get_414(served: Served, length: int) -> None:
     _secured(r)
 
 
+def test_a_url_that_does_not_parse_is_not_indexed_not_a_500(served: Served) -> None:
+    for url in ("http://[::1", "http://a.example:notaport/x"):
+        r = httpx.get(served.url + "/v1/lookup", params={"url": url}, timeout=10)
+        assert r.status_code == 200 and r.json()["indexed"] is False, r.text
+        page = httpx.get(served.url + "/", params={"url": url}, timeout=10)
+        assert page.status_code == 200 and "not indexed" in page.text, page.text[:300]
+
+
+def test_the_page_answers_bad_input_in_html(served: Served) -> None:
+    """A pasted text too short, a URL too long: the form's user got the API's JSON."""
+    short = httpx.post(served.url + "/check", data={"text": "too short"}, timeout=10)
+    long = httpx.get(served.url + "/", params={"url": "https://a.example/" + "x" * 3000},
+                     timeout=10)
+    for r, status, words in ((short, 400, "Text too short"), (long, 414, "URL longer")):
+        assert r.status_code == status and r.headers["content-type"].startswith("text/html")
+        assert words in r.text and "<form" in r.text and '"reason"' not in r.text, r.text[:300]
+        _secured(r)
+
+
 def test_a_crash_is_a_json_500_with_the_headers(served: Served) -> None:
     r = httpx.get(served.url + "/boom", timeout=10)
     assert r.status_code == 500 and r.json() == {"error": "internal error"}

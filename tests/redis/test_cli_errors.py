@@ -6,8 +6,10 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+import redis
 
 from dedup.config import Settings
 
@@ -140,3 +142,30 @@ def test_sources_file_errors_for_crawl_and_schedule(command: str, env: dict[str,
     assert res.returncode == 2 and "Traceback" not in res.stderr, res.stderr
     assert lines[0].startswith("wiretrace: error: ") and "2 problems" in lines[0]
     assert "source 'a'" in lines[1] and "source 'b'" in lines[2], lines
+
+
+def test_a_wrong_password_says_to_give_the_password_not_to_start_redis(
+        settings: Settings, env: dict[str, str]) -> None:
+    url = urlsplit(settings.redis_url or "")
+    user = f"wt-{settings.namespace}"
+    admin = redis.Redis(host=url.hostname, port=url.port or 6379)
+    admin.acl_setuser(user, enabled=True, passwords=["+right"], commands=["+@all"], keys=["*"])
+    try:
+        wrong = f"redis://{user}:wrong@{url.hostname}:{url.port}/0"
+        res = run(["lookup", "https://a.example/x"], dict(env, REDIS_URL=wrong))
+        one_line(res, 1, "Redis is unavailable", "invalid username-password", "REDIS_PASSWORD")
+        assert "start Redis" not in res.stderr and "wrong" not in res.stderr
+    finally:
+        admin.acl_deluser(user)
+
+
+def test_a_page_check_cannot_read_is_one_line(env: dict[str, str], tmp_path: Path) -> None:
+    """Binary read as text got an answer ("unique"); markup trafilatura cannot parse added
+    its ERROR log line to ours."""
+    binary = tmp_path / "a.bin"
+    binary.write_bytes(bytes(range(256)) * 64)
+    one_line(run(["check", str(binary)], env), 2, "a.bin is binary")
+    html = tmp_path / "a.html"
+    html.write_text("…")
+    one_line(run(["check", "--html", str(html)], env), 2, "does not parse as HTML")
+    one_line(run(["extract", str(binary)], env), 2, "binary")

@@ -71,3 +71,21 @@ def test_lookup_of_another_page_stays_not_indexed(engine: Engine) -> None:
     engine.ingest([ArticleInput(url="https://www.origin.example/news/a", text=story(8))])
     assert not engine.lookup(["https://origin.example/news/b"])[0].indexed
     assert not engine.lookup(["https://sub.origin.example/news/a"])[0].indexed
+
+
+@pytest.mark.parametrize("asked", ["http://[::1", "http://a.example:notaport/x", "notaurl", ""])
+def test_lookup_of_a_url_that_does_not_parse_is_not_indexed(asked: str, engine: Engine,
+                                                             env: dict[str, str]) -> None:
+    """An answer (not indexed), not a traceback: `http://[::1` got to urlsplit unchecked."""
+    assert not engine.lookup([asked])[0].indexed
+    res = run(["lookup", "--json", asked], env)
+    assert res.returncode == 0 and "Traceback" not in res.stderr, res.stderr
+    assert json.loads(res.stdout)["indexed"] is False
+
+
+def test_watch_list_without_watches_says_so(env: dict[str, str]) -> None:
+    """It printed nothing at all; JSON lines stay empty (no watch, no line)."""
+    res = run(["watch", "list"], env)
+    assert res.returncode == 0 and res.stdout == "" and "no watches" in res.stderr, res
+    res = run(["watch", "list", "--json"], env)
+    assert res.returncode == 0 and res.stdout == "" and res.stderr == "", res

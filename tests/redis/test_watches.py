@@ -6,8 +6,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import feedparser
+import httpx
 import pytest
-from fastapi.testclient import TestClient
 
 from dedup import notices
 from dedup.config import Settings
@@ -16,6 +16,7 @@ from dedup.fetch import FetchPolicy
 from dedup.models import ArticleInput
 from dedup.notifier import DELIVERED_KEEP, Notifier
 from dedup.webhook import Event
+from tests.e2e.test_api import Served
 from wiretrace.api.app import create_app
 from wiretrace.api.config import ApiSettings
 from wiretrace_testing.stories import excerpt, story, wrapped_copy
@@ -138,7 +139,15 @@ def test_watch_and_site_api(settings: Settings) -> None:
     engine = Engine.from_settings(settings)
     for n in range(3):
         engine.ingest(_story(10 + n))
-    client = TestClient(create_app(settings, ApiSettings(api_key="k3y")))
+    served = Served(create_app(settings, ApiSettings(api_key="k3y")))  # uvicorn on loopback
+    try:
+        with httpx.Client(base_url=served.url, timeout=10) as client:
+            _watch_and_site_api(client)
+    finally:
+        served.stop()
+
+
+def _watch_and_site_api(client: httpx.Client) -> None:
     key = {"X-API-Key": "k3y"}
     assert client.get("/v1/watches").status_code == 401
     r = client.post("/v1/watches", json={"site": "https://www.origin.example/x",

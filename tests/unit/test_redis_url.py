@@ -23,6 +23,9 @@ def test_cluster_url_names_its_nodes_and_password() -> None:
     ("redis+cluster://h:99999", "host:port"),
     ("redis+cluster://h:7000/2", "database 0"),
     ("http://h:7000", "not a Redis URL"),
+    ("redis://h:notaport/0", "not a valid Redis URL"),  # was a traceback at the first command
+    ("redis://[::1", "not a valid Redis URL"),
+    ("rediss://h:99999", "not a valid Redis URL"),
 ])
 def test_bad_urls_are_refused_saying_why(url: str, why: str) -> None:
     with pytest.raises(ValidationError, match=why):
@@ -46,3 +49,15 @@ def test_password_from_the_environment_or_a_file(tmp_path: Path,
     assert kw.connection_kwargs["password"] == "in-url"
     kw = client_from_url("redis://h:6379/0", 1.0, "other").connection_pool
     assert kw.connection_kwargs["password"] == "other"
+
+
+@pytest.mark.parametrize("url", ["redis+cluster://:s3cret@h:7000,", "redis://u:s3cret@h:x/0",
+                                 "redis://s3cret@h:x/0"])
+def test_a_refused_url_is_said_without_its_password(url: str) -> None:
+    from wiretrace.cli import setting_error
+
+    with pytest.raises(ValidationError) as err:
+        Settings(redis_url=url)
+    line = setting_error(err.value)
+    assert line.startswith("invalid setting REDIS_URL=")
+    assert "s3cret" not in line and "***@h:" in line

@@ -13,7 +13,7 @@ from dedup.models import ArticleInput
 from dedup.ordering import CONF_DATES
 from dedup.prepare import draft_article
 from dedup.provenance import Member, choose_original
-from dedup.scoring import PairScore, related, score
+from dedup.scoring import MIN_SIMILARITY, QUOTED_MOST, PairScore, related, score
 from dedup.signature import signature
 from wiretrace_testing.extraction_score import load_pages
 
@@ -146,3 +146,28 @@ def test_confidence_ranks_the_evidence_and_only_a_credit_reaches_0_9() -> None:
     by_credit = choose_original([credited, orig], pair, SETTINGS)
     assert by_dates.original == orig.id and by_credit.original == orig.id
     assert by_dates.confidence < by_first_seen.confidence < 0.9 <= by_credit.confidence
+
+
+def test_a_sentence_quoted_from_a_brief_is_not_related_the_whole_brief_is() -> None:
+    """A story quoting one sentence of a short item holds a third of the item: the share of
+    the item does not make it a partial copy, so little shared text (a sentence) does not."""
+    checked = 0
+    for k in range(20):
+        story = paragraphs(k)
+        brief = " ".join(" ".join(story).split()[:90])  # a short news item
+        quote = max(brief.split(". "), key=len)
+        if not 25 <= len(quote.split()) <= 45:
+            continue
+        own = " ".join(paragraphs(k + 13)).split()[:330]  # the page's own story
+        original = signature(brief)
+        s = score(signature(" ".join(own[:150]) + "\n" + quote + "\n" + " ".join(own[150:])),
+                  original)
+        if s.b_in_a < QUOTED_MOST or s.similarity < MIN_SIMILARITY:
+            continue  # a quote the share of the item already tells
+        # a third of the item or more, in one sentence of a story of its own
+        assert not related(s, False, SETTINGS), s
+        # the whole item in a roundup of short items
+        roundup = signature("\n".join([*paragraphs(k + 13)[:3], brief]))
+        assert related(score(roundup, original), False, SETTINGS)
+        checked += 1
+    assert checked >= 3

@@ -59,3 +59,16 @@ def test_folders_are_read_in_name_order(tmp_path: Path) -> None:
     assert [Path(p).name for p in warc_files(str(tmp_path))] == ["a.warc", "b.warc.gz"]
     with pytest.raises(FileNotFoundError):
         warc_files(str(tmp_path / "missing"))
+
+
+def test_a_record_longer_than_its_length_is_read_without_warcio_printing(
+        tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    """warcio wrote three lines and the stray bytes to stderr ("Record not followed by
+    newline"): `ingest --warc` of a binary file printed kilobytes of escaped bytes."""
+    path = tmp_path / "a.warc"
+    starts = archive(path, gzip=False)
+    data = path.read_bytes()
+    path.write_bytes(data[:starts[2] - 4] + b"stray \x00\x01 bytes" + data[starts[2] - 4:])
+    pages = [r.url for r in records(str(path)) if isinstance(r, Page)]
+    assert pages == [f"https://a.example/{i}" for i in range(5)]
+    assert capfd.readouterr().err == ""

@@ -44,6 +44,8 @@ class Backend:
         """Forget the client after a Redis error (``error``: what it said); ``down``: Redis
         could not be reached (not an error Redis answered, such as a write refused at
         ``maxmemory``, after which reads still work)."""
+        if error and not error.startswith("Redis is"):  # /readyz and /metrics give redis-py's
+            error = f"Redis is unavailable: {error}"  # words alone; the 503s that follow say what
         with self._lock:
             self._engine = self._limiter = None
             if down:

@@ -76,9 +76,14 @@ def install(app: FastAPI, backend: Backend) -> None:
         return JSONResponse({"error": str(exc), "reason": exc.reason}, status_code=502)
 
     @app.exception_handler(InputError)
-    async def bad_input(request: Request, exc: InputError) -> JSONResponse:
-        return JSONResponse({"error": str(exc), "reason": exc.reason},
-                            status_code=STATUS.get(exc.reason, 400))
+    async def bad_input(request: Request, exc: InputError) -> Response:
+        status = STATUS.get(exc.reason, 400)
+        if is_page(request):  # the page's form (a pasted text too short): HTML, not JSON
+            said = str(exc)
+            said = "URL" + said[3:] if said.startswith("url") else said[:1].upper() + said[1:]
+            return HTMLResponse(page.error(f"{said}.", request.query_params.get("url", "")[:2048]),
+                                status_code=status)
+        return JSONResponse({"error": str(exc), "reason": exc.reason}, status_code=status)
 
     @app.exception_handler(IndexMismatchError)
     async def mismatch(request: Request, exc: IndexMismatchError) -> JSONResponse:

@@ -13,7 +13,7 @@ from tqdm import tqdm
 
 from dedup.config import Settings
 from dedup.engine import Engine
-from dedup.errors import ConflictError, InputError, StoreUnavailableError
+from dedup.errors import ConflictError, InputError, StoreUnavailableError, WiretraceError
 from dedup.models import ArticleInput, Outcome
 from wiretrace.cli.jsonl import open_input, read_jsonl, readable
 from wiretrace.cli.output import print_results
@@ -135,13 +135,15 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     else:
         with open_input(args.file) as fh:
             content = fh.read()
+        if "\0" in content[:4096]:  # a binary file read as text got an answer ("unique")
+            raise WiretraceError(f"{args.file} is binary, not a text or an HTML page")
         url = args.url or NO_URL
         item = ArticleInput(url=url, html=content) if args.html or looks_like_html(content) \
             else ArticleInput(url=url, text=content)
         try:
             results.append(engine.check(item))
         except InputError as exc:
-            print(f"error: {exc}", file=sys.stderr)
+            print(f"wiretrace: error: {exc}", file=sys.stderr)
             status = 2
     print_results(results, args.json)
     return status
@@ -211,7 +213,7 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     try:
         art = extract(raw, args.url or NO_URL)
     except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"wiretrace: error: {exc}", file=sys.stderr)
         return 2
     data = {k: v for k, v in asdict(art).items() if k != "html"}
     if args.json:

@@ -21,7 +21,6 @@ def redis_answers(settings: Settings) -> None:
 
 def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
     from crawler.reachability import check_sources
-    from crawler.run import crawl, print_summary
     from crawler.sources import SourcesError
 
     logging.root.handlers.clear()  # Scrapy installs its own log handler (LOG_LEVEL)
@@ -32,6 +31,8 @@ def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
         print(f"wiretrace: error: {exc}", file=sys.stderr)
         return 2
     redis_answers(settings)
+    from crawler.run import crawl, print_summary  # Scrapy and Twisted: after the checks above
+
     try:
         overrides = {"LOG_LEVEL": level}
         if args.shared_queue:
@@ -54,7 +55,6 @@ def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
     from crawler.config import CrawlSettings
     from crawler.reachability import check_sources
-    from crawler.schedule import print_slots, schedule
     from crawler.sources import SourcesError
 
     logging.getLogger("crawler").setLevel(logging.INFO)
@@ -64,6 +64,8 @@ def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
         print(f"wiretrace: error: {exc}", file=sys.stderr)
         return 2
     redis_answers(settings)
+    from crawler.schedule import print_slots, schedule  # Scrapy (crawler.run): after the checks
+
     slots = schedule(args.sources, args.names or None,
                      until=time.time() + args.seconds if args.seconds else None,
                      shared=args.shared, heartbeat=CrawlSettings().heartbeat_file)

@@ -47,7 +47,10 @@ def cmd_watch_add(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_watch_list(args: argparse.Namespace, settings: Settings) -> int:
     engine = Engine.from_settings(settings)
-    for w in engine.watches.all():
+    watches = engine.watches.all()
+    if not watches and not args.json:  # a blank answer looked like a command that did nothing
+        print("no watches: `wiretrace watch add SITE` makes one", file=sys.stderr)
+    for w in watches:
         log = engine.watches.log(w.site, args.log)
         if args.json:
             print(json.dumps({**w.public(), "deliveries": log}))
