@@ -1,6 +1,7 @@
 """Stored texts: written with Zstandard behind a marker; zlib texts of older records still read."""
 
 import zlib
+from pathlib import Path
 
 import pytest
 
@@ -33,7 +34,7 @@ def test_every_zlib_header_differs_from_the_marker() -> None:
             assert (z.compress(b"text") + z.flush())[:1] != ZSTD
 
 
-def test_news_text_packs_about_as_small_as_zlib_made() -> None:
+def test_news_text_packs_about_as_small_as_zlib_made(shared_pages: Path) -> None:
     texts = [a.text for a in newslike.stream(40, 1, workers=1)]  # words of real articles
     packed = sum(len(pack_text(t)) for t in texts)
     assert packed < 1.05 * sum(len(zlib.compress(t.encode(), 6)) for t in texts)
