@@ -158,7 +158,9 @@ class Ingest:
             return
         for site in crossed(added, self.sites.backdated(grown)):
             ids = self.sites.copied_articles(site)
-            for _ in range(self.settings.write_retries if ids else 0):
+            if not ids:
+                continue
+            for _ in range(self.settings.write_retries):
                 raw = self.store.read_state([(i, b"", b"") for i in ids])
                 plan = Plan(raw, self.keys, self.settings, self.sites.prior())
                 plan.shapes.read_texts = partial(read_texts, self.store)
@@ -168,9 +170,9 @@ class Ingest:
                 if not led or self.apply(guards(plan), ops(plan, {}), raw.buckets) is None:
                     if led and self.after_write is not None:
                         self.after_write(plan, [])
+                    logger.debug("%s dates its copies early: %d clusters decided again",
+                                 site, len(led))
                     break
-            logger.debug("%s dates its copies early: %d clusters decided again", site,
-                         len(ids))
 
     def apply(self, guards: list[Guard], ops: list[Op], buckets: int | None = None
               ) -> int | None:
