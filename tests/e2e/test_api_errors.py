@@ -82,6 +82,10 @@ def test_every_json_error_has_the_error_and_reason_shape(settings: Settings) -> 
             assert answers["wrong_method"].status_code == 405
             assert answers["wrong_method"].json()["reason"] == "method_not_allowed"
             assert answers["wrong_method"].headers["allow"] == "GET"
+            # schemathesis: /v1/watches/{site} takes GET and DELETE (two routes); the 405
+            # named the first route's methods only
+            put = c.put("/v1/watches/news.example")
+            assert put.status_code == 405 and put.headers["allow"] == "DELETE, GET", put.headers
             assert answers["redis_down"].json()["reason"] == "redis_unavailable"
             # the page's own answer stays HTML
             page = c.get("/diff")
@@ -89,6 +93,9 @@ def test_every_json_error_has_the_error_and_reason_shape(settings: Settings) -> 
             assert "query.copy: Field required" in page.text
             spec = c.get("/openapi.json").json()["components"]["schemas"]["HTTPValidationError"]
             assert spec["required"] == ["error", "reason", "detail"]
+            # schemathesis: a webhook whose host does not resolve is 502 (a fetch failure)
+            paths = c.get("/openapi.json").json()["paths"]
+            assert "502" in paths["/v1/watches"]["post"]["responses"]
     finally:
         served.stop()
         down.stop()

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from redis.exceptions import RedisClusterException
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
+from starlette.routing import Match
 
 from dedup.errors import IndexMismatchError, InputError, StoreUnavailableError
 from dedup.fetch import FetchFailed
@@ -32,6 +33,7 @@ STATUS = {"blocked_address": 403, "credentials": 403, "unauthorised": 401,
 PAGES = frozenset({"/", "/check", "/diff"})
 # reasons of the framework's own answers, by status
 HTTP_REASONS = {404: "not_found", 405: "method_not_allowed"}
+METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 
 
 class NotFoundError(Exception):
@@ -75,6 +77,14 @@ def invalid(errors: Sequence[Any]) -> tuple[str, str]:
             for e in errors[:3]]
     more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
     return " ".join(("invalid request: " + "; ".join(said) + more).split()), "invalid_request"
+
+
+def allowed(request: Request) -> list[str]:
+    """The methods some route of the request's path takes (GET and DELETE of one path are
+    two routes, in routers of their own)."""
+    return [m for m in METHODS if any(
+        r.matches({**request.scope, "method": m})[0] == Match.FULL
+        for r in request.app.router.routes)]
 
 
 def with_invalid_documented(spec: dict[str, Any]) -> dict[str, Any]:
@@ -153,8 +163,13 @@ def install(app: FastAPI, backend: Backend) -> None:
         if exc.status_code in (204, 304):
             return Response(status_code=exc.status_code, headers=exc.headers)
         reason = HTTP_REASONS.get(exc.status_code, f"http_{exc.status_code}")
+        headers = exc.headers
+        if exc.status_code == 405:  # Starlette names the first route's methods only
+            methods = allowed(request)
+            if 0 < len(methods) < len(METHODS):  # (a mount takes every method: its own say)
+                headers = {**(headers or {}), "Allow": ", ".join(methods)}
         return JSONResponse({"error": str(exc.detail), "reason": reason, "detail": exc.detail},
-                            status_code=exc.status_code, headers=exc.headers)
+                            status_code=exc.status_code, headers=headers)
 
     @app.exception_handler(Exception)  # sent outside every middleware: headers set here
     async def internal(request: Request, exc: Exception) -> JSONResponse:
