@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     )
     """Redis to use: `redis://host:port/0` (one server) or
     `redis+cluster://[:password@]host:port[,host:port]` (a Redis Cluster); unset: an embedded
-    redis-server with its data in `DATA_DIR`."""
+    redis-server with its data in `DATA_DIR`. A URL without a host (`redis://`) is refused."""
     redis_password: str | None = Field(
         default=None, validation_alias=AliasChoices("REDIS_PASSWORD", "WIRETRACE_REDIS_PASSWORD"),
         repr=False)
@@ -155,9 +155,15 @@ class Settings(BaseSettings):
                              "(unset: an embedded redis-server)")
         elif value:
             try:  # what redis-py would raise at the first command (`redis://h:notaport`)
-                urlsplit(value).port  # noqa: B018
+                parts = urlsplit(value)
+                parts.port  # noqa: B018
             except ValueError as exc:
                 raise ValueError(f"not a valid Redis URL: {exc}") from None
+            if parts.scheme != "unix" and not parts.hostname:
+                # redis-py would quietly take localhost:6379, which may be another index's
+                raise ValueError("no host in the Redis URL: give redis://host:6379/0 "
+                                 "(redis://localhost:6379/0 for this machine's), or unset it "
+                                 "for an embedded redis-server")
         return value or None
 
     def password(self) -> str | None:

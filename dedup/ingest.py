@@ -133,7 +133,12 @@ class Ingest:
         batch = list({p.id: p for p in batch}.values())  # the last version of a URL wins
         attempt = 0
         while attempt < self.settings.write_retries:
-            plan, outcomes, old_bands = self._plan(batch)
+            planned = self._plan(batch)
+            if planned is None:  # read half of another write: have it finished, read again
+                self._settle()
+                attempt += 1
+                continue
+            plan, outcomes, old_bands = planned
             failed = self.apply(guards(plan), ops(plan, old_bands)
                                 + grow_op(plan, self.params.bands, self.settings.band_bucket_fill),
                                 plan.raw.buckets)
@@ -163,6 +168,9 @@ class Ingest:
             for _ in range(self.settings.write_retries):
                 raw = self.store.read_state([(i, b"", b"") for i in ids])
                 plan = Plan(raw, self.keys, self.settings, self.sites.prior())
+                if self.keys.sharded and plan.torn():
+                    self._settle()
+                    continue
                 plan.shapes.read_texts = partial(read_texts, self.store)
                 led = led_by_dates(plan, site)
                 for cid in led:
@@ -202,6 +210,12 @@ class Ingest:
                 return buckets
             self.apply([], [op], buckets)
 
+    def _settle(self) -> None:
+        """Have a write another process left half done finished before reading again: taking
+        the lease replays a dead writer's journal, or waits for a writer still at it."""
+        logger.debug("read half of another write: settling it, then reading again")
+        self.apply([], [], None)
+
     def _wait_for_lease(self, holder: str) -> None:
         logger.info("waiting for the write lease held by %s", holder)
         deadline = time.monotonic() + self.settings.lease_wait
@@ -212,10 +226,15 @@ class Ingest:
                     "`wiretrace reindex` has finished")
             time.sleep(0.1)
 
-    def _plan(self, batch: list[Prepared]) -> tuple[Plan, list[Outcome], dict[str, bytes]]:
+    def _plan(self, batch: list[Prepared]
+              ) -> tuple[Plan, list[Outcome], dict[str, bytes]] | None:
+        """The batch decided on a snapshot; None when the snapshot is torn (see
+        :meth:`Plan.torn`)."""
         raw = self.store.read_state([(p.id, p.sig.values_bytes(), p.bands) for p in batch],
                                     min_equal=self.min_equal)
         plan = Plan(raw, self.keys, self.settings, self.sites.prior())
+        if self.keys.sharded and plan.torn():
+            return None
         plan.shapes.read_texts = partial(read_texts, self.store)
         plan.expect_sites({p.meta.site for p in batch})
         ids = {p.id for p in batch}
@@ -241,6 +260,9 @@ class Ingest:
             if aid not in raw.records:
                 return False
             plan = Plan(raw, self.keys, self.settings, self.sites.prior())
+            if self.keys.sharded and plan.torn():
+                self._settle()
+                continue
             plan.shapes.read_texts = partial(read_texts, self.store)
             plan.guards[(GuardName.GET, self.keys.sig(aid), "")] = raw.records[aid].sig
             old_bands = {aid: packed_bands(plan.members[aid].sig, self.params)}

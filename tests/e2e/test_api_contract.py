@@ -102,4 +102,4 @@ def test_answers_are_the_engines_json_byte_for_byte(
     assert client.get("/readyz").content == b'{"status":"ready"}'
     for missing in ("/v1/articles/0000000000000000", "/v1/clusters/nope"):
         r = client.get(missing)
-        assert r.status_code == 404 and set(r.json()) == {"error"}
+        assert r.status_code == 404 and r.json()["reason"] == "not_found", r.text

@@ -56,7 +56,8 @@ def test_bodies_over_the_limit_get_413_chunked_or_not(served: Served) -> None:
                          headers={"Content-Type": "application/json"})
         assert chunked.request.headers.get("transfer-encoding") == "chunked"
         assert chunked.status_code == 413, chunked.text
-        assert chunked.json() == {"error": f"request body larger than {LIMIT} bytes"}
+        assert chunked.json() == {"error": f"request body larger than {LIMIT} bytes",
+                                  "reason": "body_too_large"}
         _secured(chunked)
         sized = c.post("/v1/check", content=b"{" + b" " * LIMIT + b"}",
                        headers={"Content-Type": "application/json"})
@@ -97,7 +98,7 @@ def test_the_page_answers_bad_input_in_html(served: Served) -> None:
 
 def test_a_crash_is_a_json_500_with_the_headers(served: Served) -> None:
     r = httpx.get(served.url + "/boom", timeout=10)
-    assert r.status_code == 500 and r.json() == {"error": "internal error"}
+    assert r.status_code == 500 and r.json() == {"error": "internal error", "reason": "internal"}
     _secured(r)
     assert "a bug" not in r.text and "Traceback" not in r.text
 

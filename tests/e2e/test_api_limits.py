@@ -24,7 +24,8 @@ def test_fetch_limit_is_shared_by_two_apps_on_one_redis(settings: Settings) -> N
         assert codes == [200, 200, 200]
         over = httpx.post(second.url + "/v1/check", json=body, timeout=10)
         assert over.status_code == 429 and over.headers["Retry-After"] == "60"
-        assert over.json() == {"error": "too many fetch-by-URL requests; try again in a minute"}
+        assert over.json() == {"error": "too many fetch-by-URL requests; try again in a minute",
+                               "reason": "rate_limited"}
         # texts are not limited; another index (namespace) counts on its own
         assert httpx.post(second.url + "/v1/check", json={"text": story(65)}).status_code == 200
         assert httpx.post(other.url + "/v1/check", json=body, timeout=10).status_code == 200

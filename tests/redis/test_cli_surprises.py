@@ -89,3 +89,14 @@ def test_watch_list_without_watches_says_so(env: dict[str, str]) -> None:
     assert res.returncode == 0 and res.stdout == "" and "no watches" in res.stderr, res
     res = run(["watch", "list", "--json"], env)
     assert res.returncode == 0 and res.stdout == "" and res.stderr == "", res
+
+
+def test_check_of_a_text_names_the_file_not_a_made_up_url(env: dict[str, str],
+                                                          tmp_path: Path) -> None:
+    """`wiretrace check t.txt` headed its answer https://unknown.invalid/local/article.html."""
+    f = tmp_path / "t.txt"
+    f.write_text(story(47))
+    said = run(["check", str(f)], env)
+    assert said.returncode == 0, said.stderr
+    assert said.stdout.splitlines()[0] == str(f) and "invalid" not in said.stdout
+    assert "role: unique (not indexed)" in said.stdout

@@ -32,3 +32,16 @@ def test_serve_refuses_a_bad_setting_in_one_line(monkeypatch: pytest.MonkeyPatch
     assert main(["serve"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and f"WIRETRACE_{name}" in err and "Traceback" not in err, err
+
+
+def test_a_validation_failure_is_said_in_one_line_with_a_reason() -> None:
+    from wiretrace.api.errors import invalid
+
+    assert invalid([{"type": "json_invalid", "loc": ("body", 9), "msg": "JSON decode error",
+                     "ctx": {"error": "Expecting value"}}]) == (
+        "the body is not valid JSON: Expecting value at character 9", "malformed_json")
+    many = [{"type": "missing", "loc": ("body", f"f{i}"), "msg": "Field\nrequired"}
+            for i in range(5)]
+    said, reason = invalid(many)
+    assert reason == "invalid_request" and "\n" not in said and said.endswith("(and 2 more)")
+    assert said.startswith("invalid request: body.f0: Field required; body.f1")

@@ -26,6 +26,12 @@ def test_cluster_url_names_its_nodes_and_password() -> None:
     ("redis://h:notaport/0", "not a valid Redis URL"),  # was a traceback at the first command
     ("redis://[::1", "not a valid Redis URL"),
     ("rediss://h:99999", "not a valid Redis URL"),
+    # no host: redis-py quietly connected to localhost:6379 (maybe another index's Redis)
+    ("redis://", "no host"),
+    ("redis:///0", "no host"),
+    ("redis://:6379/0", "no host"),
+    ("redis://:s3cret@/0", "no host"),
+    ("rediss://", "no host"),
 ])
 def test_bad_urls_are_refused_saying_why(url: str, why: str) -> None:
     with pytest.raises(ValidationError, match=why):

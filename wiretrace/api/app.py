@@ -6,6 +6,8 @@
 handlers and middleware on, nothing connected until the first request.
 """
 
+from typing import Any
+
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -32,6 +34,11 @@ class App(FastAPI):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not await self.breaker.refuse_early(scope, send):
             await super().__call__(scope, receive, send)
+
+    def openapi(self) -> dict[str, Any]:
+        if self.openapi_schema is None:  # built once: the 422 in the errors' own shape
+            self.openapi_schema = errors.with_invalid_documented(super().openapi())
+        return self.openapi_schema
 
 
 def create_app(settings: Settings | None = None, api: ApiSettings | None = None,

@@ -68,7 +68,8 @@ class Breaker:
                 or not self.refusing()):
             return False
         t = time.perf_counter()
-        body = json.dumps({"error": self.backend.last_error or "Redis is unavailable"},
+        body = json.dumps({"error": self.backend.last_error or "Redis is unavailable",
+                           "reason": "redis_unavailable"},
                           separators=(",", ":")).encode()  # as JSONResponse spells it
         await _send_json(send, 503, body, _EARLY_HEADERS)
         self.metrics.observe(path, time.perf_counter() - t)
@@ -132,7 +133,8 @@ class RedisGate:
 
 
 async def _busy(send: Send) -> None:
-    body = b'{"error": "Redis is slow or unavailable: too many requests waiting for it"}'
+    body = (b'{"error": "Redis is slow or unavailable: too many requests waiting for it", '
+            b'"reason": "redis_busy"}')
     await _send_json(send, 503, body, [(b"content-type", b"application/json"),
                                        (b"retry-after", b"1")])
 

@@ -60,7 +60,7 @@ def too_large_message(limit: int) -> str:
 
 
 async def too_large(send: Send, limit: int) -> None:
-    body = f'{{"error": "{too_large_message(limit)}"}}'.encode()
+    body = f'{{"error": "{too_large_message(limit)}", "reason": "body_too_large"}}'.encode()
     await send({"type": "http.response.start", "status": 413,
                 "headers": [(b"content-type", b"application/json"),
                             (b"content-length", str(len(body)).encode())]})

@@ -145,6 +145,7 @@ class UnavailableOut(BaseModel):
 
     status: Literal["unavailable"] = "unavailable"
     error: str
+    reason: Literal["redis_unavailable"] = "redis_unavailable"
 
 
 def lookup_out(result: LookupResult) -> LookupOut:

@@ -141,7 +141,10 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         item = ArticleInput(url=url, html=content) if args.html or looks_like_html(content) \
             else ArticleInput(url=url, text=content)
         try:
-            results.append(engine.check(item))
+            res = engine.check(item)
+            if res.url == NO_URL and not args.json:  # the text's answer, not a made-up URL
+                res.url = "standard input" if args.file == "-" else args.file
+            results.append(res)
         except InputError as exc:
             print(f"wiretrace: error: {exc}", file=sys.stderr)
             status = 2

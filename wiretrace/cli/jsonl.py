@@ -26,8 +26,12 @@ def readable(path: str) -> str:
 
 def open_input(path: str) -> TextIO:
     """``-`` is standard input; undecodable bytes are replaced, not fatal."""
-    return sys.stdin if path == "-" else open(readable(path), encoding="utf-8",
-                                               errors="replace")
+    if path != "-":
+        return open(readable(path), encoding="utf-8", errors="replace")
+    if sys.stdin.isatty():  # `wiretrace check` alone at a terminal waited without a word
+        print("wiretrace: reading standard input (end it with Ctrl-D); give a FILE to read "
+              "a file", file=sys.stderr)
+    return sys.stdin
 
 
 def parse_line(line: str) -> ArticleInput:

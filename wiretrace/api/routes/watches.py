@@ -26,7 +26,7 @@ def list_watches(engine: EngineDep, log: int = 5) -> WatchList:
                               for w in engine.watches.all()])
 
 
-@router.post("/v1/watches", status_code=201, responses=documented(400, 403),
+@router.post("/v1/watches", status_code=201, responses=documented(400, 403, 502),
              summary="Watch a site (or change its webhook); a secret generated here is in "
                      "this answer only")
 def add_watch(body: WatchBody, engine: EngineDep, settings: SettingsDep) -> WatchOut:
