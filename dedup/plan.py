@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from dedup import codec
 from dedup.backdating import backdated_articles
+from dedup.citations import cited_from_outside, named_urls, revisit_cited
 from dedup.claims import credits_another_site
 from dedup.codec import ClusterField, GuardName
 from dedup.config import Settings
@@ -79,6 +80,7 @@ class Plan:
         self._scores: dict[tuple[str, str], PairScore] = {}
         self._priors: dict[str, bool] = {}
         self._expected: set[str] = set()
+        self._citers: dict[str, set[str]] | None = None  # URL -> members naming it
         self.initially_backdated = backdated_articles(self)  # the model as read
 
     # -- model queries ------------------------------------------------------------------
@@ -95,6 +97,23 @@ class Plan:
         if key not in self._scores:
             self._scores[key] = score(a.sig, b.sig)
         return self._scores[key]
+
+    def citers(self, url: str) -> set[str]:
+        """The plan's members that name ``url`` as a source (:mod:`dedup.citations`)."""
+        if self._citers is None:
+            self._citers = {}
+            for m in self.members.values():
+                self._index_citer(m, 1)
+        return self._citers.get(url, set())
+
+    def _index_citer(self, m: Member, delta: int) -> None:
+        if self._citers is None:
+            return
+        for url, _ in named_urls(m):
+            if delta > 0:
+                self._citers.setdefault(url, set()).add(m.id)
+            else:
+                self._citers.get(url, set()).discard(m.id)
 
     def members_of(self, cid: str) -> list[str]:
         self._guard_cluster(cid)
@@ -174,10 +193,12 @@ class Plan:
         linked = {cid for _, cid in rel}
         rel = [(shared, cid) for shared, cid in rel if joins_story(self, member, cid, linked)]
         self.members[art.id] = member
+        self._index_citer(member, 1)
         self.written[art.id] = art
         self.shapes.add_text(art.id, art.text)
         if not rel:
             self.cluster_of[art.id] = art.id
+            revisit_cited(self, member)
             return Outcome(art.id, art.meta.url, status, "unique", art.id)
         rel.sort(reverse=True)
         target = self.cluster_of[rel[0][1]]
@@ -195,6 +216,7 @@ class Plan:
                 ids += other_ids  # art is the source of that cluster too: one story
                 self._drop_cluster(other)
         self._set_cluster(target, ids)
+        revisit_cited(self, member)
         return Outcome(art.id, art.meta.url, status, self.role_of(art.id) or "", target)
 
     def _set_cluster(self, cid: str, ids: list[str]) -> None:
@@ -206,7 +228,8 @@ class Plan:
                 self.cluster_of[i] = i
             return
         members = [self.members[i] for i in ids]
-        choice = choose_original(members, self.pair, self.settings, self.priors(members))
+        choice = choose_original(members, self.pair, self.settings, self.priors(members),
+                                 cited_from_outside(self, ids))
         if choice.original:
             # A cluster is one story: members that share nothing with its original came in
             # through a page that carries two stories (a digest seen first); they form their
@@ -247,6 +270,7 @@ class Plan:
         cid = self.cluster_of.get(article_id)
         old = self.members[article_id]
         self._count_credit(old.meta, -1)
+        self._index_citer(old, -1)
         rest = [i for i in self.members_of(cid) if i != article_id] if cid else []
         if cid == article_id and rest:
             # The cluster was named after this article; the rest keep the name's key but it
