@@ -36,7 +36,7 @@ def cited_from_outside(plan: "Plan", ids: list[str]) -> dict[str, list["Citation
             if not same_site(w.meta.site, m.meta.site) and \
                     related(plan.pair(w, m), False, plan.settings):
                 out.setdefault(t, []).extend((w.meta.site, what) for url, what in
-                                             named_urls(w) if url == m.meta.url)
+                                             plan.named_urls(w) if url == m.meta.url)
     return {t: sorted(set(c)) for t, c in out.items()}
 
 
@@ -44,7 +44,7 @@ def revisit_cited(plan: "Plan", member: "Member") -> None:
     """Decide again the clusters of the pages a newly added article names by URL, where no
     attribution decided them: the article is new evidence for them."""
     mine = plan.cluster_of.get(member.id)
-    for url, _ in named_urls(member):
+    for url, _ in plan.named_urls(member):
         t = plan.members.get(article_id(url))
         if t is None or t.meta.url != url:
             continue

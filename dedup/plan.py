@@ -81,6 +81,7 @@ class Plan:
         self._priors: dict[str, bool] = {}
         self._expected: set[str] = set()
         self._citers: dict[str, set[str]] | None = None  # URL -> members naming it
+        self._named: dict[str, list[tuple[str, str]]] = {}  # member -> URLs it names
         self.initially_backdated = backdated_articles(self)  # the model as read
 
     # -- model queries ------------------------------------------------------------------
@@ -106,14 +107,21 @@ class Plan:
                 self._index_citer(m, 1)
         return self._citers.get(url, set())
 
+    def named_urls(self, m: Member) -> list[tuple[str, str]]:
+        """The URLs a member names as a source, with the claims (read once a plan)."""
+        if m.id not in self._named:
+            self._named[m.id] = named_urls(m)
+        return self._named[m.id]
+
     def _index_citer(self, m: Member, delta: int) -> None:
-        if self._citers is None:
-            return
-        for url, _ in named_urls(m):
-            if delta > 0:
-                self._citers.setdefault(url, set()).add(m.id)
-            else:
-                self._citers.get(url, set()).discard(m.id)
+        if self._citers is not None:
+            for url, _ in self.named_urls(m):
+                if delta > 0:
+                    self._citers.setdefault(url, set()).add(m.id)
+                else:
+                    self._citers.get(url, set()).discard(m.id)
+        if delta < 0:
+            self._named.pop(m.id, None)
 
     def members_of(self, cid: str) -> list[str]:
         self._guard_cluster(cid)
