@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from dedup import codec
 from dedup.backdating import backdated_articles
-from dedup.citations import cited_from_outside, named_urls, revisit_cited
+from dedup.citations import CiterIndex, cited_from_outside, revisit_cited
 from dedup.claims import credits_another_site
 from dedup.codec import ClusterField, GuardName
 from dedup.config import Settings
@@ -80,8 +80,7 @@ class Plan:
         self._scores: dict[tuple[str, str], PairScore] = {}
         self._priors: dict[str, bool] = {}
         self._expected: set[str] = set()
-        self._citers: dict[str, set[str]] | None = None  # URL -> members naming it
-        self._named: dict[str, list[tuple[str, str]]] = {}  # member -> URLs it names
+        self.citers = CiterIndex()  # who names which URL as a source (dedup.citations)
         self.initially_backdated = backdated_articles(self)  # the model as read
 
     # -- model queries ------------------------------------------------------------------
@@ -98,30 +97,6 @@ class Plan:
         if key not in self._scores:
             self._scores[key] = score(a.sig, b.sig)
         return self._scores[key]
-
-    def citers(self, url: str) -> set[str]:
-        """The plan's members that name ``url`` as a source (:mod:`dedup.citations`)."""
-        if self._citers is None:
-            self._citers = {}
-            for m in self.members.values():
-                self._index_citer(m, 1)
-        return self._citers.get(url, set())
-
-    def named_urls(self, m: Member) -> list[tuple[str, str]]:
-        """The URLs a member names as a source, with the claims (read once a plan)."""
-        if m.id not in self._named:
-            self._named[m.id] = named_urls(m)
-        return self._named[m.id]
-
-    def _index_citer(self, m: Member, delta: int) -> None:
-        if self._citers is not None:
-            for url, _ in self.named_urls(m):
-                if delta > 0:
-                    self._citers.setdefault(url, set()).add(m.id)
-                else:
-                    self._citers.get(url, set()).discard(m.id)
-        if delta < 0:
-            self._named.pop(m.id, None)
 
     def members_of(self, cid: str) -> list[str]:
         self._guard_cluster(cid)
@@ -201,7 +176,7 @@ class Plan:
         linked = {cid for _, cid in rel}
         rel = [(shared, cid) for shared, cid in rel if joins_story(self, member, cid, linked)]
         self.members[art.id] = member
-        self._index_citer(member, 1)
+        self.citers.add(member)
         self.written[art.id] = art
         self.shapes.add_text(art.id, art.text)
         if not rel:
@@ -278,7 +253,7 @@ class Plan:
         cid = self.cluster_of.get(article_id)
         old = self.members[article_id]
         self._count_credit(old.meta, -1)
-        self._index_citer(old, -1)
+        self.citers.remove(old)
         rest = [i for i in self.members_of(cid) if i != article_id] if cid else []
         if cid == article_id and rest:
             # The cluster was named after this article; the rest keep the name's key but it
