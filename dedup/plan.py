@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from dedup import codec
 from dedup.backdating import backdated_articles
+from dedup.citations import CiterIndex, cited_from_outside, revisit_cited
 from dedup.claims import credits_another_site
 from dedup.codec import ClusterField, GuardName
 from dedup.config import Settings
@@ -79,6 +80,7 @@ class Plan:
         self._scores: dict[tuple[str, str], PairScore] = {}
         self._priors: dict[str, bool] = {}
         self._expected: set[str] = set()
+        self.citers = CiterIndex()  # who names which URL as a source (dedup.citations)
         self.initially_backdated = backdated_articles(self)  # the model as read
 
     # -- model queries ------------------------------------------------------------------
@@ -180,10 +182,12 @@ class Plan:
         linked = {cid for _, cid in rel}
         rel = [(shared, cid) for shared, cid in rel if joins_story(self, member, cid, linked)]
         self.members[art.id] = member
+        self.citers.add(member)
         self.written[art.id] = art
         self.shapes.add_text(art.id, art.text)
         if not rel:
             self.cluster_of[art.id] = art.id
+            revisit_cited(self, member)
             return Outcome(art.id, art.meta.url, status, "unique", art.id)
         rel.sort(reverse=True)
         target = self.cluster_of[rel[0][1]]
@@ -201,6 +205,7 @@ class Plan:
                 ids += other_ids  # art is the source of that cluster too: one story
                 self._drop_cluster(other)
         self._set_cluster(target, ids)
+        revisit_cited(self, member)
         return Outcome(art.id, art.meta.url, status, self.role_of(art.id) or "", target)
 
     def _set_cluster(self, cid: str, ids: list[str]) -> None:
@@ -212,7 +217,8 @@ class Plan:
                 self.cluster_of[i] = i
             return
         members = [self.members[i] for i in ids]
-        choice = choose_original(members, self.pair, self.settings, self.priors(members))
+        choice = choose_original(members, self.pair, self.settings, self.priors(members),
+                                 cited_from_outside(self, ids))
         if choice.original:
             # A cluster is one story: members that share nothing with its original came in
             # through a page that carries two stories (a digest seen first); they form their
@@ -253,6 +259,7 @@ class Plan:
         cid = self.cluster_of.get(article_id)
         old = self.members[article_id]
         self._count_credit(old.meta, -1)
+        self.citers.remove(old)
         rest = [i for i in self.members_of(cid) if i != article_id] if cid else []
         if cid == article_id and rest:
             # The cluster was named after this article; the rest keep the name's key but it

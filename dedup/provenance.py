@@ -25,6 +25,9 @@ from dedup.passages import Shape
 from dedup.scoring import PairScore, full_copy
 from dedup.signature import Signature
 
+# A page outside a cluster naming one of its members as its source: (its site, the claim).
+Citation = tuple[str, str]
+
 
 @dataclass(slots=True)
 class Member:
@@ -40,12 +43,16 @@ def choose_original(
     pair: Callable[[Member, Member], PairScore],
     settings: Settings,
     republishers: Collection[str] = (),
+    cited: Mapping[str, list[Citation]] | None = None,
 ) -> Choice:
     """Pick the original of a cluster with a confidence and the evidence behind it.
 
     A pure function of the members and the site priors passed in: ``republishers`` are the
     sites known to mostly republish others' articles (without explicit attribution, such a
-    site's member is the original only when no other can be, and its date is weak)."""
+    site's member is the original only when no other can be, and its date is weak);
+    ``cited``: per member, the indexed pages outside the cluster that name it by URL as
+    their source and reproduce part of it (a digest or an excerpt that joined another story
+    or none, :func:`dedup.citations.cited_from_outside`)."""
     by_id = {m.id: m for m in members}
     claims = {m.id: claims_of(m.meta) for m in members}
     names: dict[str, dict[str, list[Claim]]] = {m.id: {} for m in members}
@@ -77,6 +84,15 @@ def choose_original(
                     for n in names.values() for c in n.get(best, []))
         conf = 0.97 if exact or len(voters[best]) >= 2 else 0.93
         return _finish(Choice(best, conf, votes[best]), members, names, external)
+    # 2. Where no member names another, a page elsewhere in the index that takes part of the
+    # text and names a member as where it took it from: republishers credit the page they
+    # copied, and a copier that credits nobody is credited by nobody.
+    outside = {t: c for t, c in (cited or {}).items()
+               if t in by_id and c and not names[t] and t not in external}
+    if outside:
+        best = min(outside, key=lambda t: (-len({s for s, _ in outside[t]}), _when(dates[t]), t))
+        ev = [f"{what} (from {site}, outside the cluster)" for site, what in outside[best]]
+        return _finish(Choice(best, ATTRIBUTED, ev), members, names, external)
 
     eligible = [m for m in members if m.id not in external]
     # A member dated after a member that credits a named site outside the index (a canonical

@@ -104,3 +104,24 @@ def test_one_member_is_unique() -> None:
     only = member("a" * 16, "https://one.example/s", TEXT)
     choice = choose_original([only], pair, SETTINGS)
     assert assign_roles([only], choice, pair, SETTINGS)[only.id].role == "unique"
+
+
+def test_a_credit_from_outside_the_cluster_outweighs_a_backdated_date() -> None:
+    """No member names another; a digest elsewhere in the index takes part of the text and
+    links the original's page: that credit decides, not the copy's earlier date. A member
+    that names another source itself is not chosen so; without the credit, dates decide."""
+    orig = member("a" * 16, "https://origin.example/s", TEXT,
+                  published="2024-03-02T09:00:00Z")
+    back = member("b" * 16, "https://farm.example/s", wrapped_copy(TEXT),
+                  published="2024-02-28T09:00:00Z")  # a republisher's, two days early
+    credit = [("digest.example", "link: https://origin.example/s")]
+    assert choose_original([back, orig], pair, SETTINGS).original == back.id
+    choice = choose_original([back, orig], pair, SETTINGS, cited={orig.id: credit})
+    assert choice.original == orig.id and choice.confidence == 0.9, choice.evidence
+    assert choice.evidence == ["link: https://origin.example/s (from digest.example, "
+                               "outside the cluster)"]
+    crediting = member("a" * 16, "https://origin.example/s", TEXT,
+                       published="2024-03-02T09:00:00Z",
+                       attribution=["This article originally appeared on other.example"])
+    assert choose_original([back, crediting], pair, SETTINGS,
+                           cited={crediting.id: credit}).original != crediting.id
