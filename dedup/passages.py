@@ -54,7 +54,7 @@ class Shape:
     added: int = 0
 
     def describe(self) -> str:
-        own = (f"; adds a paragraph of its own of {self.added} words inside the article"
+        own = (f"; its longest line of its own inside the article: {self.added} words"
                if self.added else "")
         return (f"passages: {self.left_out:.0%} of the original's words in paragraphs this "
                 f"page leaves out, {self.in_place:.0%} reproduced in place "
