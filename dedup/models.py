@@ -131,6 +131,7 @@ class Verdict:
     left_out: float | None = None
     in_place: float | None = None
     in_article: float | None = None
+    added: int | None = None  # words of the page's longest own line inside the article
 
     def to_json(self) -> bytes:
         data = {
@@ -138,7 +139,7 @@ class Verdict:
             "containment": self.containment, "confidence": self.confidence,
             "evidence": self.evidence or None, "attributed_to": self.attributed_to,
             "left_out": self.left_out, "in_place": self.in_place,
-            "in_article": self.in_article,
+            "in_article": self.in_article, "added": self.added,
         }
         return json.dumps({k: v for k, v in data.items() if v is not None},
                           separators=(",", ":"), ensure_ascii=False).encode()
@@ -150,7 +151,7 @@ class Verdict:
                    containment=d.get("containment"), confidence=d.get("confidence"),
                    evidence=d.get("evidence") or [], attributed_to=d.get("attributed_to"),
                    left_out=d.get("left_out"), in_place=d.get("in_place"),
-                   in_article=d.get("in_article"))
+                   in_article=d.get("in_article"), added=d.get("added"))
 
 
 @dataclass(slots=True)

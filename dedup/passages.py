@@ -15,7 +15,10 @@ in place, is still left out), else *reproduced*; it counts when it is a paragrap
 originals carry before and after the article (a standfirst, "About <company>", a newsletter
 plug, a book plug) is furniture copies drop, and an excerpt's cut is measured by
 containment. For the same reason the share of words in place is also taken within the
-article alone: from the first line the page reproduces to the last. Pure text work, no Redis.
+article alone: from the first line the page reproduces to the last. The other way round, a
+page's own lines between lines it reproduces tell a rewrite from a copy: a copy adds no
+paragraph of its own inside the article (only short inserts: "READ ALSO" links, captions,
+embedded posts), a rewrite does. Pure text work, no Redis.
 """
 
 import functools
@@ -46,11 +49,16 @@ class Shape:
     # the same share within the article: the reference's lines from the first the page
     # reproduces to the last (before and after them: the original's furniture, or a cut)
     in_article: float
+    # words of the page's longest line of its own (half its words or more not in the
+    # reference) between lines it reproduces: a paragraph a rewrite added
+    added: int = 0
 
     def describe(self) -> str:
+        own = (f"; its longest line of its own inside the article: {self.added} words"
+               if self.added else "")
         return (f"passages: {self.left_out:.0%} of the original's words in paragraphs this "
                 f"page leaves out, {self.in_place:.0%} reproduced in place "
-                f"({self.in_article:.0%} within the article)")
+                f"({self.in_article:.0%} within the article){own}")
 
 
 def _line_tokens(lines: list[str]) -> list[list[bytes]] | None:
@@ -114,12 +122,13 @@ def aligned(reference: str, page: str) -> list[tuple[str, Line]] | None:
 def shape(reference: str, page: str) -> Shape | None:
     """How ``page`` reproduces ``reference`` (both as stored: content lines are taken here),
     or None when either is in a script without spaces or shorter than a run."""
-    lines = aligned(reference, page)
-    if lines is None:
+    lines, own = aligned(reference, page), aligned(page, reference)
+    if lines is None or own is None:
         return None
     total = sum(ln.words for _, ln in lines)
     left = sum(ln.words for _, ln in lines if ln.counts)
     article = [ln for _, ln in lines if ln.inside]
     words = sum(ln.words for ln in article)
     return Shape(round(left / total, 3), round(1 - sum(ln.out for _, ln in lines) / total, 3),
-                 round(1 - sum(ln.out for ln in article) / words, 3) if words else 0.0)
+                 round(1 - sum(ln.out for ln in article) / words, 3) if words else 0.0,
+                 max((ln.words for _, ln in own if ln.counts), default=0))

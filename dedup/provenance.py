@@ -230,5 +230,6 @@ def assign_roles(
             evidence=list(dict.fromkeys(evidence)), attributed_to=choice.attributed_to.get(m.id),
             left_out=shape.left_out if shape else None, in_place=shape.in_place if shape else None,
             in_article=shape.in_article if shape else None,
+            added=shape.added if shape else None,
         )
     return verdicts

@@ -52,8 +52,9 @@ class Shapes:
             v = verdicts.get(m.id)
             if v is not None and choice.original == ref.id == v.original and \
                     v.left_out is not None and v.in_place is not None and \
-                    v.in_article is not None:
-                self._known[(m.id, ref.id)] = Shape(v.left_out, v.in_place, v.in_article)
+                    v.in_article is not None and v.added is not None:
+                self._known[(m.id, ref.id)] = Shape(v.left_out, v.in_place, v.in_article,
+                                                    v.added)
             else:
                 todo.append(m)
         missing = [i for i in dict.fromkeys([ref.id, *(m.id for m in todo)])

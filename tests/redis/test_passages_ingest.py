@@ -42,3 +42,33 @@ def test_a_rewrite_above_the_copy_bar_is_a_partial_a_light_edit_a_copy(engine: E
     assert checked.role == "partial"
     shares = [int(m.group(1)) for ev in r.evidence if (m := re.match(r"passages: (\d+)%", ev))]
     assert shares and shares[0] >= 10, r.evidence  # two paragraphs of ten: about a fifth
+
+
+def _own_paragraph(text: str, own: str) -> str:
+    """Every paragraph lightly edited, and a paragraph of the republisher's own in the middle:
+    a rewrite that leaves nothing out."""
+    paras = light_edit(text, seed=7).split("\n\n")
+    return "\n\n".join([*paras[:4], own, *paras[4:]])
+
+
+def test_a_page_adding_a_paragraph_of_its_own_inside_the_article_is_a_partial(
+        engine: Engine) -> None:
+    """Issue 12, ninth pass: nothing left out, most words in place, but a paragraph of its own
+    (another story's, ~60 words) between paragraphs it reproduces: a rewrite. A copy with a
+    short insert there (a "READ ALSO" link) stays a copy."""
+    text = story(43, paragraphs=10)
+    own = story(44, paragraphs=1)
+    rew = ArticleInput(url=REWRITE, text=_own_paragraph(text, own),
+                       published="2024-05-02T10:00:00Z")
+    ins = ArticleInput(url=EDIT, text=_own_paragraph(
+        text, "READ ALSO: Council approves new budget after a marathon late night session"),
+        published="2024-05-02T11:00:00Z")
+    engine.ingest([ArticleInput(url=ORIG, text=text, published="2024-05-01T10:00:00Z")])
+    checked = engine.check(rew)
+    engine.ingest([rew, ins])
+    o, r, e = engine.lookup([ORIG, REWRITE, EDIT])
+    assert (o.role, r.role, e.role) == ("original", "partial", "copy")
+    assert checked.role == "partial"
+    assert r.containment is not None and r.containment < 0.97  # the texts decide
+    assert any("its longest line of its own inside the article" in ev for ev in r.evidence), \
+        r.evidence

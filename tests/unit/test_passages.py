@@ -12,7 +12,7 @@ from dedup.ordering import Choice
 from dedup.passages import PASSAGE_WORDS, shape
 from dedup.prepare import draft_article
 from dedup.provenance import Member, assign_roles
-from dedup.scoring import LEFT_OUT, PairScore, in_shape_band, score
+from dedup.scoring import LEFT_OUT, OWN_PARAGRAPH, PairScore, in_shape_band, score
 from dedup.signature import signature
 from wiretrace_testing.extraction_score import load_pages
 
@@ -124,3 +124,33 @@ def test_a_real_page_and_its_own_article_body_are_the_same_text() -> None:
         for ref, page in ((text, body), (body, text)):
             found = shape(ref, page)
             assert found is None or found.left_out < LEFT_OUT, url
+            assert found is None or found.added < OWN_PARAGRAPH, url
+
+
+def test_a_paragraph_of_its_own_inside_the_article_makes_a_rewrite() -> None:
+    """Issue 12, ninth pass: a light edit that leaves nothing out but writes a paragraph of its
+    own (another story's prose) between paragraphs it reproduces is a partial; the same edit
+    with a "READ ALSO" link there is a copy."""
+    found = stories()
+    long = [(i, p) for i, ps in enumerate(found) for p in ps if len(p.split()) >= 50]
+    checked = 0
+    for k, paras in enumerate(found):
+        own = next(p for i, p in long[k:] + long if i != k)
+        edited = light_edit(paras, random.Random(k))
+        mid = len(edited) // 2
+        texts = {"rewrite": [*edited[:mid], own, *edited[mid:]],
+                 "insert": [*edited[:mid], "READ ALSO: Council approves new budget after a "
+                            "marathon late night session at city hall", *edited[mid:]]}
+        orig = member(f"https://origin.example/{k}", paras)
+        pages = {name: member(f"https://{name}.example/{k}", t) for name, t in texts.items()}
+        if not all(in_shape_band(pair(m, orig).b_in_a) for m in pages.values()):
+            continue
+        checked += 1
+        shapes = {pages[name].id: s for name, t in texts.items()
+                  if (s := shape("\n".join(paras), "\n".join(t)))}
+        verdicts = assign_roles([orig, *pages.values()], Choice(orig.id, 0.97, ["test"]), pair,
+                                SETTINGS, shapes)
+        assert verdicts[pages["rewrite"].id].role == "partial", k
+        assert (verdicts[pages["rewrite"].id].added or 0) >= OWN_PARAGRAPH
+        assert verdicts[pages["insert"].id].role == "copy", k
+    assert checked >= 5
