@@ -30,6 +30,7 @@ from dedup.prepool import prepared_batches, resign_touched
 from dedup.reads import read_texts
 from dedup.signature import earlier_band_neighbours, packed_bands
 from dedup.sites import SiteMemory
+from dedup.slotreads import torn
 from dedup.store import Guard, LeaseHeldError, Op, Store
 from dedup.urls import article_id, normalize_url
 from dedup.writes import grow_op, guards, ops, split_op
@@ -168,7 +169,7 @@ class Ingest:
             for _ in range(self.settings.write_retries):
                 raw = self.store.read_state([(i, b"", b"") for i in ids])
                 plan = Plan(raw, self.keys, self.settings, self.sites.prior())
-                if self.keys.sharded and plan.torn():
+                if self.keys.sharded and torn(plan):
                     self._settle()
                     continue
                 plan.shapes.read_texts = partial(read_texts, self.store)
@@ -229,11 +230,11 @@ class Ingest:
     def _plan(self, batch: list[Prepared]
               ) -> tuple[Plan, list[Outcome], dict[str, bytes]] | None:
         """The batch decided on a snapshot; None when the snapshot is torn (see
-        :meth:`Plan.torn`)."""
+        :func:`dedup.slotreads.torn`)."""
         raw = self.store.read_state([(p.id, p.sig.values_bytes(), p.bands) for p in batch],
                                     min_equal=self.min_equal)
         plan = Plan(raw, self.keys, self.settings, self.sites.prior())
-        if self.keys.sharded and plan.torn():
+        if self.keys.sharded and torn(plan):
             return None
         plan.shapes.read_texts = partial(read_texts, self.store)
         plan.expect_sites({p.meta.site for p in batch})
@@ -260,7 +261,7 @@ class Ingest:
             if aid not in raw.records:
                 return False
             plan = Plan(raw, self.keys, self.settings, self.sites.prior())
-            if self.keys.sharded and plan.torn():
+            if self.keys.sharded and torn(plan):
                 self._settle()
                 continue
             plan.shapes.read_texts = partial(read_texts, self.store)
@@ -272,3 +273,4 @@ class Ingest:
                     self.after_write(plan, [])
                 return True
         raise ConflictError("gave up removing: other writers kept changing its cluster")
+

@@ -92,12 +92,6 @@ class Plan:
             return "unique"
         return cm.verdicts[article_id].role
 
-    def torn(self) -> bool:
-        """Whether a cluster lists a member the read found no record of: on a Redis Cluster,
-        a read that fell between two slots' shares of a write (one under way, or a dead
-        writer's journal not yet replayed)."""
-        return any(m not in self.members for cm in self.clusters.values() for m in cm.members)
-
     def pair(self, a: Member, b: Member) -> PairScore:
         key = (a.id, b.id)
         if key not in self._scores:

@@ -2,7 +2,7 @@
 on a Redis Cluster (the counters first), and the candidate comparison split into one script
 call a slot (one call on one Redis, where the index has one tag)."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import redis
 
@@ -11,6 +11,9 @@ from dedup.keys import Keys
 from dedup.params import PARAMS
 from dedup.pernode import Call
 from dedup.slots import by_slot
+
+if TYPE_CHECKING:
+    from dedup.plan import Plan
 
 
 def band_values(client: redis.Redis, keys: Keys, fields: bytes
@@ -76,3 +79,10 @@ def equal_unrolled(n: int = PARAMS.num_perm) -> str:
             + "".join(f"  if {v} == q[{p}] then e = e + 1 end\n"
                       for p, v in enumerate(names, 1))
             + "  return e\nend\n")
+
+
+def torn(plan: "Plan") -> bool:
+    """Whether a cluster of the plan lists a member the read found no record of: on a Redis
+    Cluster, a read that fell between two slots' shares of a write (one under way, or a dead
+    writer's journal not yet replayed)."""
+    return any(m not in plan.members for cm in plan.clusters.values() for m in cm.members)
