@@ -23,34 +23,12 @@ local out = {}
 
 -- Bit offsets go to redis.call as strings: Redis 7.0 formats a Lua number with "%.17g"
 -- (printf's float path), several times the cost of '%d'.
--- The bits at the offsets (0 or 1 each), in one BITFIELD a chunk.
-local function getbits(seen_key, offsets)
-  local out = {}
-  for c = 1, #offsets, 500 do
-    local args = {}
-    for q = c, math.min(c + 499, #offsets) do
-      args[#args + 1] = 'GET'
-      args[#args + 1] = 'u1'
-      args[#args + 1] = string.format("%d", offsets[q])
-    end
-    local part = redis.call('BITFIELD', seen_key, unpack(args))
-    for q = 1, #part do out[c + q - 1] = part[q] end
-  end
-  return out
+local function getbit(seen_key, offset)
+  return redis.call('GETBIT', seen_key, string.format("%d", offset))
 end
 
--- Set the bits at the offsets, in one BITFIELD a chunk.
-local function setbits(seen_key, offsets)
-  for c = 1, #offsets, 500 do
-    local args = {}
-    for q = c, math.min(c + 499, #offsets) do
-      args[#args + 1] = 'SET'
-      args[#args + 1] = 'u1'
-      args[#args + 1] = string.format("%d", offsets[q])
-      args[#args + 1] = '1'
-    end
-    redis.call('BITFIELD', seen_key, unpack(args))
-  end
+local function setbit(seen_key, offset)
+  return redis.call('SETBIT', seen_key, string.format("%d", offset), '1')
 end
 
 -- Drop the fields with one tag and clear the bitmap; returns the fields left.
@@ -92,42 +70,33 @@ for s = 1, n do
       i = i + 2
       if mode ~= 'read' then
         local t1, t2 = string.byte(tag, 1, 2)
-        local fields, offsets = {}, {}
-        for p = 1, #lines - 7, 8 do
-          local f = string.sub(lines, p, p + 7)
-          local b1, b2, b3, b4 = string.byte(f, 1, 4)
-          fields[#fields + 1] = f
-          offsets[#offsets + 1] = (b1 % 128) * 256 + b2  -- the line's bit
-          offsets[#offsets + 1] = 32768 + (bit.bxor(b3, t1) % 128) * 256 + bit.bxor(b4, t2)
-        end
-        -- The article's fields and bits read at once (an HMGET and a BITFIELD a chunk, not
-        -- an HGET and GETBITs a line), its new bits set at once after its lines. What its
-        -- own lines write is kept here and read first (`wrote`; `set`: bits only ever get
-        -- set within an article), so each line sees what line-by-line reads saw.
-        local values, wrote, set, to_set = {}, {}, {}, {}
+        local fields = {}
+        for p = 1, #lines - 7, 8 do fields[#fields + 1] = string.sub(lines, p, p + 7) end
+        -- the article's fields read at once (one HMGET a chunk, not an HGET a line); what
+        -- its own lines write is kept in `wrote`, read first: as line by line reads would
+        local values, wrote = {}, {}
         for c = 1, #fields, 1000 do
           local part = redis.call('HMGET', key, unpack(fields, c, math.min(c + 999, #fields)))
           for q = 1, #part do values[c + q - 1] = part[q] end
         end
-        local bits = (#fields > 0) and getbits(seen_key, offsets) or {}
         for q = 1, #fields do
           local f = fields[q]
-          local line, first = offsets[2 * q - 1], offsets[2 * q]
-          local first_seen = set[first] or bits[2 * q] == 1
+          local b1, b2, b3, b4 = string.byte(f, 1, 4)
+          local first = 32768 + (bit.bxor(b3, t1) % 128) * 256 + bit.bxor(b4, t2)
           local v = wrote[f]
           if v == nil then v = values[q] end
           if not v then
-            if not (set[line] or bits[2 * q - 1] == 1) then
-              set[line], set[first] = true, true
-              to_set[#to_set + 1] = line
-              to_set[#to_set + 1] = first
-            elseif size < cap and not first_seen then
+            -- SETBIT answers the bit it found: a GETBIT and a SETBIT in one call (setting a
+            -- set bit changes nothing)
+            if setbit(seen_key, (b1 % 128) * 256 + b2) == 0 then
+              setbit(seen_key, first)
+            elseif size < cap and getbit(seen_key, first) == 0 then
               v = tag
               size = size + 1
               redis.call('HSET', key, f, v)
               wrote[f] = v
             end
-          elseif #v < full and not has_tag(v, tag) and not first_seen then
+          elseif #v < full and not has_tag(v, tag) and getbit(seen_key, first) == 0 then
             v = v .. tag
             redis.call('HSET', key, f, v)
             wrote[f] = v
@@ -137,7 +106,6 @@ for s = 1, n do
             found[#found + 1] = f
           end
         end
-        if #to_set > 0 then setbits(seen_key, to_set) end
       end
     end
   end
