@@ -52,10 +52,10 @@ def test_a_dead_worker_is_replaced(tmp_path: Path) -> None:
             time.sleep(0.02)
         victim = int(mark.read_text())
         os.kill(victim, signal.SIGKILL)
-        while victim in {p.pid for p in pool._pool}:  # type: ignore[attr-defined]
+        # the dead worker leaves the list, then its replacement joins it
+        while victim in (pids := {p.pid for p in pool._pool}) or len(pids) < 2:  # type: ignore[attr-defined]
             assert time.monotonic() < deadline + 5, "the dead worker was not replaced"
             time.sleep(0.02)
-        assert len(pool._pool) == 2  # type: ignore[attr-defined]
         assert victim not in set(pool.map(_pid, range(8)))
         assert not busy.ready()  # its worker died: the pool never answers that task
     finally:
