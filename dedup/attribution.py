@@ -107,7 +107,33 @@ CUE_HINTS = ("original", "first ", "published", "syndicated", "reprinted", "cour
              "provided", "read", "source", "full ", "complete ", "appeared", "ran ",
              "reproduced", "reposted", "adapted", "excerpted", "partnership", "distributed",
              "via ", "content from", "more at", "see ", "view ")
-CUE_HINT_RE = re.compile("|".join(map(re.escape, CUE_HINTS)))  # any of them, in one scan
+
+
+_Tree = dict[str, "_Tree"]
+
+
+def any_of(words: tuple[str, ...]) -> re.Pattern[str]:
+    """A pattern whose ``search`` finds whether any of the words occurs, as a prefix tree
+    (``o(?:riginal)|f(?:irst |ull )|...``): at each position of the text one branch is tried
+    where a flat alternation tries every word (~2x faster scans). For yes/no use only: a
+    match stops at the shortest word, not where a flat alternation would."""
+    tree: _Tree = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: _Tree) -> str:
+        if "" in node:  # a word ends here: what follows cannot change a yes
+            return ""
+        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items())]
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return re.compile(emit(tree))
+
+
+CUE_HINT_RE = any_of(CUE_HINTS)  # any of them, in one scan
 
 
 def attribution_lines(text: str) -> list[str]:

@@ -102,8 +102,8 @@ def prepared_batches(items: Iterable[Numbered], settings: Settings, params: Sign
         pool = None
     else:
         # fork: the workers start in milliseconds, before any thread of ours runs in them
-        ctx = multiprocessing.get_context("fork")
-        pool = ctx.Pool(n, initializer=die_with_parent, initargs=(os.getpid(),))
+        pool = _QuietPool(n, initializer=die_with_parent, initargs=(os.getpid(),),
+                          context=multiprocessing.get_context("fork"))
         presigned = _in_order(pool, presign_batch, ((chunk, settings, params) for chunk in
                                                     itertools.chain(head, chunks)), 2 * n)
     try:
@@ -112,6 +112,20 @@ def prepared_batches(items: Iterable[Numbered], settings: Settings, params: Sign
     finally:
         if pool is not None:
             _stop(pool)
+
+
+class _QuietPool(Pool):
+    """A pool whose worker-minding thread sleeps while results arrive.
+
+    ``Pool``'s thread that replaces dead workers also wakes whenever the result pipe is
+    readable, and only the result thread reads it: while a batch's results (~500 KB) stream
+    in, that thread spins, ~0.05 ms of CPU an ingested article (9% of the ingest process's)
+    and GIL turns taken from the writer. It is woken by what it acts on: a worker's exit
+    (its sentinel) and the pool's own notifier (close, terminate).
+    """
+
+    def _get_sentinels(self) -> list[object]:
+        return [self._change_notifier._reader]  # type: ignore[attr-defined]
 
 
 def _stop(pool: Pool, wait: float = POOL_STOP_WAIT) -> None:

@@ -28,7 +28,7 @@ local function getbit(seen_key, offset)
 end
 
 local function setbit(seen_key, offset)
-  redis.call('SETBIT', seen_key, string.format("%d", offset), '1')
+  return redis.call('SETBIT', seen_key, string.format("%d", offset), '1')
 end
 
 -- Drop the fields with one tag and clear the bitmap; returns the fields left.
@@ -70,23 +70,36 @@ for s = 1, n do
       i = i + 2
       if mode ~= 'read' then
         local t1, t2 = string.byte(tag, 1, 2)
-        for p = 1, #lines - 7, 8 do
-          local f = string.sub(lines, p, p + 7)
+        local fields = {}
+        for p = 1, #lines - 7, 8 do fields[#fields + 1] = string.sub(lines, p, p + 7) end
+        -- the article's fields read at once (one HMGET a chunk, not an HGET a line); what
+        -- its own lines write is kept in `wrote`, read first: as line by line reads would
+        local values, wrote = {}, {}
+        for c = 1, #fields, 1000 do
+          local part = redis.call('HMGET', key, unpack(fields, c, math.min(c + 999, #fields)))
+          for q = 1, #part do values[c + q - 1] = part[q] end
+        end
+        for q = 1, #fields do
+          local f = fields[q]
           local b1, b2, b3, b4 = string.byte(f, 1, 4)
           local first = 32768 + (bit.bxor(b3, t1) % 128) * 256 + bit.bxor(b4, t2)
-          local v = redis.call('HGET', key, f)
+          local v = wrote[f]
+          if v == nil then v = values[q] end
           if not v then
-            if getbit(seen_key, (b1 % 128) * 256 + b2) == 0 then
-              setbit(seen_key, (b1 % 128) * 256 + b2)
+            -- SETBIT answers the bit it found: a GETBIT and a SETBIT in one call (setting a
+            -- set bit changes nothing)
+            if setbit(seen_key, (b1 % 128) * 256 + b2) == 0 then
               setbit(seen_key, first)
             elseif size < cap and getbit(seen_key, first) == 0 then
               v = tag
               size = size + 1
               redis.call('HSET', key, f, v)
+              wrote[f] = v
             end
           elseif #v < full and not has_tag(v, tag) and getbit(seen_key, first) == 0 then
             v = v .. tag
             redis.call('HSET', key, f, v)
+            wrote[f] = v
           end
           if g == n_groups and v and #v >= full and not named[f] then
             named[f] = true

@@ -1,6 +1,8 @@
 """Site templates in Redis (templates.lua through SiteMemory): when a pool ingest learns them,
 and what the cap forgets."""
 
+import random
+
 import pytest
 
 from dedup.boilerplate import line_key
@@ -72,3 +74,74 @@ def test_past_the_cap_the_lines_of_one_article_are_forgotten(settings: Settings)
     assert engine.client.hgetall(key) == {}
     engine.sites.learn_templates([draft(4, [1, 3])])  # seen again after the clearing
     assert sorted(len(v) for v in engine.client.hgetall(key).values()) == [4, 4]
+
+
+def _learn_line_by_line(fields: dict[bytes, bytes], seen: set[int],
+                        groups: list[list[tuple[bytes, bytes]]], min_pages: int,
+                        cap: int) -> set[bytes]:
+    """templates.lua's learning as it was first written, one line at a time (an HGET, a
+    GETBIT, then SETBITs), over a dict and the bitmap's set bits: the reference the script's
+    batched reads must match."""
+    full, size, found = min_pages * 4, len(fields), set()
+    for g, group in enumerate(groups, 1):
+        if size >= cap:
+            for f in [f for f, v in fields.items() if len(v) <= 4]:
+                del fields[f]
+            seen.clear()
+            size = len(fields)
+        for tag, lines in group:
+            for p in range(0, len(lines) - 7, 8):
+                f = lines[p:p + 8]
+                first = 32768 + ((f[2] ^ tag[0]) % 128) * 256 + (f[3] ^ tag[1])
+                v = fields.get(f)
+                if v is None:
+                    if (f[0] % 128) * 256 + f[1] not in seen:
+                        seen |= {(f[0] % 128) * 256 + f[1], first}
+                    elif size < cap and first not in seen:
+                        v = fields[f] = tag
+                        size += 1
+                elif len(v) < full and tag not in {v[q:q + 4] for q in range(0, len(v), 4)} \
+                        and first not in seen:
+                    v = fields[f] = v + tag
+                if g == len(groups) and v is not None and len(v) >= full:
+                    found.add(f)
+    return found
+
+
+def test_batched_reads_learn_what_line_by_line_reads_learned(settings: Settings) -> None:
+    """Lines drawn from a small pool (repeated inside an article) whose bitmap bits collide
+    often, few tags, a cap small enough to prune: every call answers, and leaves the hash
+    and the bitmap, as the line-by-line reference (the script before its reads were
+    batched) does."""
+    engine = Engine.from_settings(settings)
+    rng = random.Random(7)
+    pool = [bytes([rng.choice([1, 129]), rng.choice([5, 6]), rng.randrange(3), rng.randrange(3)])
+            + rng.randbytes(4) for _ in range(40)]
+    tags = [rng.randbytes(4) for _ in range(6)]
+    key, seen_key = engine.keys.template("t.example"), engine.keys.template_seen("t.example")
+    fields: dict[bytes, bytes] = {}
+    seen: set[int] = set()
+    for _ in range(100):  # now and then an article of 1,200 lines: the reads in chunks
+        groups = [[(rng.choice(tags), b"".join(rng.choices(
+            pool, k=1200 if rng.random() < 0.05 else rng.randrange(0, 12))))
+                   for _ in range(rng.randrange(1, 4))] for _ in range(rng.randrange(1, 3))]
+        want = _learn_line_by_line(fields, seen, groups, 3, 12)
+        got = engine.store.site_templates({"t.example": groups}, 3, 12, "learn")
+        assert got.get("t.example", set()) == want
+        assert engine.client.hgetall(key) == fields
+        bitmap = engine.client.get(seen_key) or b""
+        assert {j for j in range(8 * len(bitmap)) if bitmap[j // 8] >> (7 - j % 8) & 1} == seen
+
+
+def test_an_article_reads_its_lines_in_one_command(settings: Settings) -> None:
+    """One HMGET an article, not an HGET a line; a first sighting costs two SETBITs and no
+    GETBIT (SETBIT answers the bit it found)."""
+    engine = Engine.from_settings(settings)
+    rng = random.Random(3)
+    lines = b"".join(bytes([k, 0]) + rng.randbytes(6) for k in range(30))  # 30 bits apart
+    engine.client.config_resetstat()
+    engine.store.site_templates({"t.example": [[(b"tag1", lines)]]}, 3, 100, "learn")
+    stats = engine.client.info("commandstats")
+    assert stats["cmdstat_hmget"]["calls"] == 1
+    assert "cmdstat_hget" not in stats and "cmdstat_getbit" not in stats
+    assert stats["cmdstat_setbit"]["calls"] == 60

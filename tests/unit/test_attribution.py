@@ -1,4 +1,4 @@
-from dedup.attribution import attribution_lines, named_sources, wire_bylines
+from dedup.attribution import CUE_HINTS, any_of, attribution_lines, named_sources, wire_bylines
 
 
 def test_attribution_lines_and_their_sources() -> None:
@@ -66,3 +66,14 @@ def test_picture_and_data_credits_do_not_make_a_page_a_copy() -> None:
                                     "This story originally appeared on The Verge."])
     assert [c.strong for c in claims_of(copy)] == [True, True]
     assert credits_another_site(copy)
+
+
+def test_any_of_says_yes_exactly_when_a_word_occurs() -> None:
+    """The prefix-tree pattern (``any_of``) against the plain question, on the cue hints,
+    words that are prefixes of others, and near misses."""
+    words = (*CUE_HINTS, "read", "reading", "re", "via")
+    pattern = any_of(words)
+    texts = ["", "nothing here", "REPRINTED", "a ree", "thread", "revia", "re", "r",
+             *(f"x{w}y" for w in words), *(w[:-1] for w in words), *(w[1:] for w in words)]
+    for text in texts:
+        assert bool(pattern.search(text)) == any(w in text for w in words), text
