@@ -8,7 +8,9 @@ arrives, decides again the cluster it names (:func:`revisit_cited`)."""
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from dedup import codec
 from dedup.claims import claims_of
+from dedup.models import ArticleMeta, Verdict
 from dedup.provenance import ATTRIBUTED
 from dedup.publishers import same_site
 from dedup.scoring import related
@@ -17,6 +19,10 @@ from dedup.urls import article_id
 if TYPE_CHECKING:
     from dedup.plan import Plan
     from dedup.provenance import Citation, Member
+    from dedup.store import RawState, Store
+
+# outside pages a member's verdict keeps (a much-cited original: a later plan reads this many)
+CITERS_KEPT = 16
 
 
 def named_urls(member: "Member") -> list[tuple[str, str]]:
@@ -58,20 +64,69 @@ class CiterIndex:
         self._named.pop(m.id, None)
 
 
-def cited_from_outside(plan: "Plan", ids: list[str]) -> dict[str, list["Citation"]]:
+def cited_from_outside(plan: "Plan", ids: list[str]
+                       ) -> tuple[dict[str, list["Citation"]], dict[str, list[str]]]:
     """Per member of a cluster (``ids``), the pages of the plan outside it, on other sites,
-    that name it by URL and reproduce part of its text."""
+    that name it by URL and reproduce part of its text: their citations, and their ids (the
+    first :data:`CITERS_KEPT`, kept in the member's verdict for later plans to read)."""
     inside = set(ids)
     out: dict[str, list[Citation]] = {}
+    by: dict[str, list[str]] = {}
     for t in ids:
         m = plan.members[t]
-        for wid in plan.citers.of(m.meta.url, plan.members.values()) - inside:
+        for wid in sorted(plan.citers.of(m.meta.url, plan.members.values()) - inside):
             w = plan.members[wid]
             if not same_site(w.meta.site, m.meta.site) and \
                     related(plan.pair(w, m), False, plan.settings):
                 out.setdefault(t, []).extend((w.meta.site, what) for url, what in
                                              plan.citers.named(w) if url == m.meta.url)
-    return {t: sorted(set(c)) for t, c in out.items()}
+                by.setdefault(t, []).append(wid)
+    return {t: sorted(set(c)) for t, c in out.items()}, {t: w[:CITERS_KEPT]
+                                                          for t, w in by.items()}
+
+
+def to_read(raw: "RawState", changing: Iterable[str]) -> set[str]:
+    """The records a plan over ``raw`` needs besides those read: the pages that named members
+    of the clusters read (their verdicts' ``cited_by``: deciding such a cluster again must
+    see them, whichever batch it is), and the pages the stored versions of ``changing``
+    (articles to be updated or removed) name, whose clusters their leaving decides again."""
+    want: set[str] = set()
+    for fields in raw.clusters.values():
+        for v in codec.members(fields).values():
+            if b'"cited_by"' in v:
+                want.update(Verdict.from_json(v).cited_by or [])
+    for i in changing:
+        r = raw.records.get(i)
+        if r is not None:
+            want.update(article_id(c.value) for c in claims_of(ArticleMeta.from_json(r.meta))
+                        if c.is_url)
+    return want - raw.records.keys()
+
+
+def read_with_citers(store: "Store", articles: list[tuple[str, bytes, bytes]], min_equal: int,
+                     changing: Iterable[str] = ()) -> "RawState":
+    """``store.read_state`` of ``articles``, and the records :func:`to_read` asks for (two
+    more reads at most: the clusters of the pages named, then the pages naming those)."""
+    raw = store.read_state(articles, min_equal=min_equal)
+    for _ in range(2):
+        want = to_read(raw, changing)
+        if not want:
+            break
+        more = store.read_state([(i, b"", b"") for i in sorted(want)], min_equal=min_equal)
+        for i, r in more.records.items():
+            raw.records.setdefault(i, r)
+        for cid, fields in more.clusters.items():
+            raw.clusters.setdefault(cid, fields)
+    return raw
+
+
+def citers_gone(plan: "Plan", article_id: str) -> None:
+    """Decide again, without it, the clusters an article leaving the plan was read as naming
+    (their verdicts list it in ``cited_by``)."""
+    own = plan.cluster_of.get(article_id)
+    for cid, cm in list(plan.clusters.items()):
+        if cid != own and any(article_id in (v.cited_by or ()) for v in cm.verdicts.values()):
+            plan.decide_again(cid)
 
 
 def revisit_cited(plan: "Plan", member: "Member") -> None:

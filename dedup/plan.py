@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from dedup import codec
 from dedup.backdating import backdated_articles
-from dedup.citations import CiterIndex, cited_from_outside, revisit_cited
+from dedup.citations import CiterIndex, cited_from_outside, citers_gone, revisit_cited
 from dedup.claims import credits_another_site
 from dedup.codec import ClusterField, GuardName
 from dedup.config import Settings
@@ -211,8 +211,8 @@ class Plan:
                 self.cluster_of[i] = i
             return
         members = [self.members[i] for i in ids]
-        choice = choose_original(members, self.pair, self.settings, self.priors(members),
-                                 cited_from_outside(self, ids))
+        cited, cited_by = cited_from_outside(self, ids)
+        choice = choose_original(members, self.pair, self.settings, self.priors(members), cited)
         if choice.original:
             # A cluster is one story: members that share nothing with its original came in
             # through a page that carries two stories (a digest seen first); they form their
@@ -230,6 +230,8 @@ class Plan:
         cm = self.clusters.get(cid)
         shapes = self.shapes.measure(members, choice, self.pair, cm.verdicts if cm else {})
         verdicts = assign_roles(members, choice, self.pair, self.settings, shapes)
+        for t, by in cited_by.items():
+            verdicts[t].cited_by = by
         version = cm.version if cm else 0
         self.clusters[cid] = ClusterModel(version, ids, choice.original, verdicts)
         self.dirty_clusters.add(cid)
@@ -266,4 +268,5 @@ class Plan:
             self.removed[article_id] = old
         self.written.pop(article_id, None)
         del self.members[article_id]
+        citers_gone(self, article_id)
         self.cluster_of.pop(article_id, None)
