@@ -57,11 +57,23 @@ class CiterIndex:
             for url, _ in self.named(m):
                 self._by_url.setdefault(url, set()).add(m.id)
 
-    def remove(self, m: "Member") -> None:
-        if self._by_url is not None:
-            for url, _ in self.named(m):
-                self._by_url.get(url, set()).discard(m.id)
+    @staticmethod
+    def keep(verdicts: dict[str, Verdict], cited_by: dict[str, list[str]]) -> None:
+        """Each cited member's verdict keeps the ids of the pages citing it."""
+        for t, by in cited_by.items():
+            verdicts[t].cited_by = by
+
+    def remove(self, plan: "Plan", m: "Member") -> None:
+        """Take an article leaving the plan out, and decide again without it the clusters it
+        was read as naming (their verdicts list it in ``cited_by``)."""
+        self.of("", plan.members.values())  # built now: the plan's members still hold it
+        for url, _ in self.named(m):
+            (self._by_url or {}).get(url, set()).discard(m.id)
         self._named.pop(m.id, None)
+        own = plan.cluster_of.get(m.id)
+        for cid, cm in list(plan.clusters.items()):
+            if cid != own and any(m.id in (v.cited_by or ()) for v in cm.verdicts.values()):
+                plan.decide_again(cid)
 
 
 def cited_from_outside(plan: "Plan", ids: list[str]
@@ -89,7 +101,8 @@ def to_read(raw: "RawState", changing: Iterable[str]) -> set[str]:
     """The records a plan over ``raw`` needs besides those read: the pages that named members
     of the clusters read (their verdicts' ``cited_by``: deciding such a cluster again must
     see them, whichever batch it is), and the pages the stored versions of ``changing``
-    (articles to be updated or removed) name, whose clusters their leaving decides again."""
+    (the articles read for: updated or removed ones name pages whose clusters their leaving
+    decides again)."""
     want: set[str] = set()
     for fields in raw.clusters.values():
         for v in codec.members(fields).values():
@@ -103,13 +116,13 @@ def to_read(raw: "RawState", changing: Iterable[str]) -> set[str]:
     return want - raw.records.keys()
 
 
-def read_with_citers(store: "Store", articles: list[tuple[str, bytes, bytes]], min_equal: int,
-                     changing: Iterable[str] = ()) -> "RawState":
+def read_with_citers(store: "Store", articles: list[tuple[str, bytes, bytes]],
+                     min_equal: int = 8) -> "RawState":
     """``store.read_state`` of ``articles``, and the records :func:`to_read` asks for (two
     more reads at most: the clusters of the pages named, then the pages naming those)."""
     raw = store.read_state(articles, min_equal=min_equal)
     for _ in range(2):
-        want = to_read(raw, changing)
+        want = to_read(raw, [a[0] for a in articles])
         if not want:
             break
         more = store.read_state([(i, b"", b"") for i in sorted(want)], min_equal=min_equal)
@@ -120,18 +133,11 @@ def read_with_citers(store: "Store", articles: list[tuple[str, bytes, bytes]], m
     return raw
 
 
-def citers_gone(plan: "Plan", article_id: str) -> None:
-    """Decide again, without it, the clusters an article leaving the plan was read as naming
-    (their verdicts list it in ``cited_by``)."""
-    own = plan.cluster_of.get(article_id)
-    for cid, cm in list(plan.clusters.items()):
-        if cid != own and any(article_id in (v.cited_by or ()) for v in cm.verdicts.values()):
-            plan.decide_again(cid)
-
-
 def revisit_cited(plan: "Plan", member: "Member") -> None:
     """Decide again the clusters of the pages a newly added article names by URL, where no
-    attribution decided them: the article is new evidence for them."""
+    member's attribution decided them (above :data:`ATTRIBUTED`): the article is new evidence
+    for them, also where outside pages (at :data:`ATTRIBUTED`) or dates chose the page it
+    names (the choice's confidence and evidence, as if the article had come first)."""
     mine = plan.cluster_of.get(member.id)
     for url, _ in plan.citers.named(member):
         t = plan.members.get(article_id(url))
@@ -139,8 +145,8 @@ def revisit_cited(plan: "Plan", member: "Member") -> None:
             continue
         cid = plan.cluster_of.get(t.id)
         cm = plan.clusters.get(cid or "")
-        if cm is None or cid == mine or cm.original == t.id or cm.original is None or \
+        if cm is None or cid == mine or cm.original is None or \
                 cm.original not in cm.verdicts or \
-                (cm.verdicts[cm.original].confidence or 0.0) >= ATTRIBUTED:
+                (cm.verdicts[cm.original].confidence or 0.0) > ATTRIBUTED:
             continue
         plan.decide_again(cid or "")

@@ -168,8 +168,7 @@ class Ingest:
             if not ids:
                 continue
             for _ in range(self.settings.write_retries):
-                raw = read_with_citers(self.store, [(i, b"", b"") for i in ids],
-                                       self.min_equal)
+                raw = read_with_citers(self.store, [(i, b"", b"") for i in ids])
                 plan = Plan(raw, self.keys, self.settings, self.sites.prior())
                 if self.keys.sharded and torn(plan):
                     self._settle()
@@ -233,9 +232,8 @@ class Ingest:
               ) -> tuple[Plan, list[Outcome], dict[str, bytes]] | None:
         """The batch decided on a snapshot; None when the snapshot is torn (see
         :func:`dedup.slotreads.torn`)."""
-        raw = read_with_citers(self.store, [(p.id, p.sig.values_bytes(), p.bands)
-                                            for p in batch], self.min_equal,
-                               [p.id for p in batch])
+        arts = [(p.id, p.sig.values_bytes(), p.bands) for p in batch]
+        raw = read_with_citers(self.store, arts, self.min_equal)
         plan = Plan(raw, self.keys, self.settings, self.sites.prior())
         if self.keys.sharded and torn(plan):
             return None
@@ -260,7 +258,7 @@ class Ingest:
         self.check_index()
         aid = self.store.resolve(article_id(normalize_url(url)))
         for _ in range(self.settings.write_retries):
-            raw = read_with_citers(self.store, [(aid, b"", b"")], self.min_equal, [aid])
+            raw = read_with_citers(self.store, [(aid, b"", b"")])
             if aid not in raw.records:
                 return False
             plan = Plan(raw, self.keys, self.settings, self.sites.prior())

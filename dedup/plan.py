@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from dedup import codec
 from dedup.backdating import backdated_articles
-from dedup.citations import CiterIndex, cited_from_outside, citers_gone, revisit_cited
+from dedup.citations import CiterIndex, cited_from_outside, revisit_cited
 from dedup.claims import credits_another_site
 from dedup.codec import ClusterField, GuardName
 from dedup.config import Settings
@@ -230,8 +230,7 @@ class Plan:
         cm = self.clusters.get(cid)
         shapes = self.shapes.measure(members, choice, self.pair, cm.verdicts if cm else {})
         verdicts = assign_roles(members, choice, self.pair, self.settings, shapes)
-        for t, by in cited_by.items():
-            verdicts[t].cited_by = by
+        self.citers.keep(verdicts, cited_by)
         version = cm.version if cm else 0
         self.clusters[cid] = ClusterModel(version, ids, choice.original, verdicts)
         self.dirty_clusters.add(cid)
@@ -255,7 +254,7 @@ class Plan:
         cid = self.cluster_of.get(article_id)
         old = self.members[article_id]
         self._count_credit(old.meta, -1)
-        self.citers.remove(old)
+        self.citers.remove(self, old)  # and decides again what it named
         rest = [i for i in self.members_of(cid) if i != article_id] if cid else []
         if cid == article_id and rest:
             # The cluster was named after this article; the rest keep the name's key but it
@@ -268,5 +267,4 @@ class Plan:
             self.removed[article_id] = old
         self.written.pop(article_id, None)
         del self.members[article_id]
-        citers_gone(self, article_id)
         self.cluster_of.pop(article_id, None)

@@ -65,3 +65,24 @@ def test_an_update_that_drops_the_credit_decides_again(engine: Engine) -> None:
     said = " ".join([*orig.evidence, *back.evidence])
     assert "outside the cluster" not in said, said
     assert back.role == "original", back.evidence
+
+
+
+@pytest.mark.parametrize("order", ["digest-first", "digest-last"])
+def test_a_credit_to_the_original_dates_chose_counts_in_any_order(engine: Engine,
+                                                                  order: str) -> None:
+    """The dates already choose the original; a digest outside linking it makes it an
+    attributed choice (0.9, the evidence said), whether it comes first or last. (On 770ab02
+    a digest arriving last did not decide again a cluster whose original it names: 0.2.)"""
+    from dedup.models import ArticleInput
+    orig, other, _back, digest = _items()
+    later = ArticleInput(url=LATE, html=_html("Council story", body(3),
+                                              published="2024-05-03T09:00:00+00:00"))
+    seq = [other, digest, orig, later] if order == "digest-first" else \
+        [other, orig, later, digest]
+    for item in seq:
+        engine.ingest([item])
+    o, c = engine.lookup([ORIG, LATE])
+    assert o.role == "original" and c.role == "copy", (o.evidence, c.evidence)
+    assert o.confidence == 0.9 and any("outside the cluster" in e for e in o.evidence), \
+        (o.confidence, o.evidence)
