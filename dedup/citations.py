@@ -118,14 +118,20 @@ def to_read(raw: "RawState", changing: Iterable[str]) -> set[str]:
 
 def read_with_citers(store: "Store", articles: list[tuple[str, bytes, bytes]],
                      min_equal: int = 8) -> "RawState":
-    """``store.read_state`` of ``articles``, and the records :func:`to_read` asks for (two
-    more reads at most: the clusters of the pages named, then the pages naming those)."""
-    raw = store.read_state(articles, min_equal=min_equal)
+    """``store.read_state`` of ``articles``, and the records :func:`to_read` asks for."""
+    return with_citers(store, store.read_state(articles, min_equal=min_equal),
+                       [a[0] for a in articles])
+
+
+def with_citers(store: "Store", raw: "RawState", ids: list[str]) -> "RawState":
+    """``raw`` (read for ``ids``) with the records :func:`to_read` asks for added (two more
+    reads at most: the clusters of the pages named, then the pages naming those); a check
+    reads them as an ingest does, to answer what ingesting its page would."""
     for _ in range(2):
-        want = to_read(raw, [a[0] for a in articles])
+        want = to_read(raw, ids)
         if not want:
             break
-        more = store.read_state([(i, b"", b"") for i in sorted(want)], min_equal=min_equal)
+        more = store.read_state([(i, b"", b"") for i in sorted(want)])
         for i, r in more.records.items():
             raw.records.setdefault(i, r)
         for cid, fields in more.clusters.items():

@@ -86,3 +86,13 @@ def test_a_credit_to_the_original_dates_chose_counts_in_any_order(engine: Engine
     assert o.role == "original" and c.role == "copy", (o.evidence, c.evidence)
     assert o.confidence == 0.9 and any("outside the cluster" in e for e in o.evidence), \
         (o.confidence, o.evidence)
+
+
+def test_a_check_weighs_the_credit_from_outside_as_ingest_does(engine: Engine) -> None:
+    """A check of a page not indexed answers what ingesting it would: the cluster's original
+    stays the page a digest outside credits. (On 770ab02 and c81f7d7 the check's read did
+    not read the digest: the backdated copy's date decided.)"""
+    for item in _items():
+        engine.ingest([item])
+    checked = engine.check(_late())
+    assert checked.original is not None and checked.original["url"] == ORIG, checked.evidence
