@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from dedup.backdating import added_per_site, crossed, led_by_dates, settle
+from dedup.citations import read_with_citers
 from dedup.codec import GuardName
 from dedup.config import Settings
 from dedup.errors import ConflictError, IndexBusyError
@@ -167,7 +168,7 @@ class Ingest:
             if not ids:
                 continue
             for _ in range(self.settings.write_retries):
-                raw = self.store.read_state([(i, b"", b"") for i in ids])
+                raw = read_with_citers(self.store, [(i, b"", b"") for i in ids])
                 plan = Plan(raw, self.keys, self.settings, self.sites.prior())
                 if self.keys.sharded and torn(plan):
                     self._settle()
@@ -231,8 +232,8 @@ class Ingest:
               ) -> tuple[Plan, list[Outcome], dict[str, bytes]] | None:
         """The batch decided on a snapshot; None when the snapshot is torn (see
         :func:`dedup.slotreads.torn`)."""
-        raw = self.store.read_state([(p.id, p.sig.values_bytes(), p.bands) for p in batch],
-                                    min_equal=self.min_equal)
+        arts = [(p.id, p.sig.values_bytes(), p.bands) for p in batch]
+        raw = read_with_citers(self.store, arts, self.min_equal)
         plan = Plan(raw, self.keys, self.settings, self.sites.prior())
         if self.keys.sharded and torn(plan):
             return None
@@ -257,7 +258,7 @@ class Ingest:
         self.check_index()
         aid = self.store.resolve(article_id(normalize_url(url)))
         for _ in range(self.settings.write_retries):
-            raw = self.store.read_state([(aid, b"", b"")])
+            raw = read_with_citers(self.store, [(aid, b"", b"")])
             if aid not in raw.records:
                 return False
             plan = Plan(raw, self.keys, self.settings, self.sites.prior())

@@ -8,6 +8,7 @@ from functools import partial
 import redis
 
 from dedup import codec
+from dedup.citations import with_citers
 from dedup.codec import ArticleField, ClusterField
 from dedup.config import Settings
 from dedup.errors import InputError
@@ -100,8 +101,8 @@ class Lookup:
                                     min_equal=self.min_equal,
                                     sites=sites if prior is not None else None,
                                     guarded=False)
-        plans = [Plan(read_alone(raw, k, a.id), self.keys, self.settings)
-                 for k, (_, a) in enumerate(arts)]
+        plans = [Plan(with_citers(self.store, read_alone(raw, k, a.id), [a.id]), self.keys,
+                      self.settings) for k, (_, a) in enumerate(arts)]
         for p in plans:
             p.shapes.read_texts = partial(read_texts, self.store, known=raw.texts)
         if prior is not None:  # one read for every plan's sites, when the first asks

@@ -132,6 +132,9 @@ class Verdict:
     in_place: float | None = None
     in_article: float | None = None
     added: int | None = None  # words of the page's longest own line inside the article
+    # indexed pages outside the cluster that name this member as their source (their ids,
+    # :data:`dedup.citations.CITERS_KEPT` at most): what a later plan reads to decide again
+    cited_by: list[str] | None = None
 
     def to_json(self) -> bytes:
         data = {
@@ -139,7 +142,7 @@ class Verdict:
             "containment": self.containment, "confidence": self.confidence,
             "evidence": self.evidence or None, "attributed_to": self.attributed_to,
             "left_out": self.left_out, "in_place": self.in_place,
-            "in_article": self.in_article, "added": self.added,
+            "in_article": self.in_article, "added": self.added, "cited_by": self.cited_by,
         }
         return json.dumps({k: v for k, v in data.items() if v is not None},
                           separators=(",", ":"), ensure_ascii=False).encode()
@@ -151,7 +154,8 @@ class Verdict:
                    containment=d.get("containment"), confidence=d.get("confidence"),
                    evidence=d.get("evidence") or [], attributed_to=d.get("attributed_to"),
                    left_out=d.get("left_out"), in_place=d.get("in_place"),
-                   in_article=d.get("in_article"), added=d.get("added"))
+                   in_article=d.get("in_article"), added=d.get("added"),
+                   cited_by=d.get("cited_by"))
 
 
 @dataclass(slots=True)

@@ -211,8 +211,8 @@ class Plan:
                 self.cluster_of[i] = i
             return
         members = [self.members[i] for i in ids]
-        choice = choose_original(members, self.pair, self.settings, self.priors(members),
-                                 cited_from_outside(self, ids))
+        cited, cited_by = cited_from_outside(self, ids)
+        choice = choose_original(members, self.pair, self.settings, self.priors(members), cited)
         if choice.original:
             # A cluster is one story: members that share nothing with its original came in
             # through a page that carries two stories (a digest seen first); they form their
@@ -230,6 +230,7 @@ class Plan:
         cm = self.clusters.get(cid)
         shapes = self.shapes.measure(members, choice, self.pair, cm.verdicts if cm else {})
         verdicts = assign_roles(members, choice, self.pair, self.settings, shapes)
+        self.citers.keep(verdicts, cited_by)
         version = cm.version if cm else 0
         self.clusters[cid] = ClusterModel(version, ids, choice.original, verdicts)
         self.dirty_clusters.add(cid)
@@ -253,7 +254,7 @@ class Plan:
         cid = self.cluster_of.get(article_id)
         old = self.members[article_id]
         self._count_credit(old.meta, -1)
-        self.citers.remove(old)
+        self.citers.remove(self, old)  # and decides again what it named
         rest = [i for i in self.members_of(cid) if i != article_id] if cid else []
         if cid == article_id and rest:
             # The cluster was named after this article; the rest keep the name's key but it
