@@ -31,10 +31,12 @@ def dated_before_credited(plan: "Plan", article_id: str) -> bool:
 def weight(plan: "Plan", article_id: str) -> int:
     """What the article adds to its site's ``backdated`` counter: 0 unless it is
     :func:`dated_before_credited`; :data:`dedup.provenance.BACKDATED` (one such article
-    suffices) where it reproduces the original whole and both give a time, not a day: a
-    whole text stated to appear hours before the page others credit for it is a date set
-    back. A day without a time (a zone moves it), a digest or rewrite (its own date, parts
-    of other stories) or one credited original's page dated late counts 1."""
+    suffices) where it reproduces the original whole, names no source, and both give a
+    time, not a day: a whole text passed off as the site's own, stated to appear hours
+    before the page others credit for it, is a date set back. A day without a time (a zone
+    moves it), a digest or rewrite (its own date, parts of other stories) or a page naming
+    where its text is from (a wire's subscriber may carry it before the page credited)
+    counts 1."""
     if not dated_before_credited(plan, article_id):
         return 0
     cm = plan.clusters[plan.cluster_of[article_id]]
@@ -42,8 +44,9 @@ def weight(plan: "Plan", article_id: str) -> int:
     day = timedelta(hours=plan.settings.date_margin_hours)
     mine = dated(plan.members[article_id].meta.published, day)
     theirs = dated(plan.members[cm.original].meta.published, day)
-    whole = cm.verdicts.get(article_id) is not None and cm.verdicts[article_id].role == "copy"
-    return BACKDATED if whole and mine and theirs and mine.precise and theirs.precise else 1
+    v = cm.verdicts.get(article_id)
+    silent = v is not None and v.role == "copy" and v.attributed_to is None
+    return BACKDATED if silent and mine and theirs and mine.precise and theirs.precise else 1
 
 
 def backdated_articles(plan: "Plan") -> dict[str, int]:

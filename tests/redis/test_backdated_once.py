@@ -13,14 +13,16 @@ ORIG = "https://paper2.example/news/2"
 EARLY = "https://early.example/a/2"
 
 
-def stories(credited_date: str) -> list[ArticleInput]:
-    """One story others credit, early.example's copy dated ``credited_date``; then one that
-    nobody credits, early.example's copy timed two days before the others."""
+def stories(credited_date: str, early_credits: str = "") -> list[ArticleInput]:
+    """One story others credit, early.example's copy dated ``credited_date`` (ending with
+    ``early_credits``); then one that nobody credits, early.example's copy timed two days
+    before the others."""
     text = body(20)
     credited = [
         ArticleInput(url="https://paper0.example/news/0", text=text,
                      published="2024-05-02T09:00:00Z"),
-        ArticleInput(url="https://early.example/a/0", text=text, published=credited_date),
+        ArticleInput(url="https://early.example/a/0", text=text + early_credits,
+                     published=credited_date),
         ArticleInput(url="https://wire0.example/s/0", published="2024-05-02T11:00:00Z",
                      text=text + "\nThis article originally appeared on paper0.example.")]
     text = body(22)
@@ -51,11 +53,15 @@ def test_a_copy_timed_before_a_credited_original_once_weakens_the_sites_dates(
         [(a.url, a.original, a.evidence) for a in answers[1:]]
 
 
-def test_a_day_before_a_credited_original_once_keeps_the_sites_dates(engine: Engine) -> None:
-    """early.example's copy of the credited story gives a day only (its zone unknown), two
-    days early: one such page is too little to call the site's dates a republisher's, and
-    its time leads in the story nobody credits, as it did before."""
-    for item in stories("2024-04-30"):
+@pytest.mark.parametrize("credited_date,early_credits", [
+    ("2024-04-30", ""), ("2024-04-30T07:00:00Z", "\nThis article originally appeared on AP.")])
+def test_one_day_or_one_credited_copy_before_a_credited_original_keeps_the_sites_dates(
+        engine: Engine, credited_date: str, early_credits: str) -> None:
+    """early.example's copy of the credited story gives a day only (its zone unknown), or
+    names where its text is from (a wire's subscriber may carry it first), two days early:
+    one such page is too little to call the site's dates a republisher's, and its time
+    leads in the story nobody credits, as it did before."""
+    for item in stories(credited_date, early_credits):
         engine.ingest([item])
     answers = engine.lookup([EARLY, ORIG])
     assert answers[0].role == "original", answers[0].evidence
