@@ -5,10 +5,8 @@ counter a batch brings to :data:`dedup.provenance.BACKDATED` (:func:`crossed`): 
 earlier writes decided by their dates are decided again (:meth:`dedup.ingest.Ingest.write`)."""
 
 from collections import Counter
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from dedup.dates import dated
 from dedup.provenance import ATTRIBUTED, BACKDATED, dates_before
 
 if TYPE_CHECKING:
@@ -28,47 +26,20 @@ def dated_before_credited(plan: "Plan", article_id: str) -> bool:
                         plan.settings)
 
 
-def weight(plan: "Plan", article_id: str) -> int:
-    """What the article adds to its site's ``backdated`` counter: 0 unless it is
-    :func:`dated_before_credited`; :data:`dedup.provenance.BACKDATED` (one such article
-    suffices) where it reproduces the original whole, names no source, and both give a
-    time, not a day: a whole text passed off as the site's own, stated to appear hours
-    before the page others credit for it, is a date set back. A day without a time (a zone
-    moves it), a digest or rewrite (its own date, parts of other stories) or a page naming
-    where its text is from (a wire's subscriber may carry it before the page credited)
-    counts 1."""
-    if not dated_before_credited(plan, article_id):
-        return 0
-    cm = plan.clusters[plan.cluster_of[article_id]]
-    assert cm.original is not None  # dated_before_credited: an original was chosen
-    day = timedelta(hours=plan.settings.date_margin_hours)
-    mine = dated(plan.members[article_id].meta.published, day)
-    theirs = dated(plan.members[cm.original].meta.published, day)
-    v = cm.verdicts.get(article_id)
-    silent = v is not None and v.role == "copy" and v.attributed_to is None
-    return BACKDATED if silent and mine and theirs and mine.precise and theirs.precise else 1
-
-
-def backdated_articles(plan: "Plan") -> dict[str, int]:
-    """The plan's articles so dated, with their :func:`weight`, as its model now stands
-    (:meth:`dedup.plan.Plan.__init__` keeps those of the model it read: the site counters
-    change by the difference)."""
-    return {i: w for i in plan.members if (w := weight(plan, i))}
-
-
-def _changes(plan: "Plan") -> dict[str, int]:
-    """Per article, what this plan changes its weight by (nonzero only)."""
-    now, was = backdated_articles(plan), plan.initially_backdated
-    return {i: d for i in now.keys() | was.keys() if (d := now.get(i, 0) - was.get(i, 0))}
+def backdated_articles(plan: "Plan") -> set[str]:
+    """The plan's articles so dated, as its model now stands (:meth:`dedup.plan.Plan.__init__`
+    keeps those of the model it read: the site counters change by the difference)."""
+    return {i for i in plan.members if dated_before_credited(plan, i)}
 
 
 def added_per_site(plan: "Plan") -> Counter[str]:
-    """Per site, what this plan adds to its ``backdated`` counter (net)."""
+    """Per site, the articles this plan adds to its ``backdated`` counter (net)."""
+    now = backdated_articles(plan)
     out: Counter[str] = Counter()
-    for aid, d in _changes(plan).items():
+    for aid in now ^ plan.initially_backdated:
         art = plan.members.get(aid) or plan.removed.get(aid)
         if art is not None:
-            out[art.meta.site] += d
+            out[art.meta.site] += 1 if aid in now else -1
     return out
 
 
@@ -97,10 +68,8 @@ def settle(plan: "Plan") -> None:
     article of a site the batch found dated before :data:`dedup.provenance.BACKDATED`
     credited originals: had the site's prior been known when they were decided, its date
     would not have led."""
-    found: Counter[str] = Counter()
-    for aid, d in _changes(plan).items():
-        if d > 0 and aid in plan.members:
-            found[plan.members[aid].meta.site] += d
+    found = Counter(plan.members[i].meta.site
+                    for i in backdated_articles(plan) - plan.initially_backdated)
     sites = {s for s, n in found.items() if n >= BACKDATED}
     if not sites:
         return

@@ -159,8 +159,7 @@ ATTRIBUTED = 0.9
 # A site with this many articles dated surely before the original their cluster credits
 # (:func:`dated_before_credited`) dates its copies early: its date is a republisher's, weak
 # where no page credits anyone. Chosen on tuned seeds 0-59 ingested: no original's site
-# reaches it; 48 of the 71 backdating sites do, and 6 other republishing sites. One whole
-# copy timed before a timed original counts this much alone (:func:`dedup.backdating.weight`).
+# reaches it; 48 of the 71 backdating sites do, and 6 other republishing sites.
 BACKDATED = 2
 
 
