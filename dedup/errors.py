@@ -28,5 +28,15 @@ class ConflictError(WiretraceError):
     """Concurrent writers kept changing what an ingest read; it gave up after its retries."""
 
 
+class DamagedIndexError(ConflictError):
+    """Every read of a write found a cluster listing an article with no record, settling in
+    between: no writer was half done, the record is gone (a failover that lost a write, a key
+    deleted by hand)."""
+
+    def __init__(self) -> None:
+        super().__init__("a cluster lists an article the index has no record of: run "
+                         "`wiretrace fsck`, then `wiretrace fsck --repair`")
+
+
 class IndexBusyError(WiretraceError):
     """Another process (``wiretrace reindex``) holds the index's write lease."""

@@ -22,7 +22,7 @@ from dedup.backdating import added_per_site, crossed, led_by_dates, settle
 from dedup.citations import read_with_citers
 from dedup.codec import GuardName
 from dedup.config import Settings
-from dedup.errors import ConflictError, IndexBusyError
+from dedup.errors import ConflictError, DamagedIndexError, IndexBusyError
 from dedup.models import ArticleInput, Draft, Outcome, Prepared
 from dedup.params import SignatureParams
 from dedup.plan import Plan
@@ -83,9 +83,8 @@ class Ingest:
         report = IngestReport()
         n_workers = self.settings.ingest_workers if workers is None else workers
         batches = prepared_batches(items, self.settings, self.params, n_workers)
-        # closing: the preparation pool stops here, whatever fails (a write, Redis), not when
-        # the suspended generator is collected, maybe at interpreter exit, where
-        # Pool.terminate can wait for good on threads that no longer run
+        # closing: the preparation pool stops here, whatever fails, not when the generator
+        # is collected (at exit Pool.terminate can wait for good on threads no longer run)
         with ThreadPoolExecutor(1, thread_name_prefix="wiretrace-write") as writer, \
                 closing(batches):
             pending: Future[list[Outcome]] | None = None
@@ -123,8 +122,7 @@ class Ingest:
 
     def write_presigned(self, batch: list[Prepared]) -> list[Outcome]:
         """:meth:`write` a batch signed as if no site had template lines: its templates are
-        learned here, just before the write (a process killed after has learned at most the
-        batch in flight, which its re-run learns again, adding nothing, and answers the same),
+        learned just before the write (a re-run after a kill learns them again, adding nothing),
         and the articles they touch are signed again."""
         return self.write(resign_touched(batch, self.learn(batch), self.params))
 
@@ -133,7 +131,7 @@ class Ingest:
         another writer changed what was read. Nothing is signed here."""
         self.check_index()
         batch = list({p.id: p for p in batch}.values())  # the last version of a URL wins
-        attempt = 0
+        attempt, torn_only = 0, True
         while attempt < self.settings.write_retries:
             planned = self._plan(batch)
             if planned is None:  # read half of another write: have it finished, read again
@@ -150,8 +148,11 @@ class Ingest:
                 self._decide_again(added_per_site(plan))
                 return outcomes
             logger.debug("batch of %d: guard %d changed, retry %d", len(batch), failed, attempt)
+            torn_only = False
             time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
             attempt += 1
+        if torn_only:  # every read found a cluster member with no record: it is gone
+            raise DamagedIndexError()
         raise ConflictError(f"gave up after {self.settings.write_retries} retries: other "
                             "writers kept changing the same clusters")
 
@@ -213,8 +214,8 @@ class Ingest:
             self.apply([], [op], buckets)
 
     def _settle(self) -> None:
-        """Have a write another process left half done finished before reading again: taking
-        the lease replays a dead writer's journal, or waits for a writer still at it."""
+        """Have a write left half done finished (taking the lease replays a dead writer's
+        journal, or waits for a live one) before reading again."""
         logger.debug("read half of another write: settling it, then reading again")
         self.apply([], [], None)
 

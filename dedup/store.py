@@ -193,7 +193,7 @@ class Store:
             new_clusters = []
             for j, aid in enumerate(todo):
                 sig, (url, meta, cid) = res[2 * j], res[2 * j + 1]
-                if not sig:
+                if not sig or not meta:  # no record, or half of one (damage: fsck finds it)
                     continue
                 cluster = cid.decode() if cid else aid
                 records[aid] = RawRecord(aid, sig, (url or b"").decode(), meta or b"", cluster)

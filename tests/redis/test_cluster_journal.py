@@ -14,6 +14,7 @@ import pytest
 
 from dedup.config import Settings
 from dedup.engine import Engine
+from dedup.errors import DamagedIndexError
 from dedup.journal import ClusterWrite, Share
 from dedup.models import ArticleInput
 from tests.redis.test_cluster import corpus, exported, run
@@ -159,3 +160,28 @@ def test_ingest_processes_killed_at_random_then_rerun(cluster_url: str, tmp_path
         originals[r["cluster"]] = originals.get(r["cluster"], 0) + (r["role"] == "original")
     assert len(originals) == stories and set(originals.values()) == {1}, originals
     print("replayed" if "replaying" in again.stderr else "no write was cut")
+
+
+@pytest.mark.parametrize("lost", [("article", "sig"), ("article",)])
+def test_a_record_lost_for_good_ends_in_one_line_naming_fsck(cluster_settings: Settings,
+                                                             lost: tuple[str, ...]) -> None:
+    """A cluster listing a copy whose record is gone (no journal to replay: a failover that
+    lost a write, a key deleted by hand) used to end, after every retry, in "other writers kept
+    changing the same clusters", which sent users looking for writers that were not there; half
+    a record (its hash gone, its signature kept) in a JSONDecodeError traceback."""
+    settings = cluster_settings.model_copy(update={"write_retries": 4})
+    engine = Engine.from_settings(settings)
+    both = articles(0, 4)
+    engine.ingest(both, workers=1)
+    copy = next(a for a in both if a.url.startswith("https://copy."))
+    [row] = engine.lookup([copy.url])
+    assert row.role in ("copy", "partial")
+    from dedup.urls import article_id, normalize_url
+    aid = article_id(normalize_url(copy.url))
+    for family in lost:
+        engine.client.delete(getattr(engine.keys, family)(aid))
+    assert engine.fsck() != {}  # what the message sends the user to finds it
+    again = [a for a in both if not a.url.startswith("https://copy.")]
+    with pytest.raises(DamagedIndexError, match="wiretrace fsck --repair"):
+        engine.writer.write([engine.prepare(a) for a in again])
+    assert "\n" not in str(DamagedIndexError())
