@@ -134,8 +134,7 @@ class Ingest:
         attempt, torn_only = 0, True
         while attempt < self.settings.write_retries:
             planned = self._plan(batch)
-            if planned is None:  # read half of another write: have it finished, read again
-                self._settle()
+            if planned is None:  # read half of another write: settled, read again
                 attempt += 1
                 continue
             plan, outcomes, old_bands = planned
@@ -169,16 +168,12 @@ class Ingest:
             if not ids:
                 continue
             for _ in range(self.settings.write_retries):
-                raw = read_with_citers(self.store, [(i, b"", b"") for i in ids])
-                plan = Plan(raw, self.keys, self.settings, self.sites.prior())
-                if self.keys.sharded and torn(plan):
-                    self._settle()
+                if (plan := self._read_plan([(i, b"", b"") for i in ids])) is None:
                     continue
-                plan.shapes.read_texts = partial(read_texts, self.store)
                 led = led_by_dates(plan, site)
                 for cid in led:
                     plan.decide_again(cid)
-                if not led or self.apply(guards(plan), ops(plan, {}), raw.buckets) is None:
+                if not led or self.apply(guards(plan), ops(plan, {}), plan.raw.buckets) is None:
                     if led and self.after_write is not None:
                         self.after_write(plan, [])
                     logger.debug("%s dates its copies early: %d clusters decided again",
@@ -213,11 +208,20 @@ class Ingest:
                 return buckets
             self.apply([], [op], buckets)
 
-    def _settle(self) -> None:
-        """Have a write left half done finished (taking the lease replays a dead writer's
-        journal, or waits for a live one) before reading again."""
-        logger.debug("read half of another write: settling it, then reading again")
-        self.apply([], [], None)
+    def _read_plan(self, articles: list[tuple[str, bytes, bytes]], min_equal: int = 8
+                   ) -> Plan | None:
+        """A plan on a snapshot of ``articles`` and what they need (outside citers included),
+        or None when the snapshot is torn (:func:`dedup.slotreads.torn`): then the write left
+        half done is finished first (taking the lease replays a dead writer's journal, or
+        waits for a live one), for the caller to read again."""
+        raw = read_with_citers(self.store, articles, min_equal)
+        plan = Plan(raw, self.keys, self.settings, self.sites.prior())
+        if self.keys.sharded and torn(plan):
+            logger.debug("read half of another write: settling it, then reading again")
+            self.apply([], [], None)
+            return None
+        plan.shapes.read_texts = partial(read_texts, self.store)
+        return plan
 
     def _wait_for_lease(self, holder: str) -> None:
         logger.info("waiting for the write lease held by %s", holder)
@@ -231,21 +235,18 @@ class Ingest:
 
     def _plan(self, batch: list[Prepared]
               ) -> tuple[Plan, list[Outcome], dict[str, bytes]] | None:
-        """The batch decided on a snapshot; None when the snapshot is torn (see
-        :func:`dedup.slotreads.torn`)."""
-        arts = [(p.id, p.sig.values_bytes(), p.bands) for p in batch]
-        raw = read_with_citers(self.store, arts, self.min_equal)
-        plan = Plan(raw, self.keys, self.settings, self.sites.prior())
-        if self.keys.sharded and torn(plan):
+        """The batch decided on a snapshot; None when the snapshot was torn (settled)."""
+        plan = self._read_plan([(p.id, p.sig.values_bytes(), p.bands) for p in batch],
+                               self.min_equal)
+        if plan is None:
             return None
-        plan.shapes.read_texts = partial(read_texts, self.store)
         plan.expect_sites({p.meta.site for p in batch})
         ids = {p.id for p in batch}
         old_bands = {rid: packed_bands(m.sig, self.params) for rid, m in plan.members.items()
                      if rid in ids}
         local = earlier_band_neighbours([p.bands for p in batch])
-        outcomes = [plan.add(p, digest, [*cands, *(batch[j].id for j in near)])
-                    for p, (digest, cands), near in zip(batch, raw.bands, local, strict=True)]
+        outcomes = [plan.add(p, digest, [*cands, *(batch[j].id for j in near)]) for p,
+                    (digest, cands), near in zip(batch, plan.raw.bands, local, strict=True)]
         settle(plan)
         # Roles can change as later articles of the batch join a cluster: report the final.
         final = {o.id: plan.role_of(o.id) or o.role for o in outcomes}
@@ -259,14 +260,11 @@ class Ingest:
         self.check_index()
         aid = self.store.resolve(article_id(normalize_url(url)))
         for _ in range(self.settings.write_retries):
-            raw = read_with_citers(self.store, [(aid, b"", b"")])
+            if (plan := self._read_plan([(aid, b"", b"")])) is None:
+                continue
+            raw = plan.raw
             if aid not in raw.records:
                 return False
-            plan = Plan(raw, self.keys, self.settings, self.sites.prior())
-            if self.keys.sharded and torn(plan):
-                self._settle()
-                continue
-            plan.shapes.read_texts = partial(read_texts, self.store)
             plan.guards[(GuardName.GET, self.keys.sig(aid), "")] = raw.records[aid].sig
             old_bands = {aid: packed_bands(plan.members[aid].sig, self.params)}
             plan.detach(aid)
@@ -275,4 +273,3 @@ class Ingest:
                     self.after_write(plan, [])
                 return True
         raise ConflictError("gave up removing: other writers kept changing its cluster")
-
